@@ -1,0 +1,1 @@
+//! Difference-in-differences: 2x2, TWFE, event study, Callaway-Sant'Anna, wild cluster bootstrap, Goodman-Bacon.

@@ -1,0 +1,1 @@
+//! The deterministic, rayon-parallel resampling core: bootstrap schemes, permutation/randomisation engine, interval methods.
