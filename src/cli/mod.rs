@@ -1,0 +1,10 @@
+//! Subcommands. Each module owns its clap `Args` and a `run(args) -> CliResult`.
+
+pub mod bootstrap;
+pub mod common;
+pub mod did;
+pub mod matching;
+pub mod power;
+pub mod rct;
+pub mod run;
+pub mod simulate;

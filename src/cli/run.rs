@@ -1,0 +1,10 @@
+//! `effekt run` (being built; see the open issue).
+
+use crate::cli::common::{CliError, CliResult};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {}
+
+pub fn run(_args: Args) -> CliResult {
+    Err(CliError::internal(anyhow::anyhow!("`effekt run` is not built yet")))
+}
