@@ -2,33 +2,161 @@
 //! (spreadsheet numbering: header = row 1) and says what to do.
 
 /// Everything that can be wrong with an input table.
+///
+/// Rows are spreadsheet row numbers (the header is row 1, the first data row is row 2; see
+/// [`crate::spreadsheet_row`]), so the evaluator can go straight to the cell in Excel or
+/// LibreOffice. Every variant carries the file name and, where it applies, the column, the
+/// first bad row, the offending value and a count; the message says what to do.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum DataError {
-    #[error("cannot read {file}: {source}")]
-    Io { file: String, #[source] source: std::io::Error },
-    #[error("{file}: the file has no header row or no data rows")]
+    /// The file could not be opened or read.
+    #[error("cannot read {file}: {source}; check the path and that the file is not open elsewhere")]
+    Io {
+        file: String,
+        #[source]
+        source: std::io::Error,
+    },
+    /// No header row, or a header but no data rows.
+    #[error(
+        "{file}: the file has no header row or no data rows; the first row must hold the column names and the data must follow"
+    )]
     Empty { file: String },
-    #[error("{file}, row {row}: expected {expected} fields as in the header, found {found}; check the delimiter and quotes")]
-    RaggedRow { file: String, row: usize, expected: usize, found: usize },
+    /// A data row with a different number of fields than the header.
+    #[error(
+        "{file}, row {row}: expected {expected} fields as in the header, found {found}; check the delimiter (use --delimiter) and that text containing the delimiter is quoted"
+    )]
+    RaggedRow {
+        file: String,
+        row: usize,
+        expected: usize,
+        found: usize,
+    },
+    /// Two header cells with the same name.
     #[error("{file}: column name {column:?} appears twice in the header; rename one")]
     DuplicateColumn { file: String, column: String },
+    /// A role names a column that is not in the table.
     #[error("{file}: no column {column:?}{}; available columns: {}", suggestion.as_ref().map(|s| format!(" (did you mean {s:?}?)")).unwrap_or_default(), available.join(", "))]
-    UnknownColumn { file: String, column: String, suggestion: Option<String>, available: Vec<String> },
-    #[error("{file}, column {column:?}, row {row}: {value:?} is not a number; fix the value or mark it missing (empty or NA)")]
-    NonNumeric { file: String, column: String, row: usize, value: String },
-    #[error("{file}, column {column:?} ({role}): {count} missing value(s), first at row {row}; fill them in or use the missing-data policy `drop`")]
-    Missing { file: String, column: String, role: String, row: usize, count: usize },
-    #[error("{file}, column {column:?}: treatment must be 0/1 or true/false, found {value:?} at row {row}; recode the column")]
-    NotBinary { file: String, column: String, row: usize, value: String },
-    #[error("{file}, column {column:?}: group {group:?} has {count} row(s), at least {min} are needed")]
-    GroupTooSmall { file: String, column: String, group: String, count: usize, min: usize },
-    #[error("{file}, column {column:?}, row {row}: weight {value} is not a finite non-negative number")]
-    InvalidWeight { file: String, column: String, row: usize, value: String },
-    #[error("{file}: no rows left after dropping {dropped} row(s) with missing values")]
+    UnknownColumn {
+        file: String,
+        column: String,
+        suggestion: Option<String>,
+        available: Vec<String>,
+    },
+    /// A column used as a number holds a value that is not a number under the file's decimal
+    /// convention (the whole column was then read as text).
+    #[error(
+        "{file}, column {column:?}, row {row}: {value:?} is not a number; fix the value or mark it missing (empty or NA){}",
+        decimal_hint(value)
+    )]
+    NonNumeric {
+        file: String,
+        column: String,
+        row: usize,
+        value: String,
+    },
+    /// Missing values in a role column under [`crate::MissingPolicy::Error`].
+    #[error(
+        "{file}, column {column:?} ({role}): {count} missing value(s), first at row {row}; fill them in or use the missing-data policy `drop` (--missing drop) to analyse complete rows only"
+    )]
+    Missing {
+        file: String,
+        column: String,
+        role: String,
+        row: usize,
+        count: usize,
+    },
+    /// A treatment value that is not 0/1 or true/false.
+    #[error(
+        "{file}, column {column:?}: treatment must be 0/1 or true/false, found {value:?} at row {row}; recode the column (1 = treated, 0 = control)"
+    )]
+    NotBinary {
+        file: String,
+        column: String,
+        row: usize,
+        value: String,
+    },
+    /// A level of the group column with fewer rows than needed.
+    #[error(
+        "{file}, column {column:?}: group {group:?} has {count} row(s), at least {min} are needed; check the spelling of the group labels or merge small groups"
+    )]
+    GroupTooSmall {
+        file: String,
+        column: String,
+        group: String,
+        count: usize,
+        min: usize,
+    },
+    /// A weight that is negative, infinite or otherwise not usable.
+    #[error(
+        "{file}, column {column:?}, row {row}: weight {value} is not a finite non-negative number; weights must be >= 0, fix the value or leave it empty (missing)"
+    )]
+    InvalidWeight {
+        file: String,
+        column: String,
+        row: usize,
+        value: String,
+    },
+    /// Listwise deletion removed every row.
+    #[error(
+        "{file}: no rows left after dropping {dropped} row(s) with missing values; every row misses at least one of the analysed columns, check that the right columns were named"
+    )]
     NoRowsLeft { file: String, dropped: usize },
-    #[error("{file}: unsupported file type {extension:?}; use .csv (comma, semicolon or tab separated) or .xlsx")]
+    /// The file extension is not one this crate reads.
+    #[error(
+        "{file}: unsupported file type {extension:?}; use .csv/.txt/.tsv (comma, semicolon or tab separated) or a spreadsheet (.xlsx, .xlsm, .xls, .ods)"
+    )]
     UnsupportedFormat { file: String, extension: String },
+    /// Anything else that makes the file unreadable (the message says what).
     #[error("{file}: {message}")]
     Parse { file: String, message: String },
+    /// Only one treatment arm is present (after the missing-data policy was applied).
+    #[error(
+        "{file}, column {column:?}: every analysed row is {present} ({count} row(s)), there are no {missing_arm} rows; an effect needs both arms, check the column and the missing-data policy"
+    )]
+    OneArm {
+        file: String,
+        column: String,
+        /// The arm that is present: `"treated (1)"` or `"control (0)"`.
+        present: String,
+        /// The arm that is absent: `"treated (1)"` or `"control (0)"`.
+        missing_arm: String,
+        /// Number of rows, all in the present arm.
+        count: usize,
+    },
+    /// The group role column has a single level.
+    #[error(
+        "{file}, column {column:?}: only one group ({group:?}, {count} row(s)); a group comparison needs at least two groups, check the column name"
+    )]
+    SingleGroup {
+        file: String,
+        column: String,
+        group: String,
+        count: usize,
+    },
+    /// [`crate::ReadOptions::sheet`] names a worksheet the workbook does not have.
+    #[error("{file}: no worksheet {sheet:?}; available sheets: {}", available.join(", "))]
+    UnknownSheet {
+        file: String,
+        sheet: String,
+        available: Vec<String>,
+    },
+}
+
+/// A hint appended to `NonNumeric` when the value looks like a number written in the other
+/// decimal convention (so the user knows to pass `--decimal`).
+fn decimal_hint(value: &str) -> &'static str {
+    let v = value.trim();
+    let digits = v.bytes().filter(u8::is_ascii_digit).count();
+    if digits == 0 {
+        return "";
+    }
+    let only_num = v
+        .bytes()
+        .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b',' | b'-' | b'+' | b' '));
+    if only_num && (v.contains(',') || v.contains('.')) {
+        "; if the file uses the other decimal separator, say so with --decimal point|comma"
+    } else {
+        ""
+    }
 }
