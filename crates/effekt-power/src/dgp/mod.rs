@@ -1,0 +1,1 @@
+//! Synthetic evaluation data (being built).
