@@ -86,7 +86,7 @@ fn group_separator(s: &[u8]) -> usize {
 /// optional exponent (`e`/`E`, optional sign, digits); at least one mantissa digit. Under
 /// [`Decimal::Comma`] the integer part may be grouped in threes by a space or a non-breaking
 /// space (`1 234 567,5`): the first group has 1–3 digits, every later group exactly 3.
-/// `inf`, `nan`, hex and the like are not numbers.
+/// Hex and the like are not numbers; infinities are handled by [`infinity`].
 pub(crate) fn normalize(s: &[u8], decimal: Decimal) -> Option<Normalized> {
     let mut out = Normalized {
         buf: [0u8; MAX_NUMBER_LEN],
@@ -198,6 +198,9 @@ pub(crate) fn normalize(s: &[u8], decimal: Decimal) -> Option<Normalized> {
 /// Parse a trimmed cell as a number under `decimal`: `Some(Ok(i))` for an integer that fits in
 /// i64, `Some(Err(x))` for any other number, `None` when it is not a number.
 pub(crate) fn parse_number(s: &[u8], decimal: Decimal) -> Option<Result<i64, f64>> {
+    if let Some(x) = infinity(s) {
+        return Some(Err(x));
+    }
     let n = normalize(s, decimal)?;
     let text = n.as_str();
     if n.integral
@@ -210,7 +213,25 @@ pub(crate) fn parse_number(s: &[u8], decimal: Decimal) -> Option<Result<i64, f64
 
 /// Parse a trimmed cell as an f64 under `decimal`.
 pub(crate) fn parse_f64(s: &[u8], decimal: Decimal) -> Option<f64> {
+    if let Some(x) = infinity(s) {
+        return Some(x);
+    }
     normalize(s, decimal)?.as_str().parse::<f64>().ok()
+}
+
+/// `Inf`, `-Inf`, `+inf`, `Infinity` (any case), as R and pandas write infinities (e.g.
+/// `rel_year` of never-treated units). Infinite weights are still rejected by `select`.
+pub(crate) fn infinity(s: &[u8]) -> Option<f64> {
+    let (sign, rest) = match s.first() {
+        Some(b'-') => (-1.0, s.get(1..)?),
+        Some(b'+') => (1.0, s.get(1..)?),
+        _ => (1.0, s),
+    };
+    if rest.eq_ignore_ascii_case(b"inf") || rest.eq_ignore_ascii_case(b"infinity") {
+        Some(sign * f64::INFINITY)
+    } else {
+        None
+    }
 }
 
 /// What one cell holds.
@@ -231,6 +252,9 @@ pub(crate) fn classify(s: &[u8], decimal: Decimal) -> Kind {
     }
     if parse_bool(s).is_some() {
         return Kind::Bool;
+    }
+    if infinity(s).is_some() {
+        return Kind::Float;
     }
     match normalize(s, decimal) {
         None => Kind::Text,
@@ -532,7 +556,9 @@ mod tests {
         assert_eq!(parse_number(b"4,5E-2", c), Some(Err(0.045)));
         assert_eq!(parse_number(b".5", p), Some(Err(0.5)));
         assert_eq!(parse_number(b"5.", p), Some(Err(5.0)));
-        assert_eq!(parse_number(b"inf", p), None);
+        assert_eq!(parse_number(b"-Inf", p), Some(Err(f64::NEG_INFINITY)));
+        assert_eq!(parse_number(b"Infinity", c), Some(Err(f64::INFINITY)));
+        assert_eq!(parse_number(b"infinit", p), None);
         assert_eq!(parse_number(b"nan", p), None);
         assert_eq!(parse_number(b"-", p), None);
         assert_eq!(parse_number(b"1e", p), None);

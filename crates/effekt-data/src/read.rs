@@ -170,6 +170,7 @@ fn detect_delimiter(text: &str) -> u8 {
 /// * Types per column: Bool (true/false, sant/falskt, any case), else Int, else Float, else
 ///   Categorical (levels in order of first appearance). Missing tokens (empty, `NA`, `N/A`,
 ///   `NaN`, `NULL`, `#N/A`, `.`) are `None`, never 0. A column with no values at all is Float.
+///   `Inf`/`-Inf` (as R and pandas write them) are infinite numbers.
 /// * Rows whose cells are all empty are skipped; row numbers stay those of the file (see
 ///   [`Table::row_number`]). Trailing columns with an empty header and no values (`a;b;;`) are
 ///   dropped; other empty header cells are named `column_K` (K = 1-based position).
@@ -227,7 +228,7 @@ pub fn read_csv_str(source: &str, text: &str, options: &ReadOptions) -> Result<T
                 file: source.to_string(),
             });
         }
-        rows.next(&rec);
+        rows.next(&rec, bytes);
         if !all_empty(&rec) {
             break;
         }
@@ -243,7 +244,7 @@ pub fn read_csv_str(source: &str, text: &str, options: &ReadOptions) -> Result<T
     let mut evidence = DecimalEvidence::default();
     let mut row_numbers = RowNumbers::default();
     while rdr.read_byte_record(&mut rec).map_err(csv_err)? {
-        let row = rows.next(&rec);
+        let row = rows.next(&rec, bytes);
         if all_empty(&rec) {
             continue;
         }
@@ -399,24 +400,46 @@ pub(crate) fn column_names(source: &str, mut raw: Vec<String>) -> Result<Vec<Str
     Ok(names)
 }
 
-/// Spreadsheet row numbers of CSV records: counts the lines the CSV reader skipped (blank
-/// lines) and the newlines inside quoted fields (which stay within one spreadsheet row).
+/// Spreadsheet row numbers of CSV records: one row per record (a newline inside quotes stays
+/// within its row) plus the blank lines the CSV reader skipped.
+///
+/// The reader reports for each record the byte just after the previous record's terminator;
+/// the blank lines it skipped are the line breaks in the run of `\r`/`\n` starting there
+/// (`\r\n` is one break, and a `\n` completing the previous record's `\r\n` is none).
 #[derive(Default)]
 struct RowCounter {
     row: usize,
-    expected_line: u64,
 }
 
 impl RowCounter {
-    fn next(&mut self, rec: &csv::ByteRecord) -> usize {
-        if self.row == 0 {
-            self.expected_line = 1;
+    fn next(&mut self, rec: &csv::ByteRecord, text: &[u8]) -> usize {
+        let p = rec
+            .position()
+            .and_then(|pos| usize::try_from(pos.byte()).ok())
+            .unwrap_or(text.len());
+        let mut i = p;
+        if i > 0 && text.get(i - 1) == Some(&b'\r') && text.get(i) == Some(&b'\n') {
+            i += 1;
         }
-        let line = rec.position().map_or(self.expected_line, |p| p.line());
-        let blanks = line.saturating_sub(self.expected_line);
-        self.row += 1 + usize::try_from(blanks).unwrap_or(0);
-        let newlines = rec.as_slice().iter().filter(|&&b| b == b'\n').count() as u64;
-        self.expected_line = line + 1 + newlines;
+        let mut blanks = 0usize;
+        while let Some(&b) = text.get(i) {
+            match b {
+                b'\r' => {
+                    blanks += 1;
+                    i += if text.get(i + 1) == Some(&b'\n') {
+                        2
+                    } else {
+                        1
+                    };
+                }
+                b'\n' => {
+                    blanks += 1;
+                    i += 1;
+                }
+                _ => break,
+            }
+        }
+        self.row += 1 + blanks;
         self.row
     }
 }
