@@ -1,7 +1,78 @@
-//! Criterion benches of the resampling core (filled in with issue 2).
+//! Criterion benches of the resampling core (issue 2). Workloads match `benches/compare/bootstrap.py`
+//! and `benches/compare/bootstrap.R`, which run the same bootstraps through scipy and R boot.
+//!
+//! * `percentile_mean/n100k_B10k` — percentile bootstrap of one mean, n = 100,000, B = 10,000;
+//! * `floor/n100k_B10k` — the bare loop: the same n·B bounded indices from the same generator,
+//!   summing the gathered values (the floor the bootstrap is measured against);
+//! * `bca_vs_percentile/{percentile,bca}_n1M_B2k` — n = 1,000,000, B = 2,000;
+//! * `threads/{1,2}` — the percentile bootstrap at 1 and 2 threads.
+
 use criterion::{Criterion, criterion_group, criterion_main};
+use effekt_resample::{
+    BootstrapConfig, IntervalMethod, LinearKind, LinearStatistic, Layout, Purpose, Scheme, Streams,
+    bootstrap_linear,
+};
+use rand::distr::{Distribution, Uniform};
+use rayon::prelude::*;
+use std::hint::black_box;
+use std::time::Duration;
 
-fn placeholder(_c: &mut Criterion) {}
+/// Deterministic lognormal-like data (the same generator the compare scripts read from CSV).
+pub fn data(n: usize) -> Vec<f64> {
+    let mut rng = Streams::new(20261123, Purpose::Simulation).get(0);
+    let d = Uniform::new(0.0f64, 1.0).unwrap();
+    (0..n).map(|_| (-(1.0 - d.sample(&mut rng)).ln()).powf(1.5) * 100.0).collect()
+}
 
-criterion_group!(benches, placeholder);
-criterion_main!(benches);
+fn percentile(y: &[f64], b: usize, methods: Vec<IntervalMethod>) -> f64 {
+    let stat = LinearStatistic::new(LinearKind::Mean, y, None, None).unwrap();
+    let layout = Layout::new(y.len(), None, None).unwrap();
+    let cfg = BootstrapConfig { resamples: b, seed: 1, scheme: Scheme::Iid, intervals: methods, ..Default::default() };
+    bootstrap_linear(&stat, &layout, &cfg, None).unwrap().intervals[0].low
+}
+
+/// The floor: draw n bounded indices per replicate from replicate b's stream and sum the values.
+fn floor(y: &[f64], b: usize) -> f64 {
+    let streams = Streams::new(1, Purpose::Bootstrap);
+    let n = y.len();
+    let dist = Uniform::new(0u32, n as u32).unwrap();
+    let sums: Vec<f64> = (0..b as u64)
+        .into_par_iter()
+        .map(|r| {
+            let mut rng = streams.get(r);
+            let mut s = 0.0;
+            for _ in 0..n {
+                s += y[dist.sample(&mut rng) as usize];
+            }
+            s / n as f64
+        })
+        .collect();
+    sums[0]
+}
+
+fn benches(c: &mut Criterion) {
+    let y100k = data(100_000);
+    let mut g = c.benchmark_group("resample");
+    g.sample_size(10).measurement_time(Duration::from_secs(20)).warm_up_time(Duration::from_secs(2));
+    g.bench_function("percentile_mean/n100k_B10k", |b| {
+        b.iter(|| black_box(percentile(&y100k, 10_000, vec![IntervalMethod::Percentile])))
+    });
+    g.bench_function("floor/n100k_B10k", |b| b.iter(|| black_box(floor(&y100k, 10_000))));
+    for threads in [1usize, 2] {
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+        g.bench_function(format!("threads/{threads}/percentile_mean/n100k_B10k"), |b| {
+            b.iter(|| pool.install(|| black_box(percentile(&y100k, 10_000, vec![IntervalMethod::Percentile]))))
+        });
+    }
+    let y1m = data(1_000_000);
+    g.bench_function("bca_vs_percentile/percentile_n1M_B2k", |b| {
+        b.iter(|| black_box(percentile(&y1m, 2_000, vec![IntervalMethod::Percentile])))
+    });
+    g.bench_function("bca_vs_percentile/bca_n1M_B2k", |b| {
+        b.iter(|| black_box(percentile(&y1m, 2_000, vec![IntervalMethod::Bca])))
+    });
+    g.finish();
+}
+
+criterion_group!(resample, benches);
+criterion_main!(resample);

@@ -1,12 +1,15 @@
 //! Bootstrap: configuration, the replicate loop and the summary.
 
-use crate::engine::{map_replicates, ProgressFn};
-use crate::general::{fill_weights, jackknife_units, jackknife_values, Statistic};
-use crate::interval::{acceleration, bias_correction, intervals, Interval, IntervalInput, IntervalMethod};
+use crate::ResampleError;
+use crate::draw::CHUNK;
+use crate::engine::{ProgressFn, map_replicates};
+use crate::general::{Statistic, fill_weights, jackknife_units, jackknife_values};
+use crate::interval::{
+    Interval, IntervalInput, IntervalMethod, acceleration, bias_correction, intervals,
+};
 use crate::layout::{Layout, Scheme};
 use crate::linear::{Estimate, LinearPlan, LinearStatistic};
 use crate::rng::{Purpose, Streams};
-use crate::ResampleError;
 use serde::{Deserialize, Serialize};
 
 /// Largest number of resamples accepted (the replicate values are kept in memory: 8 bytes each).
@@ -53,7 +56,10 @@ impl Default for BootstrapConfig {
 impl BootstrapConfig {
     fn validate(&self) -> Result<(), ResampleError> {
         if self.resamples == 0 || self.resamples > MAX_RESAMPLES {
-            return Err(ResampleError::Resamples { got: self.resamples, max: MAX_RESAMPLES });
+            return Err(ResampleError::Resamples {
+                got: self.resamples,
+                max: MAX_RESAMPLES,
+            });
         }
         if !(self.level > 0.0 && self.level < 1.0) {
             return Err(ResampleError::Level(self.level));
@@ -113,8 +119,17 @@ pub fn bootstrap_linear(
     let plan = LinearPlan::new(stat, layout, config.scheme, need_se)?;
     let estimate = stat.estimate();
     let streams = Streams::new(config.seed, Purpose::Bootstrap);
-    let reps = map_replicates(&streams, config.resamples, progress, || (), |_, rng, _| plan.replicate(rng));
-    let jack = config.intervals.contains(&IntervalMethod::Bca).then(|| plan.jackknife());
+    let reps = map_replicates(
+        &streams,
+        config.resamples,
+        progress,
+        || vec![0u32; CHUNK],
+        |_, rng, buf| plan.replicate(rng, buf),
+    );
+    let jack = config
+        .intervals
+        .contains(&IntervalMethod::Bca)
+        .then(|| plan.jackknife());
     summarize(estimate, reps, jack, config, stat.n(), need_se)
 }
 
@@ -130,7 +145,11 @@ pub fn bootstrap<S: Statistic + ?Sized>(
 ) -> Result<BootstrapResult, ResampleError> {
     config.validate()?;
     if layout.n() != stat.n() {
-        return Err(ResampleError::Length { what: "layout".into(), expected: stat.n(), got: layout.n() });
+        return Err(ResampleError::Length {
+            what: "layout".into(),
+            expected: stat.n(),
+            got: layout.n(),
+        });
     }
     layout.check(config.scheme)?;
     let n = stat.n();
@@ -141,15 +160,21 @@ pub fn bootstrap<S: Statistic + ?Sized>(
         &streams,
         config.resamples,
         progress,
-        || (vec![0.0; n], Vec::new()),
-        |_, rng, (w, cc)| {
-            fill_weights(layout, config.scheme, rng, w, cc);
+        || (vec![0.0; n], Vec::new(), Vec::new()),
+        |_, rng, (w, cc, buf)| {
+            fill_weights(layout, config.scheme, rng, w, cc, buf);
             stat.eval(w)
         },
     );
     let jack = if config.intervals.contains(&IntervalMethod::Bca) {
         let mut rng = Streams::new(config.seed, Purpose::Jackknife).get(0);
-        let units = jackknife_units(layout, config.scheme, config.jackknife_exact_max, config.jackknife_groups, &mut rng);
+        let units = jackknife_units(
+            layout,
+            config.scheme,
+            config.jackknife_exact_max,
+            config.jackknife_groups,
+            &mut rng,
+        );
         Some(jackknife_values(stat, &units)?)
     } else {
         None
@@ -169,11 +194,19 @@ fn summarize(
         return Err(ResampleError::EstimateNotFinite(estimate.value));
     }
     let b = reps.len();
-    let mut finite: Vec<f64> = reps.iter().map(|e| e.value).filter(|v| v.is_finite()).collect();
+    let mut finite: Vec<f64> = reps
+        .iter()
+        .map(|e| e.value)
+        .filter(|v| v.is_finite())
+        .collect();
     let nonfinite = b - finite.len();
     let allowed = (config.max_nonfinite_fraction * b as f64).floor() as usize;
     if nonfinite > allowed || finite.len() < 2 {
-        return Err(ResampleError::TooManyNonFinite { nonfinite, resamples: b, allowed });
+        return Err(ResampleError::TooManyNonFinite {
+            nonfinite,
+            resamples: b,
+            allowed,
+        });
     }
     let mut warnings = Vec::new();
     if nonfinite > 0 {
@@ -210,7 +243,10 @@ fn summarize(
     };
     let ivs = intervals(&input, &config.intervals, config.level, &mut warnings);
     let (z0, a) = if jack.is_some() {
-        (bias_correction(&finite, estimate.value), jack.as_deref().and_then(acceleration))
+        (
+            bias_correction(&finite, estimate.value),
+            jack.as_deref().and_then(acceleration),
+        )
     } else {
         (None, None)
     };

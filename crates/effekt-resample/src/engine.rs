@@ -62,7 +62,12 @@ where
 }
 
 /// Evaluate `f(i, scratch)` for i = 0..count in parallel (no randomness), in order.
-pub fn map_indexed<T, S, I, F>(count: usize, progress: Option<ProgressFn<'_>>, init: I, f: F) -> Vec<T>
+pub fn map_indexed<T, S, I, F>(
+    count: usize,
+    progress: Option<ProgressFn<'_>>,
+    init: I,
+    f: F,
+) -> Vec<T>
 where
     T: Send,
     I: Fn() -> S + Sync,

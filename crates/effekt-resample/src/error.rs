@@ -6,7 +6,11 @@
 pub enum ResampleError {
     /// Fewer observations than the scheme needs.
     #[error("{what}: {count} observation(s), at least {min} are needed")]
-    TooFew { what: String, count: usize, min: usize },
+    TooFew {
+        what: String,
+        count: usize,
+        min: usize,
+    },
     /// The number of resamples is zero or too large.
     #[error("the number of resamples must be between 1 and {max}, got {got}")]
     Resamples { got: usize, max: usize },
@@ -15,19 +19,42 @@ pub enum ResampleError {
     Level(f64),
     /// Input arrays of different lengths.
     #[error("{what}: expected {expected} values, got {got}")]
-    Length { what: String, expected: usize, got: usize },
+    Length {
+        what: String,
+        expected: usize,
+        got: usize,
+    },
     /// A non-finite value in the data.
     #[error("{what}: value at position {index} is not finite ({value})")]
-    NonFinite { what: String, index: usize, value: f64 },
+    NonFinite {
+        what: String,
+        index: usize,
+        value: f64,
+    },
     /// The statistic is not finite on the original data.
-    #[error("the statistic is not finite on the original data ({0}); check for empty groups or a zero denominator")]
+    #[error(
+        "the statistic is not finite on the original data ({0}); check for empty groups or a zero denominator"
+    )]
     EstimateNotFinite(f64),
     /// Too many replicates gave a non-finite statistic.
-    #[error("{nonfinite} of {resamples} bootstrap replicates gave a non-finite statistic (more than the allowed {allowed}); the statistic is unstable under resampling (e.g. a zero denominator or an empty group): use a stratified scheme or a different statistic")]
-    TooManyNonFinite { nonfinite: usize, resamples: usize, allowed: usize },
+    #[error(
+        "{nonfinite} of {resamples} bootstrap replicates gave a non-finite statistic (more than the allowed {allowed}); the statistic is unstable under resampling (e.g. a zero denominator or an empty group): use a stratified scheme or a different statistic"
+    )]
+    TooManyNonFinite {
+        nonfinite: usize,
+        resamples: usize,
+        allowed: usize,
+    },
     /// A group code outside the declared number of groups.
-    #[error("{what}: group code {code} at position {index} is not below the number of groups {n_groups}")]
-    GroupCode { what: String, index: usize, code: u32, n_groups: usize },
+    #[error(
+        "{what}: group code {code} at position {index} is not below the number of groups {n_groups}"
+    )]
+    GroupCode {
+        what: String,
+        index: usize,
+        code: u32,
+        n_groups: usize,
+    },
     /// An option that does not fit this statistic or scheme.
     #[error("{0}")]
     Invalid(String),

@@ -7,10 +7,11 @@
 //! one question — its value when row i carries weight wᵢ — and works under every scheme without
 //! copying data. Weights of all ones give the estimate on the original data.
 
-use crate::layout::{Layout, Scheme};
-use crate::linear::{uniform, Estimate};
-use crate::rng::Rng;
 use crate::ResampleError;
+use crate::draw::{CHUNK, Indices};
+use crate::layout::{Layout, Scheme};
+use crate::linear::{Estimate, uniform};
+use crate::rng::Rng;
 use rand::distr::Distribution;
 
 /// A statistic of weighted data.
@@ -22,33 +23,48 @@ pub trait Statistic: Sync {
 }
 
 /// Fill `w` with the weights of one replicate under `scheme`.
-pub(crate) fn fill_weights(layout: &Layout, scheme: Scheme, rng: &mut Rng, w: &mut [f64], cluster_counts: &mut Vec<f64>) {
+pub(crate) fn fill_weights(
+    layout: &Layout,
+    scheme: Scheme,
+    rng: &mut Rng,
+    w: &mut [f64],
+    cluster_counts: &mut Vec<f64>,
+    buf: &mut Vec<u32>,
+) {
+    // Draw `count` indices in 0..count (chunk by chunk, as the linear path does) and add one
+    // to the weight of the row each index points to.
+    let mut draw = |count: usize, rng: &mut Rng, target: &mut dyn FnMut(usize)| {
+        let ix = Indices::new(count);
+        buf.resize(CHUNK, 0);
+        let mut left = count;
+        while left > 0 {
+            let k = left.min(CHUNK);
+            ix.fill(rng, &mut buf[..k]);
+            for &j in &buf[..k] {
+                target(j as usize);
+            }
+            left -= k;
+        }
+    };
     match scheme {
         Scheme::Iid => {
             w.fill(0.0);
-            let dist = uniform(w.len());
-            for _ in 0..w.len() {
-                w[dist.sample(rng) as usize] += 1.0;
-            }
+            draw(w.len(), rng, &mut |j| w[j] += 1.0);
         }
         Scheme::Stratified => {
             w.fill(0.0);
             for s in 0..layout.n_strata() {
                 let rows = layout.stratum_rows(s);
-                let dist = uniform(rows.len());
-                for _ in 0..rows.len() {
-                    w[rows[dist.sample(rng) as usize]] += 1.0;
-                }
+                draw(rows.len(), rng, &mut |j| w[rows[j]] += 1.0);
             }
         }
         Scheme::Cluster => {
             cluster_counts.clear();
             cluster_counts.resize(layout.n_clusters, 0.0);
             for list in &layout.clusters_in {
-                let dist = uniform(list.len());
-                for _ in 0..list.len() {
-                    cluster_counts[list[dist.sample(rng) as usize] as usize] += 1.0;
-                }
+                draw(list.len(), rng, &mut |j| {
+                    cluster_counts[list[j] as usize] += 1.0
+                });
             }
             if let Some(cl) = &layout.cluster_of {
                 for (wi, &c) in w.iter_mut().zip(cl) {
@@ -84,7 +100,13 @@ pub(crate) fn fill_weights(layout: &Layout, scheme: Scheme, rng: &mut Rng, w: &m
 /// Units the jackknife leaves out, grouped by stratum: rows (or clusters under the cluster
 /// scheme), each unit a list of rows. With more than `exact_max` units, units are merged into
 /// `groups` random groups per the grouped (delete-d) jackknife, assigned by the seeded stream.
-pub(crate) fn jackknife_units(layout: &Layout, scheme: Scheme, exact_max: usize, groups: usize, rng: &mut Rng) -> Vec<Vec<Vec<usize>>> {
+pub(crate) fn jackknife_units(
+    layout: &Layout,
+    scheme: Scheme,
+    exact_max: usize,
+    groups: usize,
+    rng: &mut Rng,
+) -> Vec<Vec<Vec<usize>>> {
     let mut strata: Vec<Vec<Vec<usize>>> = match (scheme, &layout.cluster_of) {
         (Scheme::Cluster, Some(cl)) => {
             let mut rows_of = vec![Vec::new(); layout.n_clusters];
@@ -94,17 +116,24 @@ pub(crate) fn jackknife_units(layout: &Layout, scheme: Scheme, exact_max: usize,
             layout
                 .clusters_in
                 .iter()
-                .map(|list| list.iter().map(|&c| std::mem::take(&mut rows_of[c as usize])).collect())
+                .map(|list| {
+                    list.iter()
+                        .map(|&c| std::mem::take(&mut rows_of[c as usize]))
+                        .collect()
+                })
                 .collect()
         }
         (Scheme::Iid | Scheme::Poisson, _) => vec![(0..layout.n()).map(|i| vec![i]).collect()],
-        _ => (0..layout.n_strata()).map(|s| layout.stratum_rows(s).iter().map(|&i| vec![i]).collect()).collect(),
+        _ => (0..layout.n_strata())
+            .map(|s| layout.stratum_rows(s).iter().map(|&i| vec![i]).collect())
+            .collect(),
     };
     let total: usize = strata.iter().map(Vec::len).sum();
     if total > exact_max {
         for units in &mut strata {
             // Groups in proportion to the stratum's share of units, at least 2.
-            let g = ((groups as f64 * units.len() as f64 / total as f64).round() as usize).clamp(2, units.len().max(2));
+            let g = ((groups as f64 * units.len() as f64 / total as f64).round() as usize)
+                .clamp(2, units.len().max(2));
             // Random assignment via a seeded shuffle: deterministic for the seed.
             let mut idx: Vec<usize> = (0..units.len()).collect();
             for i in (1..idx.len()).rev() {
@@ -123,7 +152,10 @@ pub(crate) fn jackknife_units(layout: &Layout, scheme: Scheme, exact_max: usize,
 }
 
 /// Evaluate the jackknife values of a general statistic.
-pub(crate) fn jackknife_values<S: Statistic + ?Sized>(stat: &S, units: &[Vec<Vec<usize>>]) -> Result<Vec<Vec<f64>>, ResampleError> {
+pub(crate) fn jackknife_values<S: Statistic + ?Sized>(
+    stat: &S,
+    units: &[Vec<Vec<usize>>],
+) -> Result<Vec<Vec<f64>>, ResampleError> {
     use rayon::prelude::*;
     let n = stat.n();
     Ok(units
@@ -161,7 +193,10 @@ impl Sorted {
     fn new(values: &[f64], rows: impl Iterator<Item = usize>) -> Self {
         let mut order: Vec<usize> = rows.collect();
         order.sort_by(|&a, &b| values[a].total_cmp(&values[b]).then(a.cmp(&b)));
-        Self { values: order.iter().map(|&i| values[i]).collect(), order }
+        Self {
+            values: order.iter().map(|&i| values[i]).collect(),
+            order,
+        }
     }
 
     /// Median of the weighted sample: with total weight W, the value where the cumulative
@@ -183,7 +218,10 @@ impl Sorted {
             cum += wi;
             if cum >= half {
                 if cum == half {
-                    let next = self.order[k + 1..].iter().zip(&self.values[k + 1..]).find(|(j, _)| w[**j] > 0.0);
+                    let next = self.order[k + 1..]
+                        .iter()
+                        .zip(&self.values[k + 1..])
+                        .find(|(j, _)| w[**j] > 0.0);
                     if let Some((_, &v)) = next {
                         return 0.5 * (self.values[k] + v);
                     }
@@ -208,12 +246,23 @@ impl Median {
     /// Empty or non-finite data.
     pub fn new(y: &[f64]) -> Result<Self, ResampleError> {
         if y.is_empty() {
-            return Err(ResampleError::TooFew { what: "outcome".into(), count: 0, min: 1 });
+            return Err(ResampleError::TooFew {
+                what: "outcome".into(),
+                count: 0,
+                min: 1,
+            });
         }
         if let Some(i) = y.iter().position(|v| !v.is_finite()) {
-            return Err(ResampleError::NonFinite { what: "outcome".into(), index: i, value: y[i] });
+            return Err(ResampleError::NonFinite {
+                what: "outcome".into(),
+                index: i,
+                value: y[i],
+            });
         }
-        Ok(Self { sorted: Sorted::new(y, 0..y.len()), n: y.len() })
+        Ok(Self {
+            sorted: Sorted::new(y, 0..y.len()),
+            n: y.len(),
+        })
     }
 }
 
@@ -222,7 +271,10 @@ impl Statistic for Median {
         self.n
     }
     fn eval(&self, w: &[f64]) -> Estimate {
-        Estimate { value: self.sorted.median(w), se: None }
+        Estimate {
+            value: self.sorted.median(w),
+            se: None,
+        }
     }
 }
 
@@ -239,19 +291,36 @@ impl MedianDiff {
     /// Length mismatch, non-finite data, a group code other than 0/1, an empty group.
     pub fn new(y: &[f64], group: &[u32]) -> Result<Self, ResampleError> {
         if y.len() != group.len() {
-            return Err(ResampleError::Length { what: "group".into(), expected: y.len(), got: group.len() });
+            return Err(ResampleError::Length {
+                what: "group".into(),
+                expected: y.len(),
+                got: group.len(),
+            });
         }
         if let Some(i) = y.iter().position(|v| !v.is_finite()) {
-            return Err(ResampleError::NonFinite { what: "outcome".into(), index: i, value: y[i] });
+            return Err(ResampleError::NonFinite {
+                what: "outcome".into(),
+                index: i,
+                value: y[i],
+            });
         }
         if let Some(i) = group.iter().position(|&g| g > 1) {
-            return Err(ResampleError::GroupCode { what: "group".into(), index: i, code: group[i], n_groups: 2 });
+            return Err(ResampleError::GroupCode {
+                what: "group".into(),
+                index: i,
+                code: group[i],
+                n_groups: 2,
+            });
         }
         let g0 = Sorted::new(y, (0..y.len()).filter(|&i| group[i] == 0));
         let g1 = Sorted::new(y, (0..y.len()).filter(|&i| group[i] == 1));
         for (k, g) in [&g0, &g1].iter().enumerate() {
             if g.order.is_empty() {
-                return Err(ResampleError::TooFew { what: format!("group {k}"), count: 0, min: 1 });
+                return Err(ResampleError::TooFew {
+                    what: format!("group {k}"),
+                    count: 0,
+                    min: 1,
+                });
             }
         }
         Ok(Self { g0, g1, n: y.len() })
@@ -263,7 +332,10 @@ impl Statistic for MedianDiff {
         self.n
     }
     fn eval(&self, w: &[f64]) -> Estimate {
-        Estimate { value: self.g1.median(w) - self.g0.median(w), se: None }
+        Estimate {
+            value: self.g1.median(w) - self.g0.median(w),
+            se: None,
+        }
     }
 }
 

@@ -144,25 +144,41 @@ pub struct IntervalInput<'a> {
 
 /// Compute the requested intervals from the replicate summary; methods not well defined here fall
 /// back to percentile with a warning appended to `warnings`.
-pub fn intervals(input: &IntervalInput<'_>, methods: &[IntervalMethod], level: f64, warnings: &mut Vec<String>) -> Vec<Interval> {
+pub fn intervals(
+    input: &IntervalInput<'_>,
+    methods: &[IntervalMethod],
+    level: f64,
+    warnings: &mut Vec<String>,
+) -> Vec<Interval> {
     let alpha = [(1.0 - level) / 2.0, (1.0 + level) / 2.0];
     let (percentile, mut extreme_any) = norm_inter(input.sorted, &alpha);
     let mut out = Vec::new();
     for &m in methods {
         let mk = |low: f64, high: f64, requested: Option<IntervalMethod>| Interval {
-            method: if requested.is_some() { IntervalMethod::Percentile } else { m },
+            method: if requested.is_some() {
+                IntervalMethod::Percentile
+            } else {
+                m
+            },
             level,
             low,
             high,
             requested,
         };
         let fallback = |why: String, warnings: &mut Vec<String>| {
-            warnings.push(format!("{} interval not defined here ({why}); the percentile interval is reported instead", m.name()));
+            warnings.push(format!(
+                "{} interval not defined here ({why}); the percentile interval is reported instead",
+                m.name()
+            ));
             mk(percentile[0], percentile[1], Some(m))
         };
         let iv = match m {
             IntervalMethod::Percentile => mk(percentile[0], percentile[1], None),
-            IntervalMethod::Basic => mk(2.0 * input.estimate - percentile[1], 2.0 * input.estimate - percentile[0], None),
+            IntervalMethod::Basic => mk(
+                2.0 * input.estimate - percentile[1],
+                2.0 * input.estimate - percentile[0],
+                None,
+            ),
             IntervalMethod::Normal => {
                 let z = std_normal().inverse_cdf(alpha[1]);
                 let centre = input.estimate - input.bias;
@@ -172,9 +188,16 @@ pub fn intervals(input: &IntervalInput<'_>, methods: &[IntervalMethod], level: f
                 Some((se0, zs)) if zs.len() >= 2 => {
                     let (qz, extreme) = norm_inter(zs, &[alpha[1], alpha[0]]);
                     extreme_any |= extreme;
-                    mk(input.estimate - se0 * qz[0], input.estimate - se0 * qz[1], None)
+                    mk(
+                        input.estimate - se0 * qz[0],
+                        input.estimate - se0 * qz[1],
+                        None,
+                    )
                 }
-                _ => fallback("the statistic has no standard error to studentize with".into(), warnings),
+                _ => fallback(
+                    "the statistic has no standard error to studentize with".into(),
+                    warnings,
+                ),
             },
             IntervalMethod::Bca => {
                 let z0 = bias_correction(input.sorted, input.estimate);

@@ -55,7 +55,11 @@ pub struct Layout {
 
 fn check_codes(what: &str, codes: &[u32], n: usize) -> Result<usize, ResampleError> {
     if codes.len() != n {
-        return Err(ResampleError::Length { what: what.into(), expected: n, got: codes.len() });
+        return Err(ResampleError::Length {
+            what: what.into(),
+            expected: n,
+            got: codes.len(),
+        });
     }
     Ok(codes.iter().map(|&c| c as usize + 1).max().unwrap_or(0))
 }
@@ -66,12 +70,22 @@ impl Layout {
     /// # Errors
     /// Length mismatches, no rows, or a cluster that spans several strata (clusters must be
     /// nested in strata to be resampled within them).
-    pub fn new(n: usize, strata: Option<&[u32]>, clusters: Option<&[u32]>) -> Result<Self, ResampleError> {
+    pub fn new(
+        n: usize,
+        strata: Option<&[u32]>,
+        clusters: Option<&[u32]>,
+    ) -> Result<Self, ResampleError> {
         if n == 0 {
-            return Err(ResampleError::TooFew { what: "data".into(), count: 0, min: 1 });
+            return Err(ResampleError::TooFew {
+                what: "data".into(),
+                count: 0,
+                min: 1,
+            });
         }
         if n > u32::MAX as usize {
-            return Err(ResampleError::Invalid(format!("{n} rows is more than the resampling core supports (2^32 - 1)")));
+            return Err(ResampleError::Invalid(format!(
+                "{n} rows is more than the resampling core supports (2^32 - 1)"
+            )));
         }
         let (stratum_of, n_strata) = match strata {
             Some(s) => {
@@ -134,7 +148,14 @@ impl Layout {
                 (Some(c.to_vec()), clusters_in, k)
             }
         };
-        Ok(Self { n, order, offsets: dense_offsets, cluster_of, clusters_in, n_clusters })
+        Ok(Self {
+            n,
+            order,
+            offsets: dense_offsets,
+            cluster_of,
+            clusters_in,
+            n_clusters,
+        })
     }
 
     /// Number of rows.
@@ -166,13 +187,21 @@ impl Layout {
         match scheme {
             Scheme::Iid | Scheme::Poisson | Scheme::Bayesian => {
                 if self.n < 2 {
-                    return Err(ResampleError::TooFew { what: "data".into(), count: self.n, min: 2 });
+                    return Err(ResampleError::TooFew {
+                        what: "data".into(),
+                        count: self.n,
+                        min: 2,
+                    });
                 }
                 if scheme == Scheme::Bayesian {
                     for s in 0..self.n_strata() {
                         let k = self.stratum_rows(s).len();
                         if k < 2 {
-                            return Err(ResampleError::TooFew { what: format!("stratum {s}"), count: k, min: 2 });
+                            return Err(ResampleError::TooFew {
+                                what: format!("stratum {s}"),
+                                count: k,
+                                min: 2,
+                            });
                         }
                     }
                 }
@@ -181,7 +210,11 @@ impl Layout {
                 for s in 0..self.n_strata() {
                     let k = self.stratum_rows(s).len();
                     if k < 2 {
-                        return Err(ResampleError::TooFew { what: format!("stratum {s}"), count: k, min: 2 });
+                        return Err(ResampleError::TooFew {
+                            what: format!("stratum {s}"),
+                            count: k,
+                            min: 2,
+                        });
                     }
                 }
             }

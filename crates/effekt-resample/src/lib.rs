@@ -21,6 +21,7 @@
 //! Library code never prints; long loops report progress through a callback.
 
 pub mod bootstrap;
+mod draw;
 pub mod engine;
 mod error;
 pub mod general;
@@ -30,12 +31,12 @@ pub mod linear;
 pub mod permutation;
 pub mod rng;
 
-pub use bootstrap::{bootstrap, bootstrap_linear, BootstrapConfig, BootstrapResult};
-pub use engine::{map_indexed, map_replicates, ProgressFn};
+pub use bootstrap::{BootstrapConfig, BootstrapResult, bootstrap, bootstrap_linear};
+pub use engine::{ProgressFn, map_indexed, map_replicates};
 pub use error::ResampleError;
 pub use general::{FnStatistic, Median, MedianDiff, Statistic};
 pub use interval::{Interval, IntervalMethod};
 pub use layout::{Layout, Scheme};
 pub use linear::{Estimate, LinearKind, LinearStatistic};
-pub use permutation::{p_values, Draws, PValues, PermutationConfig, PermutationPlan};
-pub use rng::{stream, Purpose, Rng, Streams};
+pub use permutation::{Draws, PValues, PermutationConfig, PermutationPlan, p_values};
+pub use rng::{Purpose, Rng, Streams, stream};

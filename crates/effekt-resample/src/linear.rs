@@ -10,9 +10,10 @@
 //! Values are centred at their overall mean before accumulation so that the per-replicate
 //! variances (for studentized intervals) do not suffer from cancellation.
 
+use crate::ResampleError;
+use crate::draw::{CHUNK, Indices};
 use crate::layout::{Layout, Scheme};
 use crate::rng::Rng;
-use crate::ResampleError;
 use rand::distr::{Distribution, Uniform};
 
 /// Which linear statistic.
@@ -86,7 +87,14 @@ impl Moments {
         self.xy *= c;
     }
     fn of(y: f64, x: f64) -> Moments {
-        Moments { w: 1.0, y, yy: y * y, x, xx: x * x, xy: x * y }
+        Moments {
+            w: 1.0,
+            y,
+            yy: y * y,
+            x,
+            xx: x * x,
+            xy: x * y,
+        }
     }
 }
 
@@ -114,7 +122,11 @@ pub struct Estimate {
 
 fn check_finite(what: &str, v: &[f64]) -> Result<(), ResampleError> {
     match v.iter().position(|a| !a.is_finite()) {
-        Some(i) => Err(ResampleError::NonFinite { what: what.into(), index: i, value: v[i] }),
+        Some(i) => Err(ResampleError::NonFinite {
+            what: what.into(),
+            index: i,
+            value: v[i],
+        }),
         None => Ok(()),
     }
 }
@@ -126,40 +138,72 @@ impl LinearStatistic {
     /// # Errors
     /// Missing or mismatched inputs, non-finite values, a group code other than 0/1, an empty
     /// group.
-    pub fn new(kind: LinearKind, y: &[f64], x: Option<&[f64]>, group: Option<&[u32]>) -> Result<Self, ResampleError> {
+    pub fn new(
+        kind: LinearKind,
+        y: &[f64],
+        x: Option<&[f64]>,
+        group: Option<&[u32]>,
+    ) -> Result<Self, ResampleError> {
         let n = y.len();
         if n == 0 {
-            return Err(ResampleError::TooFew { what: "outcome".into(), count: 0, min: 1 });
+            return Err(ResampleError::TooFew {
+                what: "outcome".into(),
+                count: 0,
+                min: 1,
+            });
         }
         check_finite("outcome", y)?;
         let x: Vec<f64> = match (kind.needs_x(), x) {
             (true, Some(x)) => {
                 if x.len() != n {
-                    return Err(ResampleError::Length { what: "denominator variable".into(), expected: n, got: x.len() });
+                    return Err(ResampleError::Length {
+                        what: "denominator variable".into(),
+                        expected: n,
+                        got: x.len(),
+                    });
                 }
                 check_finite("denominator variable", x)?;
                 x.to_vec()
             }
-            (true, None) => return Err(ResampleError::Invalid("a ratio of sums needs a denominator variable".into())),
+            (true, None) => {
+                return Err(ResampleError::Invalid(
+                    "a ratio of sums needs a denominator variable".into(),
+                ));
+            }
             (false, _) => Vec::new(),
         };
         let group: Vec<u8> = if kind.n_groups() == 2 {
-            let g = group.ok_or_else(|| ResampleError::Invalid("a two-group statistic needs a group column".into()))?;
+            let g = group.ok_or_else(|| {
+                ResampleError::Invalid("a two-group statistic needs a group column".into())
+            })?;
             if g.len() != n {
-                return Err(ResampleError::Length { what: "group".into(), expected: n, got: g.len() });
+                return Err(ResampleError::Length {
+                    what: "group".into(),
+                    expected: n,
+                    got: g.len(),
+                });
             }
             let mut out = Vec::with_capacity(n);
             let mut seen = [0usize; 2];
             for (i, &c) in g.iter().enumerate() {
                 if c > 1 {
-                    return Err(ResampleError::GroupCode { what: "group".into(), index: i, code: c, n_groups: 2 });
+                    return Err(ResampleError::GroupCode {
+                        what: "group".into(),
+                        index: i,
+                        code: c,
+                        n_groups: 2,
+                    });
                 }
                 seen[c as usize] += 1;
                 out.push(c as u8);
             }
             for (k, &s) in seen.iter().enumerate() {
                 if s == 0 {
-                    return Err(ResampleError::TooFew { what: format!("group {k}"), count: 0, min: 1 });
+                    return Err(ResampleError::TooFew {
+                        what: format!("group {k}"),
+                        count: 0,
+                        min: 1,
+                    });
                 }
             }
             out
@@ -167,10 +211,21 @@ impl LinearStatistic {
             vec![0; n]
         };
         let cy = y.iter().sum::<f64>() / n as f64;
-        let cx = if x.is_empty() { 0.0 } else { x.iter().sum::<f64>() / n as f64 };
+        let cx = if x.is_empty() {
+            0.0
+        } else {
+            x.iter().sum::<f64>() / n as f64
+        };
         let yc: Vec<f64> = y.iter().map(|v| v - cy).collect();
         let xc: Vec<f64> = x.iter().map(|v| v - cx).collect();
-        Ok(Self { kind, y: yc, x: xc, cy, cx, group })
+        Ok(Self {
+            kind,
+            y: yc,
+            x: xc,
+            cy,
+            cx,
+            group,
+        })
     }
 
     /// Number of rows.
@@ -196,7 +251,10 @@ impl LinearStatistic {
         match self.kind {
             LinearKind::Mean => {
                 let g = &m[0];
-                Estimate { value: mean(g), se: Some((var(g) / g.w).sqrt()) }
+                Estimate {
+                    value: mean(g),
+                    se: Some((var(g) / g.w).sqrt()),
+                }
             }
             LinearKind::MeanDiff => {
                 let (g0, g1) = (&m[0], &m[1]);
@@ -209,7 +267,10 @@ impl LinearStatistic {
                 let (g0, g1) = (&m[0], &m[1]);
                 let (m0, m1) = (mean(g0), mean(g1));
                 let v = var(g1) / (g1.w * m0 * m0) + m1 * m1 * var(g0) / (g0.w * m0.powi(4));
-                Estimate { value: m1 / m0, se: Some(v.sqrt()) }
+                Estimate {
+                    value: m1 / m0,
+                    se: Some(v.sqrt()),
+                }
             }
             LinearKind::RatioOfSums => {
                 let g = &m[0];
@@ -222,7 +283,10 @@ impl LinearStatistic {
                 let sum_d2 = dd + 2.0 * k * d + g.w * k * k;
                 let xbar = sx / g.w;
                 let se = ((sum_d2 / (g.w - 1.0)).max(0.0) / g.w).sqrt() / xbar.abs();
-                Estimate { value: r, se: Some(se) }
+                Estimate {
+                    value: r,
+                    se: Some(se),
+                }
             }
         }
     }
@@ -259,9 +323,18 @@ pub(crate) struct LinearPlan<'a> {
 }
 
 impl<'a> LinearPlan<'a> {
-    pub(crate) fn new(stat: &'a LinearStatistic, layout: &'a Layout, scheme: Scheme, need_se: bool) -> Result<Self, ResampleError> {
+    pub(crate) fn new(
+        stat: &'a LinearStatistic,
+        layout: &'a Layout,
+        scheme: Scheme,
+        need_se: bool,
+    ) -> Result<Self, ResampleError> {
         if layout.n() != stat.n() {
-            return Err(ResampleError::Length { what: "layout".into(), expected: stat.n(), got: layout.n() });
+            return Err(ResampleError::Length {
+                what: "layout".into(),
+                expected: stat.n(),
+                got: layout.n(),
+            });
         }
         layout.check(scheme)?;
         let order: Vec<usize> = match scheme {
@@ -269,11 +342,17 @@ impl<'a> LinearPlan<'a> {
             _ => layout.order.clone(),
         };
         let ys: Vec<f64> = order.iter().map(|&i| stat.y[i]).collect();
-        let xs: Vec<f64> = if stat.x.is_empty() { Vec::new() } else { order.iter().map(|&i| stat.x[i]).collect() };
+        let xs: Vec<f64> = if stat.x.is_empty() {
+            Vec::new()
+        } else {
+            order.iter().map(|&i| stat.x[i]).collect()
+        };
         let gs: Vec<u8> = order.iter().map(|&i| stat.group[i]).collect();
         let ranges: Vec<(usize, usize)> = match scheme {
             Scheme::Iid | Scheme::Poisson => vec![(0, stat.n())],
-            _ => (0..layout.n_strata()).map(|s| (layout.offsets[s], layout.offsets[s + 1])).collect(),
+            _ => (0..layout.n_strata())
+                .map(|s| (layout.offsets[s], layout.offsets[s + 1]))
+                .collect(),
         };
         let bounds = ranges
             .into_iter()
@@ -294,27 +373,44 @@ impl<'a> LinearPlan<'a> {
         } else {
             Vec::new()
         };
-        Ok(Self { stat, scheme, layout, ys, xs, gs, bounds, cluster_moments, need_se })
+        Ok(Self {
+            stat,
+            scheme,
+            layout,
+            ys,
+            xs,
+            gs,
+            bounds,
+            cluster_moments,
+            need_se,
+        })
     }
 
     /// One bootstrap replicate of the statistic.
-    pub(crate) fn replicate(&self, rng: &mut Rng) -> Estimate {
+    /// `buf` is scratch space of at least [`CHUNK`] indices.
+    pub(crate) fn replicate(&self, rng: &mut Rng, buf: &mut [u32]) -> Estimate {
         let mut m = [Moments::default(); 2];
         match self.scheme {
             Scheme::Iid | Scheme::Stratified => {
                 for &(a, b, homo) in &self.bounds {
-                    self.draw_stratum(rng, a, b, homo, &mut m);
+                    self.draw_stratum(rng, a, b, homo, &mut m, buf);
                 }
             }
             Scheme::Cluster => {
                 for list in &self.layout.clusters_in {
                     let k = list.len();
-                    let dist = uniform(k);
-                    for _ in 0..k {
-                        let c = list[dist.sample(rng) as usize] as usize;
-                        let cm = &self.cluster_moments[c];
-                        m[0].add_scaled(&cm[0], 1.0);
-                        m[1].add_scaled(&cm[1], 1.0);
+                    let ix = Indices::new(k);
+                    let mut left = k;
+                    while left > 0 {
+                        let kk = left.min(CHUNK).min(buf.len());
+                        ix.fill(rng, &mut buf[..kk]);
+                        for &j in &buf[..kk] {
+                            let c = list[j as usize] as usize;
+                            let cm = &self.cluster_moments[c];
+                            m[0].add_scaled(&cm[0], 1.0);
+                            m[1].add_scaled(&cm[1], 1.0);
+                        }
+                        left -= kk;
                     }
                 }
             }
@@ -366,66 +462,56 @@ impl<'a> LinearPlan<'a> {
 
     /// Draw `b - a` indices with replacement from `a..b` and accumulate their moments.
     #[inline]
-    fn draw_stratum(&self, rng: &mut Rng, a: usize, b: usize, homo: Option<u8>, m: &mut [Moments; 2]) {
+    fn draw_stratum(
+        &self,
+        rng: &mut Rng,
+        a: usize,
+        b: usize,
+        homo: Option<u8>,
+        m: &mut [Moments; 2],
+        buf: &mut [u32],
+    ) {
         let len = b - a;
-        let dist = uniform(len);
+        let ix = Indices::new(len);
         let ys = &self.ys[a..b];
         match (homo, self.xs.is_empty()) {
             (Some(g), true) => {
-                // The hot loop: four independent accumulators break the floating-point
-                // dependency chain; the summation order is fixed, so results are reproducible.
-                let (mut s0, mut s1, mut s2, mut s3) = (0.0, 0.0, 0.0, 0.0);
-                let (mut q0, mut q1, mut q2, mut q3) = (0.0, 0.0, 0.0, 0.0);
-                let quads = len / 4;
-                if self.need_se {
-                    for _ in 0..quads {
-                        let v0 = ys[dist.sample(rng) as usize];
-                        let v1 = ys[dist.sample(rng) as usize];
-                        let v2 = ys[dist.sample(rng) as usize];
-                        let v3 = ys[dist.sample(rng) as usize];
-                        s0 += v0;
-                        s1 += v1;
-                        s2 += v2;
-                        s3 += v3;
-                        q0 += v0 * v0;
-                        q1 += v1 * v1;
-                        q2 += v2 * v2;
-                        q3 += v3 * v3;
-                    }
+                let (s, q) = if self.need_se {
+                    ix.sum_gather::<true>(rng, ys, len, buf)
                 } else {
-                    for _ in 0..quads {
-                        s0 += ys[dist.sample(rng) as usize];
-                        s1 += ys[dist.sample(rng) as usize];
-                        s2 += ys[dist.sample(rng) as usize];
-                        s3 += ys[dist.sample(rng) as usize];
-                    }
-                }
-                for _ in 0..len - 4 * quads {
-                    let v = ys[dist.sample(rng) as usize];
-                    s0 += v;
-                    q0 += v * v;
-                }
+                    ix.sum_gather::<false>(rng, ys, len, buf)
+                };
                 let t = &mut m[g as usize];
                 t.w += len as f64;
-                t.y += (s0 + s1) + (s2 + s3);
-                t.yy += (q0 + q1) + (q2 + q3);
+                t.y += s;
+                t.yy += q;
             }
             _ => {
-                let xs = if self.xs.is_empty() { &[][..] } else { &self.xs[a..b] };
+                let xs = if self.xs.is_empty() {
+                    &[][..]
+                } else {
+                    &self.xs[a..b]
+                };
                 let gs = &self.gs[a..b];
-                for _ in 0..len {
-                    let j = dist.sample(rng) as usize;
-                    let y = ys[j];
-                    let t = &mut m[gs[j] as usize];
-                    t.w += 1.0;
-                    t.y += y;
-                    t.yy += y * y;
-                    if !xs.is_empty() {
-                        let x = xs[j];
-                        t.x += x;
-                        t.xx += x * x;
-                        t.xy += x * y;
+                let mut left = len;
+                while left > 0 {
+                    let k = left.min(CHUNK).min(buf.len());
+                    ix.fill(rng, &mut buf[..k]);
+                    for &j in &buf[..k] {
+                        let j = j as usize;
+                        let y = ys[j];
+                        let t = &mut m[gs[j] as usize];
+                        t.w += 1.0;
+                        t.y += y;
+                        t.yy += y * y;
+                        if !xs.is_empty() {
+                            let x = xs[j];
+                            t.x += x;
+                            t.xx += x * x;
+                            t.xy += x * y;
+                        }
                     }
+                    left -= k;
                 }
             }
         }
@@ -444,12 +530,18 @@ impl<'a> LinearPlan<'a> {
                 .layout
                 .clusters_in
                 .iter()
-                .map(|list| list.iter().map(|&c| leave_out(&self.cluster_moments[c as usize])).collect())
+                .map(|list| {
+                    list.iter()
+                        .map(|&c| leave_out(&self.cluster_moments[c as usize]))
+                        .collect()
+                })
                 .collect(),
             _ => {
                 let strata: Vec<Vec<usize>> = match self.scheme {
                     Scheme::Iid | Scheme::Poisson => vec![(0..self.stat.n()).collect()],
-                    _ => (0..self.layout.n_strata()).map(|s| self.layout.stratum_rows(s).to_vec()).collect(),
+                    _ => (0..self.layout.n_strata())
+                        .map(|s| self.layout.stratum_rows(s).to_vec())
+                        .collect(),
                 };
                 strata
                     .iter()

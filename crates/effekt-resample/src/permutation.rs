@@ -12,10 +12,10 @@
 //! combinatorial number system — and p-values are exact. Otherwise assignments are drawn at
 //! random, assignment b from its own stream (seed, b), so results do not depend on thread count.
 
-use crate::engine::{map_indexed, map_replicates, ProgressFn};
+use crate::ResampleError;
+use crate::engine::{ProgressFn, map_indexed, map_replicates};
 use crate::linear::uniform;
 use crate::rng::{Purpose, Streams};
-use crate::ResampleError;
 use rand::distr::Distribution;
 use serde::{Deserialize, Serialize};
 
@@ -32,7 +32,11 @@ pub struct PermutationConfig {
 
 impl Default for PermutationConfig {
     fn default() -> Self {
-        Self { permutations: 9999, seed: 1, exact_limit: 100_000 }
+        Self {
+            permutations: 9999,
+            seed: 1,
+            exact_limit: 100_000,
+        }
     }
 }
 
@@ -67,15 +71,27 @@ impl PermutationPlan {
     /// # Errors
     /// Length mismatch; a cluster whose rows are not all in the same arm (names the cluster
     /// code); a cluster spanning two blocks; no treated or no control unit at all.
-    pub fn new(treated: &[bool], blocks: Option<&[u32]>, clusters: Option<&[u32]>) -> Result<Self, ResampleError> {
+    pub fn new(
+        treated: &[bool],
+        blocks: Option<&[u32]>,
+        clusters: Option<&[u32]>,
+    ) -> Result<Self, ResampleError> {
         let n = treated.len();
         if n < 2 {
-            return Err(ResampleError::TooFew { what: "observations".into(), count: n, min: 2 });
+            return Err(ResampleError::TooFew {
+                what: "observations".into(),
+                count: n,
+                min: 2,
+            });
         }
         for (what, codes) in [("blocks", blocks), ("clusters", clusters)] {
             if let Some(c) = codes {
                 if c.len() != n {
-                    return Err(ResampleError::Length { what: what.into(), expected: n, got: c.len() });
+                    return Err(ResampleError::Length {
+                        what: what.into(),
+                        expected: n,
+                        got: c.len(),
+                    });
                 }
             }
         }
@@ -136,7 +152,11 @@ impl PermutationPlan {
                 "randomisation inference needs both treated and control units".into(),
             ));
         }
-        Ok(Self { n, blocks: per_block, clustered: clusters.is_some() })
+        Ok(Self {
+            n,
+            blocks: per_block,
+            clustered: clusters.is_some(),
+        })
     }
 
     /// Number of possible assignments Π_b C(m_b, k_b), `None` when it exceeds u64.
@@ -160,22 +180,39 @@ impl PermutationPlan {
 
     /// Evaluate `f` on assignments: all of them when their number is at most
     /// `config.exact_limit`, otherwise `config.permutations` random ones. Results in order.
-    pub fn run<T, F>(&self, config: &PermutationConfig, progress: Option<ProgressFn<'_>>, f: F) -> Result<Draws<T>, ResampleError>
+    pub fn run<T, F>(
+        &self,
+        config: &PermutationConfig,
+        progress: Option<ProgressFn<'_>>,
+        f: F,
+    ) -> Result<Draws<T>, ResampleError>
     where
         T: Send,
         F: Fn(&[bool]) -> T + Sync,
     {
         match self.count() {
             Some(c) if c <= config.exact_limit => {
-                let values = map_indexed(c as usize, progress, || vec![false; self.n], |r, z| {
-                    self.unrank(r as u64, z);
-                    f(z)
-                });
-                Ok(Draws { values, exact: true, seed: None })
+                let values = map_indexed(
+                    c as usize,
+                    progress,
+                    || vec![false; self.n],
+                    |r, z| {
+                        self.unrank(r as u64, z);
+                        f(z)
+                    },
+                );
+                Ok(Draws {
+                    values,
+                    exact: true,
+                    seed: None,
+                })
             }
             _ => {
                 if config.permutations == 0 {
-                    return Err(ResampleError::Resamples { got: 0, max: crate::bootstrap::MAX_RESAMPLES });
+                    return Err(ResampleError::Resamples {
+                        got: 0,
+                        max: crate::bootstrap::MAX_RESAMPLES,
+                    });
                 }
                 let streams = Streams::new(config.seed, Purpose::Permutation);
                 let values = map_replicates(
@@ -200,7 +237,11 @@ impl PermutationPlan {
                         f(z)
                     },
                 );
-                Ok(Draws { values, exact: false, seed: Some(config.seed) })
+                Ok(Draws {
+                    values,
+                    exact: false,
+                    seed: Some(config.seed),
+                })
             }
         }
     }
@@ -274,6 +315,18 @@ pub fn p_values(observed: f64, null: &[f64], exact: bool) -> PValues {
         }
     }
     let b = null.len();
-    let p = |k: usize| if exact { k as f64 / b as f64 } else { (k as f64 + 1.0) / (b as f64 + 1.0) };
-    PValues { two_sided: p(two), greater: p(ge), less: p(le), count: b, exact }
+    let p = |k: usize| {
+        if exact {
+            k as f64 / b as f64
+        } else {
+            (k as f64 + 1.0) / (b as f64 + 1.0)
+        }
+    };
+    PValues {
+        two_sided: p(two),
+        greater: p(ge),
+        less: p(le),
+        count: b,
+        exact,
+    }
 }

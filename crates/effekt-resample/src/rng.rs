@@ -82,6 +82,9 @@ mod tests {
         assert_ne!(s.get(7).next_u64(), s.get(8).next_u64());
         let p = Streams::new(42, Purpose::Permutation);
         assert_ne!(s.get(7).next_u64(), p.get(7).next_u64());
-        assert_ne!(Streams::new(43, Purpose::Bootstrap).get(7).next_u64(), s.get(7).next_u64());
+        assert_ne!(
+            Streams::new(43, Purpose::Bootstrap).get(7).next_u64(),
+            s.get(7).next_u64()
+        );
     }
 }

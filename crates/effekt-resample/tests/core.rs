@@ -2,16 +2,21 @@
 //! interval methods, the jackknife acceleration against the textbook formula, the fast linear
 //! path against the general path, and exact permutation enumeration.
 
-use effekt_resample::interval::{acceleration, intervals, IntervalInput};
+use effekt_resample::interval::{IntervalInput, acceleration, intervals};
 use effekt_resample::*;
 
 fn pool(threads: usize) -> rayon::ThreadPool {
-    rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap()
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .unwrap()
 }
 
 fn skewed(n: usize) -> Vec<f64> {
     // Deterministic, skewed data without randomness in the test itself.
-    (0..n).map(|i| ((i * 7919 % 1000) as f64 / 1000.0 + 0.01).powi(3) * 10.0).collect()
+    (0..n)
+        .map(|i| ((i * 7919 % 1000) as f64 / 1000.0 + 0.01).powi(3) * 10.0)
+        .collect()
 }
 
 fn all_methods() -> Vec<IntervalMethod> {
@@ -35,22 +40,48 @@ fn bit_identical_at_1_2_8_threads() {
     let run = |threads: usize| {
         pool(threads).install(|| {
             let mut out = Vec::new();
-            for scheme in [Scheme::Iid, Scheme::Stratified, Scheme::Cluster, Scheme::Bayesian, Scheme::Poisson] {
+            for scheme in [
+                Scheme::Iid,
+                Scheme::Stratified,
+                Scheme::Cluster,
+                Scheme::Bayesian,
+                Scheme::Poisson,
+            ] {
                 let layout = if scheme == Scheme::Cluster {
                     Layout::new(503, None, Some(&cl)).unwrap()
                 } else {
                     Layout::new(503, Some(&g), None).unwrap()
                 };
-                let cfg = BootstrapConfig { resamples: 777, seed: 99, scheme, intervals: all_methods(), ..Default::default() };
+                let cfg = BootstrapConfig {
+                    resamples: 777,
+                    seed: 99,
+                    scheme,
+                    intervals: all_methods(),
+                    ..Default::default()
+                };
                 out.push(bootstrap_linear(&mean, &layout, &cfg, None).unwrap());
                 out.push(bootstrap_linear(&diff, &layout, &cfg, None).unwrap());
                 out.push(bootstrap(&median, &layout, &cfg, None).unwrap());
             }
-            let plan = PermutationPlan::new(&g.iter().map(|&v| v == 1).collect::<Vec<_>>(), None, None).unwrap();
+            let plan =
+                PermutationPlan::new(&g.iter().map(|&v| v == 1).collect::<Vec<_>>(), None, None)
+                    .unwrap();
             let perm = plan
-                .run(&PermutationConfig { permutations: 999, seed: 5, exact_limit: 0 }, None, |z| {
-                    z.iter().zip(&y).filter(|(t, _)| **t).map(|(_, v)| v).sum::<f64>()
-                })
+                .run(
+                    &PermutationConfig {
+                        permutations: 999,
+                        seed: 5,
+                        exact_limit: 0,
+                    },
+                    None,
+                    |z| {
+                        z.iter()
+                            .zip(&y)
+                            .filter(|(t, _)| **t)
+                            .map(|(_, v)| v)
+                            .sum::<f64>()
+                    },
+                )
                 .unwrap();
             (out, perm.values)
         })
@@ -60,7 +91,10 @@ fn bit_identical_at_1_2_8_threads() {
         let other = run(t);
         assert_eq!(one.1, other.1, "permutations differ at {t} threads");
         for (a, b) in one.0.iter().zip(&other.0) {
-            assert_eq!(a.replicates.iter().map(|v| v.to_bits()).collect::<Vec<_>>(), b.replicates.iter().map(|v| v.to_bits()).collect::<Vec<_>>());
+            assert_eq!(
+                a.replicates.iter().map(|v| v.to_bits()).collect::<Vec<_>>(),
+                b.replicates.iter().map(|v| v.to_bits()).collect::<Vec<_>>()
+            );
             assert_eq!(a, b, "results differ at {t} threads");
         }
     }
@@ -71,7 +105,11 @@ fn same_seed_same_result_different_seed_different_result() {
     let y = skewed(200);
     let stat = LinearStatistic::new(LinearKind::Mean, &y, None, None).unwrap();
     let layout = Layout::new(200, None, None).unwrap();
-    let cfg = BootstrapConfig { resamples: 500, seed: 7, ..Default::default() };
+    let cfg = BootstrapConfig {
+        resamples: 500,
+        seed: 7,
+        ..Default::default()
+    };
     let a = bootstrap_linear(&stat, &layout, &cfg, None).unwrap();
     let b = bootstrap_linear(&stat, &layout, &cfg, None).unwrap();
     assert_eq!(a, b);
@@ -103,17 +141,39 @@ fn bca_equals_percentile_when_bias_and_acceleration_are_zero() {
     let est = 3.0;
     let jack = vec![vec![3.5, 3.25, 3.0, 2.75, 2.5]];
     assert_eq!(acceleration(&jack), Some(0.0));
-    let reps: Vec<f64> = (0..2001).map(|i| est + (i as f64 - 1000.0) / 64.0).collect();
-    let input = IntervalInput { estimate: est, sorted: &reps, boot_sd: 1.0, bias: 0.0, studentized: None, jackknife: Some(&jack) };
+    let reps: Vec<f64> = (0..2001)
+        .map(|i| est + (i as f64 - 1000.0) / 64.0)
+        .collect();
+    let input = IntervalInput {
+        estimate: est,
+        sorted: &reps,
+        boot_sd: 1.0,
+        bias: 0.0,
+        studentized: None,
+        jackknife: Some(&jack),
+    };
     let mut warnings = Vec::new();
-    let out = intervals(&input, &[IntervalMethod::Percentile, IntervalMethod::Bca], 0.9, &mut warnings);
+    let out = intervals(
+        &input,
+        &[IntervalMethod::Percentile, IntervalMethod::Bca],
+        0.9,
+        &mut warnings,
+    );
     assert_eq!(out[1].method, IntervalMethod::Bca);
     assert_eq!((out[0].low, out[0].high), (out[1].low, out[1].high));
     assert!(warnings.is_empty(), "{warnings:?}");
     // With a non-zero acceleration the intervals differ.
     let skew = vec![vec![3.9, 3.1, 3.0, 2.95, 2.9]];
-    let input = IntervalInput { jackknife: Some(&skew), ..input };
-    let out = intervals(&input, &[IntervalMethod::Percentile, IntervalMethod::Bca], 0.9, &mut warnings);
+    let input = IntervalInput {
+        jackknife: Some(&skew),
+        ..input
+    };
+    let out = intervals(
+        &input,
+        &[IntervalMethod::Percentile, IntervalMethod::Bca],
+        0.9,
+        &mut warnings,
+    );
     assert_ne!(out[0].low, out[1].low);
 }
 
@@ -126,7 +186,11 @@ fn acceleration_matches_the_textbook_formula_by_hand() {
     let x = [1.0, 2.0, 3.0, 4.0, 10.0];
     let stat = LinearStatistic::new(LinearKind::Mean, &x, None, None).unwrap();
     let layout = Layout::new(5, None, None).unwrap();
-    let cfg = BootstrapConfig { resamples: 200, intervals: vec![IntervalMethod::Bca], ..Default::default() };
+    let cfg = BootstrapConfig {
+        resamples: 200,
+        intervals: vec![IntervalMethod::Bca],
+        ..Default::default()
+    };
     let r = bootstrap_linear(&stat, &layout, &cfg, None).unwrap();
     let expected = 2.8125 / (6.0 * 3.125f64.powf(1.5));
     assert!((r.acceleration.unwrap() - expected).abs() < 1e-15);
@@ -134,7 +198,10 @@ fn acceleration_matches_the_textbook_formula_by_hand() {
     // The general path's exact jackknife gives the same â.
     let general = FnStatistic::new(5, |w: &[f64]| {
         let s: f64 = w.iter().zip(&x).map(|(a, b)| a * b).sum();
-        Estimate { value: s / w.iter().sum::<f64>(), se: None }
+        Estimate {
+            value: s / w.iter().sum::<f64>(),
+            se: None,
+        }
     });
     let r2 = bootstrap(&general, &layout, &cfg, None).unwrap();
     assert!((r2.acceleration.unwrap() - expected).abs() < 1e-14);
@@ -155,22 +222,40 @@ fn linear_fast_path_equals_general_path_replicate_by_replicate() {
             s[g[i] as usize] += w[i] * y[i];
             n[g[i] as usize] += w[i];
         }
-        Estimate { value: s[1] / n[1] - s[0] / n[0], se: None }
+        Estimate {
+            value: s[1] / n[1] - s[0] / n[0],
+            se: None,
+        }
     });
     for (scheme, layout) in [
         (Scheme::Iid, Layout::new(301, None, None).unwrap()),
-        (Scheme::Stratified, Layout::new(301, Some(&g), None).unwrap()),
+        (
+            Scheme::Stratified,
+            Layout::new(301, Some(&g), None).unwrap(),
+        ),
         (Scheme::Cluster, Layout::new(301, None, Some(&cl)).unwrap()),
         (Scheme::Bayesian, Layout::new(301, Some(&g), None).unwrap()),
         (Scheme::Poisson, Layout::new(301, None, None).unwrap()),
     ] {
-        let cfg = BootstrapConfig { resamples: 300, scheme, intervals: vec![IntervalMethod::Bca], max_nonfinite_fraction: 0.1, ..Default::default() };
+        let cfg = BootstrapConfig {
+            resamples: 300,
+            scheme,
+            intervals: vec![IntervalMethod::Bca],
+            max_nonfinite_fraction: 0.1,
+            ..Default::default()
+        };
         let a = bootstrap_linear(&diff, &layout, &cfg, None).unwrap();
         let b = bootstrap(&general, &layout, &cfg, None).unwrap();
         for (u, v) in a.replicates.iter().zip(&b.replicates) {
-            assert!((u - v).abs() <= 1e-10 * v.abs().max(1.0), "{scheme:?}: {u} vs {v}");
+            assert!(
+                (u - v).abs() <= 1e-10 * v.abs().max(1.0),
+                "{scheme:?}: {u} vs {v}"
+            );
         }
-        assert!((a.acceleration.unwrap() - b.acceleration.unwrap()).abs() < 1e-9, "{scheme:?}");
+        assert!(
+            (a.acceleration.unwrap() - b.acceleration.unwrap()).abs() < 1e-9,
+            "{scheme:?}"
+        );
     }
 }
 
@@ -178,7 +263,11 @@ fn linear_fast_path_equals_general_path_replicate_by_replicate() {
 fn studentized_uses_the_statistic_se_and_median_falls_back() {
     let y = skewed(120);
     let layout = Layout::new(120, None, None).unwrap();
-    let cfg = BootstrapConfig { resamples: 1000, intervals: vec![IntervalMethod::Studentized], ..Default::default() };
+    let cfg = BootstrapConfig {
+        resamples: 1000,
+        intervals: vec![IntervalMethod::Studentized],
+        ..Default::default()
+    };
     let mean = LinearStatistic::new(LinearKind::Mean, &y, None, None).unwrap();
     let r = bootstrap_linear(&mean, &layout, &cfg, None).unwrap();
     assert_eq!(r.intervals[0].method, IntervalMethod::Studentized);
@@ -208,9 +297,31 @@ fn too_many_nonfinite_replicates_is_an_error_and_few_are_reported() {
     x[0] = 1.0;
     let stat = LinearStatistic::new(LinearKind::RatioOfSums, &y, Some(&x), None).unwrap();
     let layout = Layout::new(8, None, None).unwrap();
-    let err = bootstrap_linear(&stat, &layout, &BootstrapConfig { resamples: 1000, ..Default::default() }, None).unwrap_err();
-    assert!(matches!(err, ResampleError::TooManyNonFinite { .. }), "{err}");
-    let ok = bootstrap_linear(&stat, &layout, &BootstrapConfig { resamples: 1000, max_nonfinite_fraction: 0.5, ..Default::default() }, None).unwrap();
+    let err = bootstrap_linear(
+        &stat,
+        &layout,
+        &BootstrapConfig {
+            resamples: 1000,
+            ..Default::default()
+        },
+        None,
+    )
+    .unwrap_err();
+    assert!(
+        matches!(err, ResampleError::TooManyNonFinite { .. }),
+        "{err}"
+    );
+    let ok = bootstrap_linear(
+        &stat,
+        &layout,
+        &BootstrapConfig {
+            resamples: 1000,
+            max_nonfinite_fraction: 0.5,
+            ..Default::default()
+        },
+        None,
+    )
+    .unwrap();
     assert!(ok.nonfinite > 0);
     assert!(ok.warnings[0].contains("non-finite"));
 }
@@ -222,7 +333,9 @@ fn exact_enumeration_lists_every_assignment_once() {
     let blocks = [0, 0, 0, 0, 0, 1, 1, 1];
     let plan = PermutationPlan::new(&treated, Some(&blocks), None).unwrap();
     assert_eq!(plan.count(), Some(30));
-    let draws = plan.run(&PermutationConfig::default(), None, |z| z.to_vec()).unwrap();
+    let draws = plan
+        .run(&PermutationConfig::default(), None, |z| z.to_vec())
+        .unwrap();
     assert!(draws.exact);
     let mut seen = draws.values.clone();
     seen.sort();
@@ -238,10 +351,22 @@ fn exact_enumeration_lists_every_assignment_once() {
 #[test]
 fn clustered_permutation_moves_whole_clusters() {
     let clusters = [0, 0, 1, 1, 2, 2, 3, 3, 4, 4];
-    let treated = [true, true, false, false, true, true, false, false, false, false];
+    let treated = [
+        true, true, false, false, true, true, false, false, false, false,
+    ];
     let plan = PermutationPlan::new(&treated, None, Some(&clusters)).unwrap();
     assert_eq!(plan.count(), Some(10)); // C(5, 2)
-    let draws = plan.run(&PermutationConfig { exact_limit: 0, permutations: 200, seed: 3 }, None, |z| z.to_vec()).unwrap();
+    let draws = plan
+        .run(
+            &PermutationConfig {
+                exact_limit: 0,
+                permutations: 200,
+                seed: 3,
+            },
+            None,
+            |z| z.to_vec(),
+        )
+        .unwrap();
     for z in &draws.values {
         for c in 0..5 {
             assert_eq!(z[2 * c], z[2 * c + 1]);
@@ -249,12 +374,18 @@ fn clustered_permutation_moves_whole_clusters() {
         assert_eq!(z.iter().filter(|t| **t).count(), 4);
     }
     let bad = PermutationPlan::new(&[true, false, false, false], None, Some(&[0, 0, 1, 1]));
-    assert!(bad.unwrap_err().to_string().contains("both treated and control"));
+    assert!(
+        bad.unwrap_err()
+            .to_string()
+            .contains("both treated and control")
+    );
 }
 
 #[test]
 fn monte_carlo_p_value_is_within_mc_error_of_exact() {
-    let y: Vec<f64> = vec![3.1, 4.5, 2.2, 5.9, 6.1, 1.0, 2.8, 3.3, 4.0, 7.2, 0.5, 2.1, 3.9, 5.5];
+    let y: Vec<f64> = vec![
+        3.1, 4.5, 2.2, 5.9, 6.1, 1.0, 2.8, 3.3, 4.0, 7.2, 0.5, 2.1, 3.9, 5.5,
+    ];
     let treated: Vec<bool> = (0..14).map(|i| i % 2 == 0).collect();
     let stat = |z: &[bool]| {
         let (mut s1, mut s0, mut n1) = (0.0, 0.0, 0.0);
@@ -274,10 +405,25 @@ fn monte_carlo_p_value_is_within_mc_error_of_exact() {
     let exact = plan.run(&PermutationConfig::default(), None, stat).unwrap();
     let pe = p_values(obs, &exact.values, true);
     let b = 20_000;
-    let mc = plan.run(&PermutationConfig { exact_limit: 0, permutations: b, seed: 11 }, None, stat).unwrap();
+    let mc = plan
+        .run(
+            &PermutationConfig {
+                exact_limit: 0,
+                permutations: b,
+                seed: 11,
+            },
+            None,
+            stat,
+        )
+        .unwrap();
     let pm = p_values(obs, &mc.values, false);
     let se = (pe.two_sided * (1.0 - pe.two_sided) / b as f64).sqrt();
-    assert!((pm.two_sided - pe.two_sided).abs() < 4.0 * se + 1.0 / b as f64, "{} vs {}", pm.two_sided, pe.two_sided);
+    assert!(
+        (pm.two_sided - pe.two_sided).abs() < 4.0 * se + 1.0 / b as f64,
+        "{} vs {}",
+        pm.two_sided,
+        pe.two_sided
+    );
     // Brute force over all 2^14 subsets of size 7 agrees with the enumeration.
     let mut count = 0usize;
     let mut extreme = 0usize;
@@ -302,7 +448,12 @@ fn layout_errors_are_clear() {
     let e = l.check(Scheme::Stratified).unwrap_err();
     assert!(e.to_string().contains("at least 2"), "{e}");
     let l = Layout::new(4, None, None).unwrap();
-    assert!(l.check(Scheme::Cluster).unwrap_err().to_string().contains("cluster"));
+    assert!(
+        l.check(Scheme::Cluster)
+            .unwrap_err()
+            .to_string()
+            .contains("cluster")
+    );
     assert!(Layout::new(4, Some(&[0, 0, 1, 1]), Some(&[0, 1, 1, 2])).is_err());
 }
 
@@ -312,9 +463,18 @@ fn invalid_configuration_is_rejected() {
     let stat = LinearStatistic::new(LinearKind::Mean, &y, None, None).unwrap();
     let layout = Layout::new(10, None, None).unwrap();
     for cfg in [
-        BootstrapConfig { resamples: 0, ..Default::default() },
-        BootstrapConfig { level: 1.0, ..Default::default() },
-        BootstrapConfig { level: f64::NAN, ..Default::default() },
+        BootstrapConfig {
+            resamples: 0,
+            ..Default::default()
+        },
+        BootstrapConfig {
+            level: 1.0,
+            ..Default::default()
+        },
+        BootstrapConfig {
+            level: f64::NAN,
+            ..Default::default()
+        },
     ] {
         assert!(bootstrap_linear(&stat, &layout, &cfg, None).is_err());
     }
