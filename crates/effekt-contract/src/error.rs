@@ -12,8 +12,9 @@ use thiserror::Error;
 pub enum ContractError {
     /// Shares that must sum to 1 do not.
     #[error(
-        "{key}: {what} sum to {sum} ({percent:.4} %), not 1 (100 %){hint}; correct the shares so they add up to exactly 1",
-        percent = sum * 100.0,
+        "{key}: {what} sum to {shown} ({percent} %), not 1 (100 %){hint}; correct the shares so they add up to exactly 1",
+        shown = short(*sum),
+        percent = short(sum * 100.0),
         hint = if (*sum - 100.0).abs() < 1e-6 { " — they look like percentages: write 0.4, not 40" } else { "" }
     )]
     SharesDoNotSumToOne {
@@ -35,7 +36,7 @@ pub enum ContractError {
         requirement: String,
     },
     /// A cap or share above 100 %.
-    #[error("{key}: {value} ({percent} %) is above 100 %; a share or cap is a fraction between 0 and 1", percent = value * 100.0)]
+    #[error("{key}: {value} ({percent} %) is above 100 %; a share or cap is a fraction between 0 and 1", percent = short(value * 100.0))]
     AboveOneHundredPercent {
         /// Offending key.
         key: String,
@@ -180,6 +181,20 @@ pub enum ContractError {
         /// What is wrong.
         message: String,
     },
+}
+
+/// A number rounded to 10 decimals without trailing zeros (0.8999999999999999 → "0.9").
+fn short(x: f64) -> String {
+    if !x.is_finite() {
+        return x.to_string();
+    }
+    let s = format!("{x:.10}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s == "-0" {
+        "0".to_string()
+    } else {
+        s.to_string()
+    }
 }
 
 impl ContractError {

@@ -1034,13 +1034,10 @@ fn split_pot(flows: &mut [f64], pot: f64, weights: &[f64]) {
     }
 }
 
+/// A percentage rounded to 8 decimals without trailing zeros (0.025 → "2.5").
 fn fmt_pct(p: f64) -> String {
-    let v = p * 100.0;
-    if (v - v.round()).abs() < 1e-9 {
-        format!("{}", v.round())
-    } else {
-        format!("{v}")
-    }
+    let s = format!("{:.8}", p * 100.0);
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
 fn quantity_word(q: Quantity) -> &'static str {
