@@ -129,11 +129,9 @@ fn detect_delimiter(text: &str) -> u8 {
     for (i, &b) in bytes.iter().enumerate() {
         match b {
             b'"' => in_quotes = !in_quotes,
-            b'\n' | b'\r' if !in_quotes => {
-                if seen {
-                    end = i;
-                    break;
-                }
+            b'\n' | b'\r' if !in_quotes && seen => {
+                end = i;
+                break;
             }
             b';' if !in_quotes => counts[0] += 1,
             b'\t' if !in_quotes => counts[1] += 1,

@@ -47,13 +47,13 @@ fn semicolon_decimal_comma_twin() {
                  1,1234.5,0.25,Umeå,1\n\
                  2,-0.125,1,Luleå,2\n\
                  3,1000000,NA,\"Umeå\",3\n\
-                 4,3.14159,0.5,Kiruna,4\n\
+                 4,3.2575,0.5,Kiruna,4\n\
                  5,,1e-3,Kiruna,5\n";
     let comma = "id;belopp;andel;kommun;tid\r\n\
                  1;1 234,5;0,25;Umeå;1\r\n\
                  2;-0,125;1;Luleå;2\r\n\
                  3;1\u{a0}000\u{a0}000;NA;\"Umeå\";3\r\n\
-                 4;3,14159;0,5;Kiruna;4\r\n\
+                 4;3,2575;0,5;Kiruna;4\r\n\
                  5;;1E-3;Kiruna;5\r\n";
     let tp = read(point);
     let tc = read(comma);
@@ -63,7 +63,7 @@ fn semicolon_decimal_comma_twin() {
     assert_eq!(tp.columns(), tc.columns());
     assert_eq!(
         data(&tc, "belopp"),
-        &f(&[Some(1234.5), Some(-0.125), Some(1e6), Some(3.14159), None])
+        &f(&[Some(1234.5), Some(-0.125), Some(1e6), Some(3.2575), None])
     );
     assert_eq!(
         data(&tc, "andel"),
