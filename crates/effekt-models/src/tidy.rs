@@ -48,7 +48,11 @@ pub struct Counterfactual {
 impl Counterfactual {
     /// Counterfactual from the observed treated mean and the estimated effect.
     pub fn from_effect(treated_observed: f64, effect: f64, control: f64) -> Self {
-        Self { treated_observed, treated_counterfactual: treated_observed - effect, control }
+        Self {
+            treated_observed,
+            treated_counterfactual: treated_observed - effect,
+            control,
+        }
     }
 }
 

@@ -1,0 +1,664 @@
+//! Variance estimators for (weighted) least squares: classical, HC0–HC3, CR0, CR1 (Stata) and
+//! CR2 (Bell & McCaffrey 2002) with Satterthwaite degrees of freedom.
+//!
+//! Notation: `X` is the `n × k` design of the estimated (non-aliased) coefficients on the rows
+//! with positive weight, `W = diag(w)` (identity without weights), `e = y − Xβ` the raw
+//! residuals, `M = (X'WX)^{-1}` the bread, and `K = k + absorbed` the number of estimated
+//! parameters counted for small-sample factors (`absorbed` = fixed effects swept out before the
+//! fit, see [`crate::demean::AbsorbedDf`]).
+
+use std::fmt;
+use std::str::FromStr;
+
+use faer::{Mat, MatRef};
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::ModelError;
+use crate::linalg::{crossprod_weighted, sym_eigen, sym_power};
+
+/// Eigenvalues at or below this are treated as zero when taking the inverse square root of
+/// `I − H_gg` (clubSandwich `matrix_power(tol = -12)`, estimatr: `> 1e-12`).
+pub const CR2_EIGEN_TOL: f64 = 1e-12;
+
+/// Which variance-covariance estimator to use.
+///
+/// | variant | formula | df |
+/// |---|---|---|
+/// | `Classical` | `σ̂² M`, `σ̂² = Σ wᵢeᵢ² / (n − K)` | `n − K` |
+/// | `Hc0` | `M X'W Ω W X M`, `Ω = diag(eᵢ²)` (White 1980) | `n − K` |
+/// | `Hc1` | `HC0 · n/(n − K)` (MacKinnon & White 1985) | `n − K` |
+/// | `Hc2` | `Ωᵢᵢ = eᵢ²/(1 − hᵢ)`, `hᵢ = wᵢ xᵢ'M xᵢ` (MacKinnon & White 1985) | `n − K` |
+/// | `Hc3` | `Ωᵢᵢ = eᵢ²/(1 − hᵢ)²` (MacKinnon & White 1985) | `n − K` |
+/// | `Cr0` | `M Σ_g X_g'W_g e_g e_g'W_g X_g M` (Liang & Zeger 1986) | `G − 1` |
+/// | `Cr1` | `CR0 · G/(G−1) · (n−1)/(n−K)` (Stata; estimatr `"stata"`; Cameron, Gelbach & Miller 2008) | `G − 1` |
+/// | `Cr2` | `e_g` replaced by `A_g e_g`, `A_g = B_g^{−1/2}` (Bell & McCaffrey 2002) | Satterthwaite (Bell & McCaffrey 2002; Pustejovsky & Tipton 2018) |
+///
+/// Serialised as `"classical"`, `"HC0"`, …, `"CR2"` (aliases: lower case, `"iid"`, `"stata"`,
+/// `"CR1S"`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum VarianceEstimator {
+    #[serde(rename = "classical", alias = "iid", alias = "Classical")]
+    Classical,
+    #[serde(rename = "HC0", alias = "hc0")]
+    Hc0,
+    #[serde(rename = "HC1", alias = "hc1")]
+    Hc1,
+    #[serde(rename = "HC2", alias = "hc2")]
+    Hc2,
+    #[serde(rename = "HC3", alias = "hc3")]
+    Hc3,
+    #[serde(rename = "CR0", alias = "cr0")]
+    Cr0,
+    #[serde(
+        rename = "CR1",
+        alias = "cr1",
+        alias = "stata",
+        alias = "CR1S",
+        alias = "cr1s"
+    )]
+    Cr1,
+    #[serde(rename = "CR2", alias = "cr2")]
+    Cr2,
+}
+
+impl VarianceEstimator {
+    /// Whether the estimator needs cluster identifiers.
+    pub fn is_clustered(self) -> bool {
+        matches!(self, Self::Cr0 | Self::Cr1 | Self::Cr2)
+    }
+    /// Short name: `classical`, `HC0`, …, `CR2`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Classical => "classical",
+            Self::Hc0 => "HC0",
+            Self::Hc1 => "HC1",
+            Self::Hc2 => "HC2",
+            Self::Hc3 => "HC3",
+            Self::Cr0 => "CR0",
+            Self::Cr1 => "CR1",
+            Self::Cr2 => "CR2",
+        }
+    }
+    /// One-line description including the degrees-of-freedom rule, for inference notes.
+    pub fn description(self) -> &'static str {
+        match self {
+            Self::Classical => "classical (homoskedastic) standard errors, t with n − k df",
+            Self::Hc0 => {
+                "HC0 heteroskedasticity-robust standard errors (White 1980), t with n − k df"
+            }
+            Self::Hc1 => "HC1 robust standard errors (n/(n − k) factor), t with n − k df",
+            Self::Hc2 => "HC2 robust standard errors (MacKinnon & White 1985), t with n − k df",
+            Self::Hc3 => "HC3 robust standard errors (MacKinnon & White 1985), t with n − k df",
+            Self::Cr0 => "CR0 cluster-robust standard errors, t with G − 1 df",
+            Self::Cr1 => {
+                "CR1 cluster-robust standard errors (Stata factor G/(G−1)·(n−1)/(n−k)), t with G − 1 df"
+            }
+            Self::Cr2 => {
+                "CR2 cluster-robust standard errors (Bell & McCaffrey 2002) with Satterthwaite df (Pustejovsky & Tipton 2018)"
+            }
+        }
+    }
+}
+
+impl fmt::Display for VarianceEstimator {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for VarianceEstimator {
+    type Err = ModelError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(match s.to_ascii_lowercase().as_str() {
+            "classical" | "iid" => Self::Classical,
+            "hc0" => Self::Hc0,
+            "hc1" => Self::Hc1,
+            "hc2" => Self::Hc2,
+            "hc3" => Self::Hc3,
+            "cr0" => Self::Cr0,
+            "cr1" | "cr1s" | "stata" => Self::Cr1,
+            "cr2" => Self::Cr2,
+            _ => {
+                return Err(ModelError::InvalidOption {
+                    option: "variance estimator".into(),
+                    value: s.into(),
+                    expected: "one of classical, HC0, HC1, HC2, HC3, CR0, CR1 (stata), CR2".into(),
+                });
+            }
+        })
+    }
+}
+
+/// Which route computes `(I − H_gg)^{-1/2}` in CR2 (exposed for testing the two against each
+/// other; [`Cr2Route::Auto`] is what every caller should use).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Cr2Route {
+    /// `n_g × n_g` eigendecomposition when the cluster has at most `m` rows (`m = k`, or `2k`
+    /// with weights), the low-rank `m × m` route otherwise.
+    #[default]
+    Auto,
+    /// Always the `n_g × n_g` eigendecomposition (as estimatr/clubSandwich).
+    Direct,
+    /// Always the low-rank route through a thin QR of the cluster's rows.
+    LowRank,
+}
+
+/// How the degrees of freedom of a t test are found.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum DfRule {
+    /// A fixed value (residual df `n − K`, or `G − 1`).
+    Fixed(f64),
+    /// Satterthwaite per contrast (CR2).
+    Satterthwaite,
+}
+
+/// Inputs shared by all estimators (rows with positive weight only).
+pub(crate) struct VcovInput<'a> {
+    pub x: MatRef<'a, f64>,
+    pub w: Option<&'a [f64]>,
+    pub e: &'a [f64],
+    pub m: MatRef<'a, f64>,
+    pub absorbed: usize,
+    pub clusters: Option<&'a [u32]>,
+    pub route: Cr2Route,
+}
+
+/// A computed variance-covariance matrix with its degrees-of-freedom rule.
+#[derive(Debug, Clone)]
+pub struct Vcov {
+    pub(crate) estimator: VarianceEstimator,
+    pub(crate) matrix: Mat<f64>,
+    pub(crate) df: Vec<f64>,
+    pub(crate) rule: DfRule,
+    pub(crate) n_clusters: Option<usize>,
+    pub(crate) factor: f64,
+    pub(crate) cr2: Option<Cr2State>,
+}
+
+impl Vcov {
+    /// The estimator used.
+    pub fn estimator(&self) -> VarianceEstimator {
+        self.estimator
+    }
+    /// The `k × k` matrix.
+    pub fn matrix(&self) -> MatRef<'_, f64> {
+        self.matrix.as_ref()
+    }
+    /// Degrees of freedom per coefficient (Satterthwaite for CR2).
+    pub fn df(&self) -> &[f64] {
+        &self.df
+    }
+    /// Number of clusters with positive weight (clustered estimators).
+    pub fn n_clusters(&self) -> Option<usize> {
+        self.n_clusters
+    }
+    /// Small-sample factor applied (HC1: `n/(n−K)`, CR1: `G/(G−1)·(n−1)/(n−K)`, else 1).
+    pub fn small_sample_factor(&self) -> f64 {
+        self.factor
+    }
+}
+
+/// Everything needed to compute Satterthwaite df and HTZ tests for any contrast after a CR2 fit.
+#[derive(Debug, Clone)]
+pub(crate) struct Cr2State {
+    /// `X` with rows sorted by cluster.
+    xs: Mat<f64>,
+    /// Weights sorted by cluster.
+    ws: Option<Vec<f64>>,
+    /// `F = blockdiag(A_g) W X`, rows sorted by cluster.
+    f: Mat<f64>,
+    /// Cluster boundaries in the sorted order (`G + 1` entries).
+    starts: Vec<usize>,
+    m: Mat<f64>,
+    /// `C` of `(I−H)(I−H)'` restricted to the cluster blocks: `−M` unweighted,
+    /// `[[P, −M], [−M, 0]]` weighted (`P = M X'W²X M`).
+    core: Mat<f64>,
+}
+
+/// Rows sorted by cluster code (stable) and the start of each cluster.
+pub(crate) fn cluster_index(codes: &[u32]) -> (Vec<usize>, Vec<usize>) {
+    let mut order: Vec<usize> = (0..codes.len()).collect();
+    order.sort_by_key(|&i| codes[i]);
+    let mut starts = Vec::new();
+    for (pos, &i) in order.iter().enumerate() {
+        if pos == 0 || codes[i] != codes[order[pos - 1]] {
+            starts.push(pos);
+        }
+    }
+    starts.push(codes.len());
+    (order, starts)
+}
+
+/// Compute the variance-covariance matrix.
+pub(crate) fn compute(est: VarianceEstimator, inp: &VcovInput<'_>) -> Result<Vcov, ModelError> {
+    let n = inp.x.nrows();
+    let k = inp.x.ncols();
+    let kk = k + inp.absorbed;
+    if est.is_clustered() && inp.clusters.is_none() {
+        return Err(ModelError::ClustersRequired {
+            estimator: est.name().into(),
+        });
+    }
+    if !est.is_clustered() && inp.clusters.is_some() {
+        return Err(ModelError::ClustersNotUsed {
+            estimator: est.name().into(),
+        });
+    }
+    if n <= kk {
+        return Err(ModelError::NoResidualDf {
+            estimator: est.name().into(),
+            n,
+            k: kk,
+        });
+    }
+    let w = |i: usize| inp.w.map_or(1.0, |w| w[i]);
+    let resid_df = (n - kk) as f64;
+    let m = inp.m;
+    match est {
+        VarianceEstimator::Classical => {
+            let s2: f64 = (0..n).map(|i| w(i) * inp.e[i] * inp.e[i]).sum::<f64>() / resid_df;
+            let matrix = Mat::from_fn(k, k, |i, j| s2 * m[(i, j)]);
+            Ok(fixed(est, matrix, resid_df, None, 1.0))
+        }
+        VarianceEstimator::Hc0
+        | VarianceEstimator::Hc1
+        | VarianceEstimator::Hc2
+        | VarianceEstimator::Hc3 => {
+            let mut omega: Vec<f64> = (0..n).map(|i| (w(i) * inp.e[i]).powi(2)).collect();
+            if matches!(est, VarianceEstimator::Hc2 | VarianceEstimator::Hc3) {
+                // h_i = w_i x_i' M x_i
+                let xm = inp.x * m;
+                for (i, o) in omega.iter_mut().enumerate() {
+                    let h: f64 = w(i) * (0..k).map(|j| xm[(i, j)] * inp.x[(i, j)]).sum::<f64>();
+                    if 1.0 - h <= 1e-10 {
+                        return Err(ModelError::LeverageOne {
+                            estimator: est.name().into(),
+                            row: i,
+                            leverage: h,
+                        });
+                    }
+                    *o /= if est == VarianceEstimator::Hc2 {
+                        1.0 - h
+                    } else {
+                        (1.0 - h).powi(2)
+                    };
+                }
+            }
+            let meat = crossprod_weighted(inp.x, &omega);
+            let factor = if est == VarianceEstimator::Hc1 {
+                n as f64 / resid_df
+            } else {
+                1.0
+            };
+            let mut matrix = m * &meat * m;
+            scale(&mut matrix, factor);
+            Ok(fixed(est, matrix, resid_df, None, factor))
+        }
+        VarianceEstimator::Cr0 | VarianceEstimator::Cr1 => {
+            let codes = inp.clusters.ok_or(ModelError::ClustersRequired {
+                estimator: est.name().into(),
+            })?;
+            let (order, starts) = cluster_index(codes);
+            let g = starts.len() - 1;
+            if g < 2 {
+                return Err(ModelError::TooFewClusters { count: g });
+            }
+            let mut u = Mat::<f64>::zeros(g, k);
+            for c in 0..g {
+                for &i in &order[starts[c]..starts[c + 1]] {
+                    let we = w(i) * inp.e[i];
+                    for j in 0..k {
+                        u[(c, j)] += we * inp.x[(i, j)];
+                    }
+                }
+            }
+            let meat = u.transpose() * &u;
+            let gf = g as f64;
+            let factor = if est == VarianceEstimator::Cr1 {
+                gf / (gf - 1.0) * (n as f64 - 1.0) / resid_df
+            } else {
+                1.0
+            };
+            let mut matrix = m * &meat * m;
+            scale(&mut matrix, factor);
+            Ok(fixed(est, matrix, gf - 1.0, Some(g), factor))
+        }
+        VarianceEstimator::Cr2 => cr2(inp),
+    }
+}
+
+fn fixed(est: VarianceEstimator, matrix: Mat<f64>, df: f64, g: Option<usize>, factor: f64) -> Vcov {
+    let k = matrix.nrows();
+    Vcov {
+        estimator: est,
+        matrix,
+        df: vec![df; k],
+        rule: DfRule::Fixed(df),
+        n_clusters: g,
+        factor,
+        cr2: None,
+    }
+}
+
+fn scale(a: &mut Mat<f64>, f: f64) {
+    if f != 1.0 {
+        for j in 0..a.ncols() {
+            for i in 0..a.nrows() {
+                a[(i, j)] *= f;
+            }
+        }
+    }
+}
+
+/// CR2 (Bell & McCaffrey 2002) as estimatr `lm_robust(se_type = "CR2")` and clubSandwich
+/// `vcovCR(type = "CR2")` with their default working model `Φ = I`:
+///
+/// `V = M Σ_g X_g'W_g A_g e_g e_g' A_g W_g X_g M`, `A_g = B_g^{+1/2}` (generalised inverse square
+/// root, eigenvalues ≤ 1e-12 set to 0), `B_g = [(I − H)(I − H)']_gg` with `H = X M X'W`:
+/// `B_g = I − H_gg − H_gg' + X_g P X_g'`, `P = M X'W²X M`. Unweighted this is `I − X_g M X_g'`.
+///
+/// `B_g = I + Z_g C Z_g'` with `Z_g = X_g` and `C = −M` (unweighted) or `Z_g = [X_g, W_g X_g]`,
+/// `C = [[P, −M], [−M, 0]]` (weighted). With a thin QR `Z_g = Q R` and the eigendecomposition
+/// `R C R' = E Λ E'`, `B_g^{+1/2} = I + Q E (f(1 + Λ) − I) E' Q'`, so no `n_g × n_g` matrix is
+/// formed for large clusters.
+fn cr2(inp: &VcovInput<'_>) -> Result<Vcov, ModelError> {
+    let n = inp.x.nrows();
+    let k = inp.x.ncols();
+    let codes = inp.clusters.ok_or(ModelError::ClustersRequired {
+        estimator: "CR2".into(),
+    })?;
+    let (order, starts) = cluster_index(codes);
+    let g = starts.len() - 1;
+    if g < 2 {
+        return Err(ModelError::TooFewClusters { count: g });
+    }
+    let xs = Mat::from_fn(n, k, |i, j| inp.x[(order[i], j)]);
+    let ws: Option<Vec<f64>> = inp.w.map(|w| order.iter().map(|&i| w[i]).collect());
+    let es: Vec<f64> = order.iter().map(|&i| inp.e[i]).collect();
+    let m = inp.m.to_owned();
+    let core = match &ws {
+        None => Mat::from_fn(k, k, |i, j| -m[(i, j)]),
+        Some(w) => {
+            let w2: Vec<f64> = w.iter().map(|v| v * v).collect();
+            let p = &m * crossprod_weighted(xs.as_ref(), &w2) * &m;
+            Mat::from_fn(2 * k, 2 * k, |i, j| match (i < k, j < k) {
+                (true, true) => p[(i, j)],
+                (true, false) => -m[(i, j - k)],
+                (false, true) => -m[(i - k, j)],
+                (false, false) => 0.0,
+            })
+        }
+    };
+    let blocks: Vec<Mat<f64>> = (0..g)
+        .into_par_iter()
+        .map(|c| {
+            let (s, e) = (starts[c], starts[c + 1]);
+            let xg = xs.as_ref().subrows(s, e - s);
+            let wg = ws.as_deref().map(|w| &w[s..e]);
+            cr2_block(xg, wg, core.as_ref(), inp.route)
+        })
+        .collect::<Result<_, _>>()?;
+    let mut f = Mat::<f64>::zeros(n, k);
+    let mut u = Mat::<f64>::zeros(g, k);
+    for (c, fb) in blocks.iter().enumerate() {
+        let s = starts[c];
+        for j in 0..k {
+            let mut acc = 0.0;
+            for r in 0..fb.nrows() {
+                f[(s + r, j)] = fb[(r, j)];
+                acc += fb[(r, j)] * es[s + r];
+            }
+            u[(c, j)] = acc;
+        }
+    }
+    let meat = u.transpose() * &u;
+    let matrix = &m * &meat * &m;
+    let state = Cr2State {
+        xs,
+        ws,
+        f,
+        starts,
+        m,
+        core,
+    };
+    let mut df = Vec::with_capacity(k);
+    for j in 0..k {
+        let mut c = vec![0.0; k];
+        c[j] = 1.0;
+        df.push(state.satterthwaite(&c));
+    }
+    Ok(Vcov {
+        estimator: VarianceEstimator::Cr2,
+        matrix,
+        df,
+        rule: DfRule::Satterthwaite,
+        n_clusters: Some(g),
+        factor: 1.0,
+        cr2: Some(state),
+    })
+}
+
+/// `F_g = A_g W_g X_g` for one cluster (see [`cr2`]).
+pub(crate) fn cr2_block(
+    xg: MatRef<'_, f64>,
+    wg: Option<&[f64]>,
+    core: MatRef<'_, f64>,
+    route: Cr2Route,
+) -> Result<Mat<f64>, ModelError> {
+    let ng = xg.nrows();
+    let k = xg.ncols();
+    let wx = match wg {
+        Some(w) => Mat::from_fn(ng, k, |i, j| w[i] * xg[(i, j)]),
+        None => xg.to_owned(),
+    };
+    let z = match wg {
+        Some(_) => Mat::from_fn(
+            ng,
+            2 * k,
+            |i, j| if j < k { xg[(i, j)] } else { wx[(i, j - k)] },
+        ),
+        None => xg.to_owned(),
+    };
+    let mz = z.ncols();
+    let direct = match route {
+        Cr2Route::Auto => ng <= mz,
+        Cr2Route::Direct => true,
+        Cr2Route::LowRank => false,
+    };
+    if direct {
+        let mut b = &z * core * z.transpose();
+        for i in 0..ng {
+            b[(i, i)] += 1.0;
+        }
+        let a = sym_power(b.as_ref(), -0.5, CR2_EIGEN_TOL)?;
+        Ok(&a * &wx)
+    } else {
+        let qr = z.qr();
+        let q = qr.compute_thin_Q();
+        let r = qr.thin_R();
+        let kmat = r * core * r.transpose();
+        let (lam, e) = sym_eigen(kmat.as_ref())?;
+        let d: Vec<f64> = lam
+            .iter()
+            .map(|&l| {
+                let b = 1.0 + l;
+                (if b > CR2_EIGEN_TOL { b.powf(-0.5) } else { 0.0 }) - 1.0
+            })
+            .collect();
+        let t = q.transpose() * &wx;
+        let mut et = e.transpose() * &t;
+        for i in 0..et.nrows() {
+            for j in 0..et.ncols() {
+                et[(i, j)] *= d[i];
+            }
+        }
+        let corr = &q * (&e * &et);
+        Ok(&wx + &corr)
+    }
+}
+
+/// Per-cluster building blocks of the Satterthwaite/HTZ quantities for `q` contrasts.
+///
+/// For contrast `c_s` let `p_{g,s} = A_g W_g X_g M c_s` (so `c_s'V c_t = Σ_g (p_{g,s}'e_g)(p_{g,t}'e_g)`).
+/// Under the working model (`e = (I − H)ε`, `ε ~ N(0, I)`) the `G × G` matrices
+/// `P[s,t]_{gh} = δ_gh p_{g,s}'p_{g,t} + y_{g,s}' C y_{h,t}` with `y_{g,s} = [X_g'p_{g,s}; X_g'W_g p_{g,s}]`
+/// (only the first half unweighted) hold all moments. They are never formed: traces of products
+/// reduce to sums over clusters and `m × m` matrices (`m = k` or `2k`).
+struct PStats<'a> {
+    q: usize,
+    mdim: usize,
+    sig: Vec<f64>,
+    y: Vec<f64>,
+    core: MatRef<'a, f64>,
+    g: usize,
+}
+
+impl PStats<'_> {
+    fn sig(&self, g: usize, a: usize, b: usize) -> f64 {
+        self.sig[(g * self.q + a) * self.q + b]
+    }
+    fn y(&self, g: usize, s: usize) -> &[f64] {
+        let o = (g * self.q + s) * self.mdim;
+        &self.y[o..o + self.mdim]
+    }
+    fn ycy(&self, g: usize, a: usize, b: usize) -> f64 {
+        let ya = self.y(g, a);
+        let yb = self.y(g, b);
+        let mut s = 0.0;
+        for i in 0..self.mdim {
+            let mut t = 0.0;
+            for j in 0..self.mdim {
+                t += self.core[(i, j)] * yb[j];
+            }
+            s += ya[i] * t;
+        }
+        s
+    }
+    /// `S_{ab} = Σ_g y_{g,a} y_{g,b}'`.
+    fn s(&self, a: usize, b: usize) -> Mat<f64> {
+        let mut s = Mat::<f64>::zeros(self.mdim, self.mdim);
+        for g in 0..self.g {
+            let ya = self.y(g, a);
+            let yb = self.y(g, b);
+            for j in 0..self.mdim {
+                for i in 0..self.mdim {
+                    s[(i, j)] += ya[i] * yb[j];
+                }
+            }
+        }
+        s
+    }
+    /// `tr P[a,b]`.
+    fn tr(&self, a: usize, b: usize) -> f64 {
+        (0..self.g)
+            .map(|g| self.sig(g, a, b) + self.ycy(g, a, b))
+            .sum()
+    }
+    /// `tr(P[a,b] P[c,d])`.
+    fn tr_prod(&self, a: usize, b: usize, c: usize, d: usize) -> f64 {
+        let mut t = 0.0;
+        for g in 0..self.g {
+            let sab = self.sig(g, a, b);
+            let scd = self.sig(g, c, d);
+            t += sab * scd + sab * self.ycy(g, c, d) + scd * self.ycy(g, a, b);
+        }
+        let sbc = self.s(b, c);
+        let sda = self.s(d, a);
+        let l = self.core * &sbc;
+        let r = self.core * &sda;
+        let mut tr = 0.0;
+        for i in 0..self.mdim {
+            for j in 0..self.mdim {
+                tr += l[(i, j)] * r[(j, i)];
+            }
+        }
+        t + tr
+    }
+}
+
+impl Cr2State {
+    fn stats(&self, contrasts: &[Vec<f64>]) -> PStats<'_> {
+        let k = self.m.nrows();
+        let q = contrasts.len();
+        let g = self.starts.len() - 1;
+        let weighted = self.ws.is_some();
+        let mdim = if weighted { 2 * k } else { k };
+        // M c_s
+        let mc: Vec<Vec<f64>> = contrasts
+            .iter()
+            .map(|c| crate::linalg::mat_vec(self.m.as_ref(), c))
+            .collect();
+        let mut sig = vec![0.0; g * q * q];
+        let mut y = vec![0.0; g * q * mdim];
+        let n = self.f.nrows();
+        // p_s = F M c_s for all rows
+        let p: Vec<Vec<f64>> = mc
+            .iter()
+            .map(|v| {
+                (0..n)
+                    .map(|i| (0..k).map(|j| self.f[(i, j)] * v[j]).sum())
+                    .collect()
+            })
+            .collect();
+        for c in 0..g {
+            for i in self.starts[c]..self.starts[c + 1] {
+                let wi = self.ws.as_ref().map_or(1.0, |w| w[i]);
+                for a in 0..q {
+                    for b in 0..q {
+                        sig[(c * q + a) * q + b] += p[a][i] * p[b][i];
+                    }
+                    let o = (c * q + a) * mdim;
+                    for j in 0..k {
+                        y[o + j] += self.xs[(i, j)] * p[a][i];
+                        if weighted {
+                            y[o + k + j] += wi * self.xs[(i, j)] * p[a][i];
+                        }
+                    }
+                }
+            }
+        }
+        PStats {
+            q,
+            mdim,
+            sig,
+            y,
+            core: self.core.as_ref(),
+            g,
+        }
+    }
+
+    /// Satterthwaite df for the contrast `c'β`: `(tr P)² / tr(P²)` (Bell & McCaffrey 2002;
+    /// the form of estimatr and clubSandwich `coef_test(test = "Satterthwaite")`).
+    pub(crate) fn satterthwaite(&self, c: &[f64]) -> f64 {
+        let st = self.stats(std::slice::from_ref(&c.to_vec()));
+        let tr = st.tr(0, 0);
+        tr * tr / st.tr_prod(0, 0, 0, 0)
+    }
+
+    /// HTZ degrees of freedom `ν` for the `q` restrictions `C β` (rows of `c`), as clubSandwich
+    /// `Wald_test(test = "HTZ")` (Pustejovsky & Tipton 2018, eq. 14–16).
+    pub(crate) fn htz_nu(&self, c: &[Vec<f64>]) -> Result<f64, ModelError> {
+        let q = c.len();
+        let st = self.stats(c);
+        let omega = Mat::from_fn(q, q, |a, b| st.tr(a, b));
+        let on = sym_power(omega.as_ref(), -0.5, CR2_EIGEN_TOL)?;
+        let k = self.m.nrows();
+        // c̃_s = Σ_a Ω^{-1/2}[s,a] c_a
+        let ct: Vec<Vec<f64>> = (0..q)
+            .map(|s| {
+                (0..k)
+                    .map(|j| (0..q).map(|a| on[(s, a)] * c[a][j]).sum())
+                    .collect()
+            })
+            .collect();
+        let st = self.stats(&ct);
+        let mut var = 0.0;
+        for s in 0..q {
+            for t in 0..q {
+                var += st.tr_prod(s, t, s, t) + st.tr_prod(s, s, t, t);
+            }
+        }
+        Ok((q * (q + 1)) as f64 / var)
+    }
+}
