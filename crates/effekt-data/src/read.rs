@@ -157,8 +157,8 @@ fn detect_delimiter(text: &str) -> u8 {
 
 /// Parse CSV text already in memory; `source` names it in errors.
 ///
-/// * Delimiter: [`ReadOptions::delimiter`], else detected from the header line (the most
-///   frequent of `,` `;` tab outside quotes).
+/// * Delimiter: [`ReadOptions::delimiter`], else Excel's `sep=X` first line if present, else
+///   detected from the header line (the most frequent of `,` `;` tab outside quotes).
 /// * Decimal: [`ReadOptions::decimal`], else decimal comma when more cells are numbers with a
 ///   comma than with a point (`1,5` or `1 234` versus `1.5`), else point. Under the decimal
 ///   comma, thousands separators (space, U+00A0, U+202F between groups of three digits) are
@@ -191,7 +191,8 @@ fn detect_delimiter(text: &str) -> u8 {
 /// ```
 pub fn read_csv_str(source: &str, text: &str, options: &ReadOptions) -> Result<Table, DataError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let delimiter = match options.delimiter {
+    let (text, sep_line) = strip_sep_line(text);
+    let delimiter = match options.delimiter.or(sep_line) {
         Some(c) if c.is_ascii() && !matches!(c, '"' | '\n' | '\r') => c as u8,
         Some(c) => {
             return Err(DataError::Parse {
@@ -329,6 +330,27 @@ pub fn read_csv_str(source: &str, text: &str, options: &ReadOptions) -> Result<T
         Some(char::from(delimiter)),
         row_numbers.finish(),
     ))
+}
+
+/// Excel's delimiter hint `sep=;` on the first line (Excel does not show it, so the header
+/// after it is row 1): the text after it and the delimiter it names.
+fn strip_sep_line(text: &str) -> (&str, Option<char>) {
+    let Some(prefix) = text.get(..4) else {
+        return (text, None);
+    };
+    if !prefix.eq_ignore_ascii_case("sep=") {
+        return (text, None);
+    }
+    let line_end = text.find('\n').unwrap_or(text.len());
+    let line = text
+        .get(4..line_end)
+        .unwrap_or_default()
+        .trim_end_matches('\r');
+    let mut chars = line.chars();
+    match (chars.next(), chars.next()) {
+        (Some(c), None) => (text.get(line_end + 1..).unwrap_or_default(), Some(c)),
+        _ => (text, None),
+    }
 }
 
 fn all_empty(rec: &csv::ByteRecord) -> bool {

@@ -355,3 +355,16 @@ fn blank_lines_with_crlf_and_quoted_newlines() {
         vec![3, 5, 6, 9]
     );
 }
+
+#[test]
+fn excel_sep_line() {
+    let t = read("sep=;\r\na;b,c\r\n1;2,5\r\n3;x\r\n");
+    assert_eq!(t.delimiter(), Some(';'));
+    assert_eq!(t.column_names(), vec!["a", "b,c"]);
+    // Excel hides the sep line: the header is row 1.
+    let e = t.numeric("b,c").unwrap_err();
+    assert!(matches!(e, DataError::NonNumeric { row: 3, .. }), "{e:?}");
+    // Not a sep line: a column called "sep=x" stays a column.
+    let t = read("sep=ab,c\n1,2\n");
+    assert_eq!(t.column_names(), vec!["sep=ab", "c"]);
+}
