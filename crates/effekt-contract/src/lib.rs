@@ -262,7 +262,7 @@ pub use config::{
     ContractConfig, Direction, Excess, FixedComponent, FundingShare, InvestorRepaymentComponent,
     JointPotComponent, KeyMember, KeysSplit, OutcomeLinkedComponent, PartyConfig, Payout, Premium,
     Quantity, RateCardComponent, RepaymentCondition, Require, Role, SavingsRule, ShiftTo, Side,
-    Split, Step, SteppedRule,
+    Split, Step, SteppedRule, ThresholdConfig,
 };
 pub use contract::{Contract, SHARE_SUM_TOLERANCE};
 pub use error::ContractError;
