@@ -18,19 +18,26 @@ pub enum MissingPolicy {
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Roles {
+    /// Numeric outcome (a Bool column counts as 0/1).
     pub outcome: Option<String>,
     /// Binary treatment indicator: 0/1 or true/false. Anything else is `NotBinary`.
     pub treatment: Option<String>,
     /// Any grouping column with two or more levels (e.g. for `effekt bootstrap --group`);
     /// every level must have at least 2 rows.
     pub group: Option<String>,
+    /// Unit id (person, family, municipality) for panels and repeated measurements: numbers or
+    /// text.
     pub unit: Option<String>,
     /// Numeric, ordered time (wave, year, period).
     pub time: Option<String>,
+    /// Cluster for cluster-robust inference or cluster resampling: numbers or text.
     pub cluster: Option<String>,
+    /// Strata/blocks of a stratified design: numbers or text.
     pub strata: Option<String>,
     /// Non-negative finite weights.
     pub weights: Option<String>,
+    /// Covariates: numeric when the column is numeric (Float, Int, Bool as 0/1), otherwise
+    /// categorical with sorted levels.
     pub covariates: Vec<String>,
 }
 
@@ -38,12 +45,16 @@ pub struct Roles {
 /// otherwise lexicographically; `codes[i]` indexes `labels`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Groups {
+    /// Name of the source column.
     pub column: String,
+    /// Sorted level labels (numbers formatted as `3`, `2.5`; booleans as `false`/`true`).
     pub labels: Vec<String>,
+    /// Per kept row, the index into `labels`.
     pub codes: Vec<u32>,
 }
 
 impl Groups {
+    /// Number of levels.
     pub fn n_groups(&self) -> usize {
         self.labels.len()
     }
@@ -62,6 +73,7 @@ impl Groups {
 /// Values of a covariate after selection.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CovariateValues {
+    /// One value per kept row.
     Numeric(Vec<f64>),
     /// Levels in sorted order (as [`Groups`]); later crates dummy-code with the first level as reference.
     Categorical {
@@ -70,9 +82,12 @@ pub enum CovariateValues {
     },
 }
 
+/// One covariate after selection.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Covariate {
+    /// Column name.
     pub name: String,
+    /// Values on the kept rows.
     pub values: CovariateValues,
 }
 
@@ -81,24 +96,38 @@ pub struct Covariate {
 pub struct Dataset {
     /// File name, for messages.
     pub source: String,
-    /// Indices (0-based) of the kept rows in the original table.
+    /// Indices (0-based) of the kept rows in the original table; the spreadsheet row of kept
+    /// row `k` is `table.row_number(rows[k])` (= `spreadsheet_row(rows[k])` for files without
+    /// blank rows).
     pub rows: Vec<usize>,
+    /// Outcome per kept row.
     pub outcome: Option<Vec<f64>>,
+    /// Treatment per kept row: `true` = treated (1).
     pub treatment: Option<Vec<bool>>,
+    /// Group role: at least two levels, each with at least 2 rows.
     pub group: Option<Groups>,
+    /// Unit ids.
     pub unit: Option<Groups>,
+    /// Time per kept row.
     pub time: Option<Vec<f64>>,
+    /// Clusters.
     pub cluster: Option<Groups>,
+    /// Strata/blocks.
     pub strata: Option<Groups>,
+    /// Weights per kept row, finite and >= 0.
     pub weights: Option<Vec<f64>>,
+    /// Covariates in the order given in [`Roles::covariates`].
     pub covariates: Vec<Covariate>,
     /// Rows dropped under [`MissingPolicy::Drop`].
     pub dropped: usize,
     /// Per role column, how many rows had a missing value there (a row can count in several).
+    /// Only columns with at least one missing value, each once, in the order of
+    /// [`Roles::named`]; empty under [`MissingPolicy::Error`].
     pub missing_by_column: Vec<(String, usize)>,
 }
 
 impl Dataset {
+    /// Number of kept rows.
     pub fn n(&self) -> usize {
         self.rows.len()
     }
@@ -203,9 +232,9 @@ impl Table {
         let mut checked: Vec<Checked> = Vec::with_capacity(cols.len());
         for (role, col) in &cols {
             let c = match *role {
-                "outcome" | "time" => Checked::Numeric(self.numeric_column(col)?),
+                "outcome" | "time" => Checked::Numeric(self.numeric_of(col)?),
                 "weights" => {
-                    let w = self.numeric_column(col)?;
+                    let w = self.numeric_of(col)?;
                     if let Some((i, x)) = w.iter().enumerate().find_map(|(i, x)| {
                         x.filter(|v| !(v.is_finite() && *v >= 0.0)).map(|v| (i, v))
                     }) {
@@ -219,7 +248,7 @@ impl Table {
                     Checked::Numeric(w)
                 }
                 "treatment" => Checked::Binary(self.binary_column(col)?),
-                "covariate" if col.data.is_numeric() => Checked::Numeric(self.numeric_column(col)?),
+                "covariate" if col.data.is_numeric() => Checked::Numeric(self.numeric_of(col)?),
                 _ => Checked::Levels,
             };
             checked.push(c);
@@ -316,19 +345,6 @@ impl Table {
             }
         }
         Ok(d)
-    }
-
-    /// Numeric values of a column, `NonNumeric` for a categorical one.
-    fn numeric_column(&self, col: &Column) -> Result<Vec<Option<f64>>, DataError> {
-        match &col.data {
-            ColumnData::Float(v) => Ok(v.clone()),
-            ColumnData::Int(v) => Ok(v.iter().map(|x| x.map(|i| i as f64)).collect()),
-            ColumnData::Bool(v) => Ok(v
-                .iter()
-                .map(|x| x.map(|b| f64::from(u8::from(b))))
-                .collect()),
-            ColumnData::Categorical { .. } => Err(self.non_numeric(col)),
-        }
     }
 
     /// Treatment values: 0/1 numbers or booleans; anything else is `NotBinary` at its first row.

@@ -227,7 +227,13 @@ impl Table {
     /// # Errors
     /// [`DataError::UnknownColumn`], [`DataError::NonNumeric`].
     pub fn numeric(&self, name: &str) -> Result<Vec<Option<f64>>, DataError> {
-        let col = self.column(name)?;
+        self.numeric_of(self.column(name)?)
+    }
+
+    /// Numeric values of `col` (see [`Table::numeric`]). A categorical column is numeric only
+    /// if every level reads as a number under the table's decimal convention (possible for
+    /// tables built in memory); otherwise `NonNumeric` at the first row with a non-number.
+    pub(crate) fn numeric_of(&self, col: &Column) -> Result<Vec<Option<f64>>, DataError> {
         match &col.data {
             ColumnData::Float(v) => Ok(v.clone()),
             ColumnData::Int(v) => Ok(v.iter().map(|x| x.map(|i| i as f64)).collect()),
@@ -235,42 +241,39 @@ impl Table {
                 .iter()
                 .map(|x| x.map(|b| if b { 1.0 } else { 0.0 }))
                 .collect()),
-            ColumnData::Categorical { .. } => Err(self.non_numeric(col)),
-        }
-    }
-
-    /// The `NonNumeric` error for a categorical column: the first row whose value is not a
-    /// number under the table's decimal convention.
-    pub(crate) fn non_numeric(&self, col: &Column) -> DataError {
-        let (row, value) = match &col.data {
             ColumnData::Categorical { levels, codes } => {
-                let bad: Vec<bool> = levels
+                // Some(Some(x)) number, Some(None) missing token, None not a number.
+                let values: Vec<Option<Option<f64>>> = levels
                     .iter()
                     .map(|l| {
                         let b = crate::cell::trim(l.as_bytes());
-                        !is_missing(b) && parse_f64(b, self.decimal).is_none()
-                    })
-                    .collect();
-                codes
-                    .iter()
-                    .enumerate()
-                    .find_map(|(i, c)| {
-                        let c = (*c)? as usize;
-                        if *bad.get(c)? {
-                            Some((self.row_number(i), levels.get(c)?.clone()))
+                        if is_missing(b) {
+                            Some(None)
                         } else {
-                            None
+                            parse_f64(b, self.decimal).map(Some)
                         }
                     })
-                    .unwrap_or((spreadsheet_row(0), String::new()))
+                    .collect();
+                let mut out = Vec::with_capacity(codes.len());
+                for (i, c) in codes.iter().enumerate() {
+                    let Some(c) = c else {
+                        out.push(None);
+                        continue;
+                    };
+                    match values.get(*c as usize).copied().flatten() {
+                        Some(v) => out.push(v),
+                        None => {
+                            return Err(DataError::NonNumeric {
+                                file: self.source.clone(),
+                                column: col.name.clone(),
+                                row: self.row_number(i),
+                                value: levels.get(*c as usize).cloned().unwrap_or_default(),
+                            });
+                        }
+                    }
+                }
+                Ok(out)
             }
-            _ => (spreadsheet_row(0), String::new()),
-        };
-        DataError::NonNumeric {
-            file: self.source.clone(),
-            column: col.name.clone(),
-            row,
-            value,
         }
     }
 }

@@ -332,6 +332,25 @@ fn table_new_checks() {
     assert!(e.to_string().contains("\"b\" has 2 rows"), "{e}");
     let e = Table::new("mem", vec![c("a", 3), c("a", 3)]).unwrap_err();
     assert!(matches!(e, DataError::DuplicateColumn { .. }));
+    // A categorical column built in memory whose levels are all numbers is numeric.
+    let cat = |levels: &[&str]| Column {
+        name: "k".into(),
+        data: ColumnData::Categorical {
+            levels: levels.iter().map(|s| s.to_string()).collect(),
+            codes: vec![Some(1), None, Some(0), Some(2)],
+        },
+    };
+    let t = Table::new("mem", vec![cat(&["1.5", "2", "NA"])]).unwrap();
+    assert_eq!(
+        t.numeric("k").unwrap(),
+        vec![Some(2.0), None, Some(1.5), None]
+    );
+    let t = Table::new("mem", vec![cat(&["1.5", "2", "x"])]).unwrap();
+    let e = t.numeric("k").unwrap_err();
+    assert!(
+        matches!(&e, DataError::NonNumeric { row: 5, value, .. } if value == "x"),
+        "{e:?}"
+    );
 }
 
 #[test]
