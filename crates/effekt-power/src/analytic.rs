@@ -114,7 +114,12 @@ pub struct TwoMeans {
 
 impl Default for TwoMeans {
     fn default() -> Self {
-        Self { sd: None, ratio: 1.0, alternative: Alternative::TwoSided, test: TestStatistic::T }
+        Self {
+            sd: None,
+            ratio: 1.0,
+            alternative: Alternative::TwoSided,
+            test: TestStatistic::T,
+        }
     }
 }
 
@@ -522,14 +527,25 @@ struct At {
 
 /// Test statistic distribution under H1 at a point.
 enum Stat {
-    T { df: f64, ncp: f64 },
+    T {
+        df: f64,
+        ncp: f64,
+    },
     /// Normal with null/alternative SD ratio `r` and shifts for the upper and lower rejection
     /// regions (equal to the ncp without continuity correction).
-    Z { r: f64, upper: f64, lower: f64 },
+    Z {
+        r: f64,
+        upper: f64,
+        lower: f64,
+    },
 }
 
 fn power_of(stat: &Stat, alpha: f64, alt: Alternative, one_tail_only: bool) -> Result<f64> {
-    let a = if alt == Alternative::TwoSided { alpha / 2.0 } else { alpha };
+    let a = if alt == Alternative::TwoSided {
+        alpha / 2.0
+    } else {
+        alpha
+    };
     let (up, low) = match alt {
         Alternative::TwoSided => (true, true),
         Alternative::Greater => (true, false),
@@ -634,7 +650,7 @@ impl Model {
                     check_positive("sd", sd)?;
                 }
                 let f = w.did_factor()?;
-                if !(f > 0.0) {
+                if f.is_nan() || f <= 0.0 {
                     return Err(PowerError::InvalidParameter {
                         name: "correlation",
                         value: f,
@@ -818,7 +834,15 @@ impl Model {
     fn stat(&self, at: &At) -> Result<Stat> {
         let t = self.test() == TestStatistic::T;
         let mk = |ncp: f64, df: f64| {
-            if t { Stat::T { df, ncp } } else { Stat::Z { r: 1.0, upper: ncp, lower: ncp } }
+            if t {
+                Stat::T { df, ncp }
+            } else {
+                Stat::Z {
+                    r: 1.0,
+                    upper: ncp,
+                    lower: ncp,
+                }
+            }
         };
         let two = |n1: f64, n2: f64| (1.0 / n1 + 1.0 / n2).sqrt();
         Ok(match self.design {
@@ -833,7 +857,10 @@ impl Model {
             Design::Ancova(w) => {
                 let f = w.ancova_factor()?;
                 let d = at.effect / self.effect_divisor();
-                mk(d / (f.sqrt() * two(at.n1, at.n2)), at.n1 + at.n2 - 2.0 - self.extra_df_loss())
+                mk(
+                    d / (f.sqrt() * two(at.n1, at.n2)),
+                    at.n1 + at.n2 - 2.0 - self.extra_df_loss(),
+                )
             }
             Design::Did(w) => {
                 let f = w.did_factor()?;
@@ -849,7 +876,11 @@ impl Model {
             Design::TwoProportions(p) => match (p.method, p.scale) {
                 (ProportionMethod::Arcsine, ProportionScale::CohenH) => {
                     let ncp = at.effect * (at.n1 * at.n2 / (at.n1 + at.n2)).sqrt();
-                    Stat::Z { r: 1.0, upper: ncp, lower: ncp }
+                    Stat::Z {
+                        r: 1.0,
+                        upper: ncp,
+                        lower: ncp,
+                    }
                 }
                 (method, _) => {
                     let (p1, p2) = self.props(at.effect).ok_or(PowerError::InvalidParameter {
@@ -862,7 +893,11 @@ impl Model {
                         ProportionMethod::Arcsine => {
                             let h = cohen_h(p1, p2);
                             let ncp = h * (at.n1 * at.n2 / (at.n1 + at.n2)).sqrt();
-                            Stat::Z { r: 1.0, upper: ncp, lower: ncp }
+                            Stat::Z {
+                                r: 1.0,
+                                upper: ncp,
+                                lower: ncp,
+                            }
                         }
                         ProportionMethod::Pooled | ProportionMethod::Unpooled => {
                             let r = at.n2 / at.n1;
@@ -880,7 +915,11 @@ impl Model {
                             };
                             let k = at.n1.sqrt() / s1;
                             let delta = p1 - p2;
-                            Stat::Z { r: s0 / s1, upper: (delta - c) * k, lower: (delta + c) * k }
+                            Stat::Z {
+                                r: s0 / s1,
+                                upper: (delta - c) * k,
+                                lower: (delta + c) * k,
+                            }
                         }
                     }
                 }
@@ -940,7 +979,10 @@ impl Model {
                     _ => (sign, std::f64::consts::PI),
                 }
             }
-            _ => (if alt == Alternative::Less { -1.0 } else { 1.0 }, f64::INFINITY),
+            _ => (
+                if alt == Alternative::Less { -1.0 } else { 1.0 },
+                f64::INFINITY,
+            ),
         }
     }
 }
@@ -972,7 +1014,11 @@ pub fn solve(design: &Design, targets: &Targets, curve: Option<&CurveSpec>) -> R
         Design::Cluster(c) => Some(c.cluster_size),
         _ => None,
     };
-    let n_param = if cluster_size.is_some() { Parameter::Clusters } else { Parameter::N };
+    let n_param = if cluster_size.is_some() {
+        Parameter::Clusters
+    } else {
+        Parameter::N
+    };
     let mut unknown = Vec::new();
     if targets.n.is_none() {
         unknown.push(n_param);
@@ -1004,7 +1050,11 @@ pub fn solve(design: &Design, targets: &Targets, curve: Option<&CurveSpec>) -> R
         let lo = model.n_min();
         if !(n.is_finite() && n > lo) {
             return Err(PowerError::InvalidParameter {
-                name: if n_param == Parameter::Clusters { "clusters" } else { "n" },
+                name: if n_param == Parameter::Clusters {
+                    "clusters"
+                } else {
+                    "n"
+                },
                 value: n,
                 reason: format!("must be greater than {lo} for this design and test"),
             });
@@ -1054,7 +1104,11 @@ fn solve_unknown(
         Parameter::N | Parameter::Clusters => {
             let lo = model.n_min();
             let f = |n: f64| {
-                let p = At { n1: n, n2: model.n2(n), ..base };
+                let p = At {
+                    n1: n,
+                    n2: model.n2(n),
+                    ..base
+                };
                 model.power(&p).map(|v| v - target)
             };
             let hi_max = 1e9;
@@ -1073,24 +1127,27 @@ fn solve_unknown(
         Parameter::ClusterSize => {
             let f = |m: f64| model.power(&At { m, ..base }).map(|v| v - target);
             let x = increasing_root(&f, 1.0, 2.0, 1e7, which, target).map_err(|e| match e {
-                PowerError::NoSolution { parameter, target, reachable, at, .. } => {
-                    PowerError::NoSolution {
-                        parameter,
-                        target,
-                        reachable,
-                        at,
-                        hint: "with this number of clusters the between-cluster variance (ICC) \
+                PowerError::NoSolution {
+                    parameter,
+                    target,
+                    reachable,
+                    at,
+                    ..
+                } => PowerError::NoSolution {
+                    parameter,
+                    target,
+                    reachable,
+                    at,
+                    hint: "with this number of clusters the between-cluster variance (ICC) \
                                caps the power however large the clusters are; add clusters \
                                (solve for clusters instead)"
-                            .into(),
-                    }
-                }
+                        .into(),
+                },
                 other => other,
             })?;
             if x.is_none() {
-                notes.push(
-                    "the requested power is exceeded already with clusters of size 1".into(),
-                );
+                notes
+                    .push("the requested power is exceeded already with clusters of size 1".into());
             }
             at.m = x.unwrap_or(1.0);
         }
@@ -1126,7 +1183,14 @@ fn solve_unknown(
         }
         Parameter::Effect => {
             let (sign, bound) = model.effect_search();
-            let f = |e: f64| model.power(&At { effect: sign * e, ..base }).map(|v| v - target);
+            let f = |e: f64| {
+                model
+                    .power(&At {
+                        effect: sign * e,
+                        ..base
+                    })
+                    .map(|v| v - target)
+            };
             let lo = 0.0;
             let x = if bound.is_finite() {
                 let hi = bound * (1.0 - 1e-12);
@@ -1177,7 +1241,11 @@ fn effect_zero_error(target: f64, at_zero: f64) -> PowerError {
 }
 
 fn smallest_above(lo: f64) -> f64 {
-    if lo == 0.0 { f64::MIN_POSITIVE } else { lo * (1.0 + 1e-10) }
+    if lo == 0.0 {
+        f64::MIN_POSITIVE
+    } else {
+        lo * (1.0 + 1e-10)
+    }
 }
 
 /// Root of an increasing `f` on `(lo, hi_max]`, expanding the upper end from `hi` by doubling.
@@ -1224,8 +1292,18 @@ fn ceil_u64(x: f64) -> u64 {
     // Guard against 64.00000000001 style noise from the root finder: a solution within 1e-9
     // relative of an integer counts as that integer.
     let r = x.round();
-    let c = if (x - r).abs() <= 1e-9 * r.abs().max(1.0) { r } else { x.ceil() };
-    if c <= 0.0 { 0 } else if c >= u64::MAX as f64 { u64::MAX } else { c as u64 }
+    let c = if (x - r).abs() <= 1e-9 * r.abs().max(1.0) {
+        r
+    } else {
+        x.ceil()
+    };
+    if c <= 0.0 {
+        0
+    } else if c >= u64::MAX as f64 {
+        u64::MAX
+    } else {
+        c as u64
+    }
 }
 
 fn build_result(
@@ -1355,10 +1433,16 @@ fn method_text(model: &Model) -> String {
         Design::TwoProportions(p) => {
             let m = match p.method {
                 ProportionMethod::Arcsine => "arcsine transformation (Cohen's h; as R pwr.2p.test)",
-                ProportionMethod::Pooled => "z-test, pooled variance under H0 (as R power.prop.test)",
+                ProportionMethod::Pooled => {
+                    "z-test, pooled variance under H0 (as R power.prop.test)"
+                }
                 ProportionMethod::Unpooled => "z-test, unpooled variance",
             };
-            let cc = if p.continuity { ", continuity-corrected" } else { "" };
+            let cc = if p.continuity {
+                ", continuity-corrected"
+            } else {
+                ""
+            };
             format!("two proportions: {m}{cc}")
         }
         Design::Cluster(_) => format!(
@@ -1380,10 +1464,13 @@ fn power_curve(model: &Model, at: &At, spec: &CurveSpec) -> Result<Curve> {
         return Err(PowerError::InvalidParameter {
             name: "curve range",
             value: spec.from,
-            reason: format!("the curve needs finite from < to (got {} to {})", spec.from, spec.to),
+            reason: format!(
+                "the curve needs finite from < to (got {} to {})",
+                spec.from, spec.to
+            ),
         });
     }
-    if spec.over == CurveOver::N && !(spec.from > model.n_min()) {
+    if spec.over == CurveOver::N && (spec.from.is_nan() || spec.from <= model.n_min()) {
         return Err(PowerError::InvalidParameter {
             name: "curve range",
             value: spec.from,
@@ -1393,15 +1480,26 @@ fn power_curve(model: &Model, at: &At, spec: &CurveSpec) -> Result<Curve> {
     let step = (spec.to - spec.from) / (spec.points - 1) as f64;
     let points = (0..spec.points)
         .map(|i| {
-            let x = if i + 1 == spec.points { spec.to } else { spec.from + step * i as f64 };
+            let x = if i + 1 == spec.points {
+                spec.to
+            } else {
+                spec.from + step * i as f64
+            };
             let p = match spec.over {
-                CurveOver::N => At { n1: x, n2: model.n2(x), ..*at },
+                CurveOver::N => At {
+                    n1: x,
+                    n2: model.n2(x),
+                    ..*at
+                },
                 CurveOver::Effect => At { effect: x, ..*at },
             };
             model.power(&p).map(|power| CurvePoint { x, power })
         })
         .collect::<Result<Vec<_>>>()?;
-    Ok(Curve { over: spec.over, points })
+    Ok(Curve {
+        over: spec.over,
+        points,
+    })
 }
 
 #[cfg(test)]
@@ -1409,14 +1507,24 @@ mod tests {
     use super::*;
 
     fn t(n: Option<f64>, e: Option<f64>, p: Option<f64>, a: Option<f64>) -> Targets {
-        Targets { n, effect: e, power: p, alpha: a }
+        Targets {
+            n,
+            effect: e,
+            power: p,
+            alpha: a,
+        }
     }
 
     #[test]
     fn round_trip_two_means() {
         let d = Design::TwoMeans(TwoMeans::default());
         let r = solve(&d, &t(None, Some(0.5), Some(0.8), Some(0.05)), None).unwrap();
-        let back = solve(&d, &t(Some(r.n_per_group), Some(0.5), None, Some(0.05)), None).unwrap();
+        let back = solve(
+            &d,
+            &t(Some(r.n_per_group), Some(0.5), None, Some(0.05)),
+            None,
+        )
+        .unwrap();
         assert!((back.power - 0.8).abs() < 1e-10);
         assert_eq!(r.n_required, 64);
         assert!(r.power_at_n_required >= 0.8);
@@ -1431,12 +1539,23 @@ mod tests {
 
     #[test]
     fn cluster_size_cap_names_parameter() {
-        let d = Design::Cluster(Cluster { icc: 0.2, ..Cluster::default() });
+        let d = Design::Cluster(Cluster {
+            icc: 0.2,
+            ..Cluster::default()
+        });
         let e = solve(&d, &t(Some(3.0), Some(0.3), Some(0.9), Some(0.05)), None).unwrap_err();
         match e {
-            PowerError::NoSolution { parameter, .. } => assert_eq!(parameter, Parameter::ClusterSize),
+            PowerError::NoSolution { parameter, .. } => {
+                assert_eq!(parameter, Parameter::ClusterSize)
+            }
             other => panic!("{other:?}"),
         }
-        assert!(format!("{}", solve(&d, &t(Some(3.0), Some(0.3), Some(0.9), Some(0.05)), None).unwrap_err()).contains("cluster size"));
+        assert!(
+            format!(
+                "{}",
+                solve(&d, &t(Some(3.0), Some(0.3), Some(0.9), Some(0.05)), None).unwrap_err()
+            )
+            .contains("cluster size")
+        );
     }
 }

@@ -82,7 +82,7 @@ pub fn qt_upper(a: f64, df: f64) -> Result<f64> {
     for _ in 0..4 {
         let f = d.sf(q) - a;
         let dens = d.pdf(q);
-        if !(dens > 0.0) || !f.is_finite() {
+        if dens.is_nan() || dens <= 0.0 || !f.is_finite() {
             break;
         }
         let step = f / dens;
@@ -94,7 +94,10 @@ pub fn qt_upper(a: f64, df: f64) -> Result<f64> {
     if q.is_finite() {
         Ok(q)
     } else {
-        Err(PowerError::Numerical { what: "t quantile", detail: format!("a = {a}, df = {df}") })
+        Err(PowerError::Numerical {
+            what: "t quantile",
+            detail: format!("a = {a}, df = {df}"),
+        })
     }
 }
 
@@ -110,7 +113,7 @@ pub fn qt_upper(a: f64, df: f64) -> Result<f64> {
 /// # Errors
 /// [`PowerError::Numerical`] when `df <= 0` or the series does not converge.
 pub fn pnt(t: f64, df: f64, ncp: f64, lower: bool) -> Result<f64> {
-    if !(df > 0.0) || t.is_nan() || !ncp.is_finite() {
+    if df.is_nan() || df <= 0.0 || t.is_nan() || !ncp.is_finite() {
         return Err(PowerError::Numerical {
             what: "noncentral t",
             detail: format!("t = {t}, df = {df}, ncp = {ncp}"),

@@ -16,20 +16,33 @@ pub enum PowerError {
     Icc { value: f64 },
     /// Any other parameter outside its valid range.
     #[error("{name} = {value} is not valid: {reason}")]
-    InvalidParameter { name: &'static str, value: f64, reason: String },
+    InvalidParameter {
+        name: &'static str,
+        value: f64,
+        reason: String,
+    },
     /// Not exactly one of the solvable quantities was left unknown.
     #[error(
         "exactly one of {} must be left out (it is the one solved for); unknown now: {}",
         candidates.join(", "),
         if unknown.is_empty() { "none".to_string() } else { unknown.join(", ") }
     )]
-    Unknowns { candidates: Vec<&'static str>, unknown: Vec<&'static str> },
+    Unknowns {
+        candidates: Vec<&'static str>,
+        unknown: Vec<&'static str>,
+    },
     /// The requested power cannot be reached by varying the unknown quantity within its range.
     #[error(
         "no solution: {parameter} cannot reach power {target} (the highest power reachable is \
          {reachable:.6}, at {parameter} = {at}); {hint}"
     )]
-    NoSolution { parameter: Parameter, target: f64, reachable: f64, at: f64, hint: String },
+    NoSolution {
+        parameter: Parameter,
+        target: f64,
+        reachable: f64,
+        at: f64,
+        hint: String,
+    },
     /// A numerical routine did not converge (reported, never hidden).
     #[error("numerical failure in {what}: {detail}")]
     Numerical { what: &'static str, detail: String },

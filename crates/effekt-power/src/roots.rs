@@ -13,12 +13,7 @@ use crate::error::{PowerError, Result};
 ///
 /// # Errors
 /// [`PowerError::Numerical`] if `f` fails, is not finite, or the endpoints do not bracket.
-pub fn brent(
-    f: &dyn Fn(f64) -> Result<f64>,
-    mut a: f64,
-    mut b: f64,
-    xtol: f64,
-) -> Result<f64> {
+pub fn brent(f: &dyn Fn(f64) -> Result<f64>, mut a: f64, mut b: f64, xtol: f64) -> Result<f64> {
     let mut fa = f(a)?;
     let mut fb = f(b)?;
     if !fa.is_finite() || !fb.is_finite() {
@@ -102,7 +97,10 @@ pub fn brent(
             });
         }
     }
-    Err(PowerError::Numerical { what: "root finding", detail: "no convergence in 500 steps".into() })
+    Err(PowerError::Numerical {
+        what: "root finding",
+        detail: "no convergence in 500 steps".into(),
+    })
 }
 
 #[cfg(test)]
