@@ -29,7 +29,12 @@ pub fn t_test(estimate: f64, se: f64, df: f64, level: f64) -> Result<TestResult,
         what: format!("t distribution with {df} df"),
     })?;
     let statistic = estimate / se;
-    let p_value = 2.0 * d.sf(statistic.abs());
+    // statrs panics on NaN arguments: a NaN statistic (0/0, NaN se) gives a NaN p-value
+    let p_value = if statistic.is_nan() {
+        f64::NAN
+    } else {
+        2.0 * d.sf(statistic.abs())
+    };
     let q = t_quantile(&d, 0.5 + level / 2.0);
     Ok(TestResult {
         statistic,
@@ -49,7 +54,11 @@ pub fn z_test(estimate: f64, se: f64, level: f64) -> Result<TestResult, ModelErr
     }
     let d = Normal::standard();
     let statistic = estimate / se;
-    let p_value = 2.0 * d.sf(statistic.abs());
+    let p_value = if statistic.is_nan() {
+        f64::NAN
+    } else {
+        2.0 * d.sf(statistic.abs())
+    };
     let q = d.inverse_cdf(0.5 + level / 2.0);
     Ok(TestResult {
         statistic,
@@ -64,6 +73,9 @@ pub fn z_test(estimate: f64, se: f64, level: f64) -> Result<TestResult, ModelErr
 pub fn t_quantile(d: &StudentsT, p: f64) -> f64 {
     let mut x = d.inverse_cdf(p);
     for _ in 0..3 {
+        if !x.is_finite() {
+            break;
+        }
         let f = d.cdf(x) - p;
         let dens = d.pdf(x);
         if !(dens > 0.0) || !f.is_finite() {

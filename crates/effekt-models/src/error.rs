@@ -55,7 +55,9 @@ pub enum ModelError {
     #[error("all weights are zero; at least one observation must have a positive weight")]
     ZeroTotalWeight,
 
-    #[error("the design matrix has no columns; add an intercept or a covariate")]
+    #[error(
+        "the design matrix has no usable columns (none given, or all zero/aliased); add an intercept or a covariate"
+    )]
     EmptyDesign,
 
     #[error("column name {name:?} appears twice in the design matrix; rename one")]

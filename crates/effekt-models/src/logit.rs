@@ -174,6 +174,16 @@ pub fn logit(
     weights: Option<&[f64]>,
     opts: &LogitOptions,
 ) -> Result<LogitFit, ModelError> {
+    logit_impl(design, y, weights, opts, true)
+}
+
+fn logit_impl(
+    design: &DesignMatrix,
+    y: &[f64],
+    weights: Option<&[f64]>,
+    opts: &LogitOptions,
+    refine: bool,
+) -> Result<LogitFit, ModelError> {
     let n = design.nrows();
     let p = design.ncols();
     if opts.max_iter == 0 || !(opts.epsilon > 0.0) {
@@ -234,6 +244,7 @@ pub fn logit(
     let mut iterations = 0;
     let mut dev = devold;
     let mut last_change = f64::INFINITY;
+    let mut last_step: Vec<f64> = Vec::new();
 
     for iter in 1..=opts.max_iter {
         iterations = iter;
@@ -280,6 +291,9 @@ pub fn logit(
                     collinear_with: with_names,
                 });
             }
+            if k.is_empty() {
+                return Err(ModelError::EmptyDesign);
+            }
             if nu <= k.len() {
                 return Err(ModelError::TooFewObservations {
                     n: nu,
@@ -322,39 +336,30 @@ pub fn logit(
         }
         last_change = (dev - devold).abs() / (dev.abs() + 0.1);
         let step: Vec<f64> = beta.iter().zip(&beta_prev).map(|(a, b)| a - b).collect();
+        last_step = step;
         if last_change < opts.epsilon {
             converged = true;
-            check_after(
-                design,
-                kc,
-                &beta,
-                &step,
-                &mu,
-                y,
-                &rows,
-                converged,
-                opts,
-                iterations,
-                last_change,
-            )?;
             break;
         }
         devold = dev;
-        if iter == opts.max_iter {
-            check_after(
+    }
+    if let Some(kc) = kept.as_ref() {
+        check_after(
+            &AfterIrls {
                 design,
-                kc,
-                &beta,
-                &step,
-                &mu,
+                kept: kc,
+                step: &last_step,
+                mu: &mu,
                 y,
-                &rows,
-                converged,
-                opts,
-                iterations,
-                last_change,
-            )?;
-        }
+                weights,
+                rows: &rows,
+            },
+            converged,
+            opts,
+            refine,
+            iterations,
+            last_change,
+        )?;
     }
     let kc = kept.unwrap_or_default();
     let k = kc.len();
@@ -460,33 +465,45 @@ fn single_covariate_separation(
     })
 }
 
-/// After IRLS: certify separation from the last step, or report non-convergence.
-#[allow(clippy::too_many_arguments)]
+/// State at the end of IRLS, for the separation check.
+struct AfterIrls<'a> {
+    design: &'a DesignMatrix,
+    kept: &'a [usize],
+    step: &'a [f64],
+    mu: &'a [f64],
+    y: &'a [f64],
+    weights: Option<&'a [f64]>,
+    rows: &'a [usize],
+}
+
+/// After IRLS: certify separation from the last step (and reduce the named covariates to a
+/// minimal separating set), or report non-convergence.
 fn check_after(
-    design: &DesignMatrix,
-    kept: &[usize],
-    beta: &[f64],
-    step: &[f64],
-    mu: &[f64],
-    y: &[f64],
-    rows: &[usize],
+    st: &AfterIrls<'_>,
     converged: bool,
     opts: &LogitOptions,
+    refine: bool,
     iterations: usize,
     last_change: f64,
 ) -> Result<(), ModelError> {
-    let _ = beta;
-    let extreme = rows.iter().any(|&i| mu[i] < 1e-6 || mu[i] > 1.0 - 1e-6);
+    let extreme = st
+        .rows
+        .iter()
+        .any(|&i| st.mu[i] < 1e-6 || st.mu[i] > 1.0 - 1e-6);
     if converged && !extreme {
         return Ok(());
     }
     if opts.check_separation
-        && let Some((kind, cov)) = separation_certificate(design, kept, step, y, rows)
+        && let Some((kind, cov)) =
+            separation_certificate(st.design, st.kept, st.step, st.y, st.rows)
     {
-        return Err(ModelError::Separation {
-            kind,
-            covariates: cov,
-        });
+        let mut covariates = if refine {
+            minimal_separating_set(st, cov, opts)
+        } else {
+            cov
+        };
+        covariates.sort_by_key(|c| st.design.index_of(c));
+        return Err(ModelError::Separation { kind, covariates });
     }
     if !converged && opts.check_separation {
         return Err(ModelError::NotConverged {
@@ -496,6 +513,47 @@ fn check_after(
         });
     }
     Ok(())
+}
+
+/// Backward elimination over the covariates named by the certificate (smallest share first):
+/// a covariate is left out when the model with the intercept and the remaining named covariates
+/// is still separated. Under complete separation many directions separate and the IRLS direction
+/// involves most covariates; this keeps a minimal set that separates on its own.
+fn minimal_separating_set(
+    st: &AfterIrls<'_>,
+    named: Vec<String>,
+    opts: &LogitOptions,
+) -> Vec<String> {
+    if named.len() < 2 {
+        return named;
+    }
+    let cols = st.design.to_columns();
+    let intercepts: Vec<_> = cols
+        .iter()
+        .filter(|c| c.origin == ColumnOrigin::Intercept)
+        .cloned()
+        .collect();
+    let mut keep = named.clone();
+    // `named` is ordered by decreasing share: try to eliminate the smallest contributions first
+    for cand in named.iter().rev() {
+        if keep.len() < 2 {
+            break;
+        }
+        let trial: Vec<String> = keep.iter().filter(|c| *c != cand).cloned().collect();
+        let mut sub = intercepts.clone();
+        sub.extend(cols.iter().filter(|c| trial.contains(&c.name)).cloned());
+        let Ok(design) = DesignMatrix::from_columns(sub) else {
+            continue;
+        };
+        let sep = matches!(
+            logit_impl(&design, st.y, st.weights, opts, false),
+            Err(ModelError::Separation { .. })
+        );
+        if sep {
+            keep = trial;
+        }
+    }
+    keep
 }
 
 /// Try to certify separation along the last IRLS step (see the module docs).
@@ -598,9 +656,17 @@ fn separation_certificate(
     if !(smax > 0.0) {
         return None;
     }
-    let names: Vec<String> = (0..k)
+    // named covariates ordered by decreasing share of the direction
+    let mut named: Vec<(f64, usize)> = (0..k)
         .filter(|&c| share[c] >= 1e-3 * smax)
-        .map(|c| design.names()[kept[c]].clone())
+        .map(|c| (share[c], c))
         .collect();
-    Some((kind, names))
+    named.sort_by(|a, b| b.0.total_cmp(&a.0));
+    Some((
+        kind,
+        named
+            .into_iter()
+            .map(|(_, c)| design.names()[kept[c]].clone())
+            .collect(),
+    ))
 }

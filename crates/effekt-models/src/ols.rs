@@ -252,6 +252,9 @@ pub fn ols(design: &DesignMatrix, y: &[f64], opts: &OlsOptions<'_>) -> Result<Ol
         });
     }
     let rank = kept.len();
+    if rank == 0 {
+        return Err(ModelError::EmptyDesign);
+    }
     if nu <= rank + opts.absorbed_df {
         return Err(ModelError::TooFewObservations {
             n: nu,
@@ -773,8 +776,11 @@ pub(crate) fn check_level(level: f64) -> Result<(), ModelError> {
 }
 
 fn f_sf(f: f64, df1: f64, df2: f64) -> Result<f64, ModelError> {
-    if !(df2 > 0.0) || !f.is_finite() {
+    if !(df2 > 0.0) || f.is_nan() {
         return Ok(f64::NAN);
+    }
+    if f.is_infinite() {
+        return Ok(0.0);
     }
     let d = FisherSnedecor::new(df1, df2).map_err(|_| ModelError::Numerical {
         what: "F distribution".into(),

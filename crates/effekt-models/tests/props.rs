@@ -1,0 +1,93 @@
+//! Property tests: the low-rank (k × k) CR2 route equals the n_g × n_g route; fitting never
+//! panics on arbitrary finite data; demeaning by one factor removes group means.
+
+use effekt_models::{
+    Cr2Route, DemeanOptions, DesignBuilder, OlsOptions, VarianceEstimator, demean, ols,
+};
+use proptest::prelude::*;
+
+fn data() -> impl Strategy<Value = (Vec<f64>, Vec<f64>, Vec<f64>, Vec<u32>, Vec<f64>, bool)> {
+    (12usize..40).prop_flat_map(|n| {
+        (
+            prop::collection::vec(-3.0f64..3.0, n),
+            prop::collection::vec(-3.0f64..3.0, n),
+            prop::collection::vec(-5.0f64..5.0, n),
+            prop::collection::vec(0u32..4, n),
+            prop::collection::vec(0.2f64..3.0, n),
+            any::<bool>(),
+        )
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn cr2_low_rank_route_equals_direct((x1, x2, y, cl, w, weighted) in data()) {
+        let n = y.len();
+        // one cluster is large (rows with code 0 plus every 3rd row) so both routes are exercised
+        let cl: Vec<u32> = cl.iter().enumerate().map(|(i, &c)| if i % 3 == 0 { 0 } else { c }).collect();
+        let design = DesignBuilder::new(n).intercept().numeric("x1", x1).numeric("x2", x2).build().unwrap();
+        let wopt = weighted.then_some(w.as_slice());
+        let base = match ols(&design, &y, &OlsOptions { weights: wopt, vcov: Some(VarianceEstimator::Hc0), ..Default::default() }) {
+            Ok(f) => f,
+            Err(_) => return Ok(()),
+        };
+        let fits: Vec<_> = [Cr2Route::Direct, Cr2Route::LowRank, Cr2Route::Auto]
+            .iter()
+            .map(|&r| base.with_vcov_route(VarianceEstimator::Cr2, Some(&cl), r))
+            .collect();
+        if fits.iter().any(|f| f.is_err()) {
+            return Ok(());
+        }
+        let fits: Vec<_> = fits.into_iter().map(|f| f.unwrap()).collect();
+        let k = base.rank();
+        let c = vec![0.3; k];
+        for f in &fits[1..] {
+            for i in 0..k {
+                for j in 0..k {
+                    let a = fits[0].vcov().matrix()[(i, j)];
+                    let b = f.vcov().matrix()[(i, j)];
+                    let s = (fits[0].vcov().matrix()[(i, i)] * fits[0].vcov().matrix()[(j, j)]).sqrt();
+                    prop_assert!((a - b).abs() <= 1e-9 * s.max(1e-300), "vcov {} {}: {} vs {}", i, j, a, b);
+                }
+                let (a, b) = (fits[0].df()[i], f.df()[i]);
+                prop_assert!((a - b).abs() <= 1e-8 * a.abs(), "df {}: {} vs {}", i, a, b);
+            }
+            let (a, b) = (fits[0].contrast_df(&c).unwrap(), f.contrast_df(&c).unwrap());
+            prop_assert!((a - b).abs() <= 1e-8 * a.abs());
+        }
+    }
+
+    #[test]
+    fn ols_and_vcov_never_panic(
+        vals in prop::collection::vec(prop::num::f64::NORMAL | prop::num::f64::ZERO, 6..30),
+        cl in prop::collection::vec(0u32..3, 30),
+    ) {
+        let n = vals.len() / 2;
+        let x: Vec<f64> = vals[..n].to_vec();
+        let y: Vec<f64> = vals[n..2 * n].to_vec();
+        let design = DesignBuilder::new(n).intercept().numeric("x", x).build().unwrap();
+        for est in [VarianceEstimator::Classical, VarianceEstimator::Hc2, VarianceEstimator::Hc3, VarianceEstimator::Cr2] {
+            let clusters = est.is_clustered().then_some(&cl[..n]);
+            let _ = ols(&design, &y, &OlsOptions { vcov: Some(est), clusters, ..Default::default() })
+                .and_then(|f| { let _ = f.tidy(0.95); let _ = f.wald(&[vec![0.0, 1.0]], None); Ok(()) });
+        }
+    }
+
+    #[test]
+    fn one_factor_demeaning_removes_weighted_group_means(
+        x in prop::collection::vec(-100.0f64..100.0, 5..50),
+        g in prop::collection::vec(0u32..5, 50),
+        w in prop::collection::vec(0.1f64..2.0, 50),
+    ) {
+        let n = x.len();
+        let d = demean(&[&x], &[&g[..n]], Some(&w[..n]), &DemeanOptions::default()).unwrap();
+        for level in 0..5u32 {
+            let (s, sw) = (0..n).filter(|&i| g[i] == level).fold((0.0, 0.0), |(s, sw), i| (s + w[i] * d.columns[0][i], sw + w[i]));
+            if sw > 0.0 {
+                prop_assert!((s / sw).abs() < 1e-9);
+            }
+        }
+    }
+}
