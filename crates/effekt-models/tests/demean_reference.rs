@@ -300,7 +300,12 @@ fn check_pyfixest(fit: &OlsFit, b: &Value, what: &str) {
 fn feols_crv1_hetero_iid_match_pyfixest() {
     let fx = fixture("demean_pyfixest.json");
     let p = panel();
-    type Case<'a> = (&'a str, Vec<&'a [u32]>, Option<&'a [f64]>, VarianceEstimator);
+    type Case<'a> = (
+        &'a str,
+        Vec<&'a [u32]>,
+        Option<&'a [f64]>,
+        VarianceEstimator,
+    );
     let cases: Vec<Case<'_>> = vec![
         ("unit_crv1", vec![&p.unit], None, VarianceEstimator::Cr1),
         (
