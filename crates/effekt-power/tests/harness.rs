@@ -115,7 +115,9 @@ fn early_stop_at_batch_boundary() {
     let r = run_config(&c, &|_| {}).unwrap();
     let s = &r.summary;
     assert!(s.stopped_early);
-    assert!(s.simulations_run < 700 && s.simulations_run.is_multiple_of(64) && s.simulations_run >= 100);
+    assert!(
+        s.simulations_run < 700 && s.simulations_run.is_multiple_of(64) && s.simulations_run >= 100
+    );
     assert!(s.power.mc_se <= 0.021);
     // Without the target the full count runs.
     let mut full = c.clone();

@@ -195,6 +195,14 @@ pub fn generate(config: &DgpConfig, rng: &mut Rng) -> Result<Simulated> {
     }
 }
 
+/// Parse a generator configuration (e.g. [`IhfConfig`]) from TOML; unknown fields are errors.
+///
+/// # Errors
+/// [`PowerError::Config`] with the parser's message (line and column).
+pub fn config_from_toml<T: serde::de::DeserializeOwned>(text: &str) -> Result<T> {
+    toml::from_str(text).map_err(|e| PowerError::Config(e.to_string()))
+}
+
 /// The table as CSV text: comma-separated, decimal point, header row, missing values as `NA`,
 /// floats in the shortest form that reads back to the same number, text quoted only when it
 /// holds a comma, quote or line break. Reads back with `effekt_data::read_csv_str`, R
