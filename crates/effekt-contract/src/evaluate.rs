@@ -958,7 +958,7 @@ impl<'c, 'a> BoundDraws<'c, 'a> {
             let full_at = comp.max_amount * (1.0 - 1e-12);
             let full = series.iter().filter(|&&x| x >= full_at).count();
             let point = sp.component.get(ci).copied().unwrap_or(0.0);
-            let (paid, _, _) = summarise(series, point, options.level, 1);
+            let (paid, _, _) = summarise(series, point, options.level, 0);
             components.push(ComponentResult {
                 id: comp.id.clone(),
                 kind: kind_word(&comp.kind).to_string(),

@@ -65,7 +65,8 @@ pub(crate) fn compensated_sum(xs: impl Iterator<Item = f64>) -> f64 {
 
 /// Quantile of sorted data by Hyndman & Fan (1996) definition 7 (R's `quantile(type = 7)`,
 /// NumPy's default): with `h = (n − 1) p`, `Q(p) = x[⌊h⌋] + (h − ⌊h⌋)(x[⌊h⌋+1] − x[⌊h⌋])`.
-/// `sorted` must be non-empty and increasing.
+/// `sorted` must be non-empty and increasing. (Reference for the selection version.)
+#[cfg(test)]
 pub(crate) fn quantile_type7(sorted: &[f64], p: f64) -> f64 {
     let n = sorted.len();
     if n == 0 {
@@ -81,7 +82,26 @@ pub(crate) fn quantile_type7(sorted: &[f64], p: f64) -> f64 {
     }
 }
 
-/// Summarise `series` (per-draw payments in replicate order; sorted in place afterwards).
+/// Quantile of unsorted data by definition 7, in O(n) by selection (`xs` is reordered).
+pub(crate) fn select_quantile_type7(xs: &mut [f64], p: f64) -> f64 {
+    let n = xs.len();
+    if n == 0 {
+        return f64::NAN;
+    }
+    let h = (n - 1) as f64 * p;
+    let lo = h.floor();
+    let i = (lo as usize).min(n - 1);
+    let (_, &mut x_lo, right) = xs.select_nth_unstable_by(i, f64::total_cmp);
+    if h > lo && !right.is_empty() {
+        let x_hi = right.iter().copied().fold(f64::INFINITY, f64::min);
+        x_lo + (h - lo) * (x_hi - x_lo)
+    } else {
+        x_lo
+    }
+}
+
+/// Summarise `series` (per-draw payments in replicate order; reordered afterwards). O(B):
+/// selection instead of sorting for the two quantiles. `bins = 0` skips the histogram and atoms.
 pub(crate) fn summarise(
     series: &mut [f64],
     point: f64,
@@ -91,42 +111,63 @@ pub(crate) fn summarise(
     let n = series.len();
     let nf = n as f64;
     let mean = compensated_sum(series.iter().copied()) / nf;
-    let zeros = series.iter().filter(|&&x| x == 0.0).count();
-    series.sort_unstable_by(f64::total_cmp);
-    let alpha = 1.0 - level;
-    let conf_low = quantile_type7(series, alpha / 2.0);
-    let conf_high = quantile_type7(series, 1.0 - alpha / 2.0);
-    let min = series.first().copied().unwrap_or(f64::NAN);
-    let max = series.last().copied().unwrap_or(f64::NAN);
-
-    // Atoms: distinct values, if few.
-    let mut atoms: Vec<Atom> = Vec::new();
+    let mut zeros = 0usize;
+    let mut min = f64::INFINITY;
+    let mut max = f64::NEG_INFINITY;
+    // Atoms: distinct values, if there are at most MAX_ATOMS of them.
+    let mut atoms: Vec<Atom> = Vec::with_capacity(MAX_ATOMS);
     let mut many = false;
     for &x in series.iter() {
-        match atoms.last_mut() {
-            Some(a) if a.value == x => a.count += 1,
-            _ => {
-                if atoms.len() == MAX_ATOMS {
-                    many = true;
-                    break;
-                }
+        if x == 0.0 {
+            zeros += 1;
+        }
+        // Payments are finite (draws are checked), so plain comparisons suffice.
+        if x < min {
+            min = x;
+        }
+        if x > max {
+            max = x;
+        }
+        if !many && bins > 0 {
+            if let Some(a) = atoms.iter_mut().find(|a| a.value == x) {
+                a.count += 1;
+            } else if atoms.len() < MAX_ATOMS {
                 atoms.push(Atom {
                     value: x,
                     count: 1,
                     share: 0.0,
                 });
+            } else {
+                many = true;
             }
         }
+    }
+    if n == 0 {
+        min = f64::NAN;
+        max = f64::NAN;
     }
     if many {
         atoms.clear();
     } else {
+        atoms.sort_unstable_by(|a, b| a.value.total_cmp(&b.value));
         for a in &mut atoms {
             a.share = a.count as f64 / nf;
         }
     }
-
-    let histogram = histogram(series, min, max, bins);
+    if bins == 0 {
+        atoms.clear();
+    }
+    let histogram = if bins > 0 {
+        histogram(series, min, max, bins)
+    } else {
+        Histogram {
+            edges: Vec::new(),
+            counts: Vec::new(),
+        }
+    };
+    let alpha = 1.0 - level;
+    let conf_low = select_quantile_type7(series, alpha / 2.0);
+    let conf_high = select_quantile_type7(series, 1.0 - alpha / 2.0);
     (
         PaymentSummary {
             point,
@@ -142,19 +183,21 @@ pub(crate) fn summarise(
     )
 }
 
-fn histogram(sorted: &[f64], min: f64, max: f64, bins: usize) -> Histogram {
+fn histogram(xs: &[f64], min: f64, max: f64, bins: usize) -> Histogram {
     if max.partial_cmp(&min) != Some(std::cmp::Ordering::Greater) || bins == 0 {
         return Histogram {
             edges: vec![min, max],
-            counts: vec![sorted.len() as u64],
+            counts: vec![xs.len() as u64],
         };
     }
     let width = (max - min) / bins as f64;
+    let inv_width = bins as f64 / (max - min);
     let mut edges: Vec<f64> = (0..bins).map(|k| min + width * k as f64).collect();
     edges.push(max);
     let mut counts = vec![0u64; bins];
-    for &x in sorted {
-        let k = (((x - min) / width).floor() as usize).min(bins - 1);
+    for &x in xs {
+        // x ≥ min, so truncation is the floor.
+        let k = (((x - min) * inv_width) as usize).min(bins - 1);
         if let Some(c) = counts.get_mut(k) {
             *c += 1;
         }
@@ -174,6 +217,23 @@ mod tests {
         assert!((quantile_type7(&x, 0.5) - 2.5).abs() < 1e-12);
         assert!((quantile_type7(&x, 0.975) - 3.925).abs() < 1e-12);
         assert_eq!(quantile_type7(&[7.0], 0.3), 7.0);
+    }
+
+    #[test]
+    fn selection_equals_sorted_quantile() {
+        let base: Vec<f64> = (0..257)
+            .map(|i| ((i * 7919) % 263) as f64 * 0.37 - 20.0)
+            .collect();
+        let mut sorted = base.clone();
+        sorted.sort_unstable_by(f64::total_cmp);
+        for p in [0.0, 0.005, 0.025, 0.1, 0.5, 0.9, 0.975, 0.995, 1.0] {
+            let mut xs = base.clone();
+            assert_eq!(
+                select_quantile_type7(&mut xs, p),
+                quantile_type7(&sorted, p),
+                "p = {p}"
+            );
+        }
     }
 
     #[test]
