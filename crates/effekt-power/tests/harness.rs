@@ -219,3 +219,18 @@ fn defaults_parse_and_counterpart_absent_where_no_formula() {
     assert_eq!(c.analysis, AnalysisSpec::Welch);
     assert!(analytic_counterpart(&c).unwrap().is_none());
 }
+
+#[test]
+fn ols_cr2_equals_cluster_means_with_equal_clusters_and_matches_analytic() {
+    // With equal cluster sizes and only a treatment indicator, the CR2 standard error equals the
+    // cluster-means t-test's, with Satterthwaite df = G − 2 (Bell & McCaffrey 2002); so the
+    // simulated power must agree with the analytic cluster power within MC error.
+    let base = "seed = 21\nsimulations = 1000\n[dgp]\nkind = \"cluster-rct\"\nclusters = 12\ncluster_size = 15\nicc = 0.1\neffect = 0.5\n[analysis]\nkind = ";
+    let a = run_config(&cfg(&format!("{base}\"ols-cr2\"\n")), &|_| {}).unwrap();
+    let b = run_config(&cfg(&format!("{base}\"cluster-means\"\n")), &|_| {}).unwrap();
+    assert_eq!(a.summary.n_valid, 1000);
+    assert!((a.summary.power.value - b.summary.power.value).abs() < 0.005, "{} vs {}", a.summary.power.value, b.summary.power.value);
+    assert!((a.summary.mean_std_error - b.summary.mean_std_error).abs() < 1e-9);
+    let analytic = b.analytic.unwrap().power;
+    within_3_se(a.summary.power.value, a.summary.power.mc_se, analytic, "ols-cr2");
+}

@@ -125,6 +125,10 @@ pub enum AnalysisSpec {
     ZPooled,
     /// Student t-test on cluster means, df = clusters − 2 (needs a clustered design).
     ClusterMeans,
+    /// OLS of the outcome on an intercept and the treatment indicator with CR2 cluster-robust
+    /// standard errors and Satterthwaite degrees of freedom (Bell & McCaffrey 2002;
+    /// Pustejovsky & Tipton 2018), computed by effekt-models (needs a clustered design).
+    OlsCr2,
 }
 
 /// Two-arm data: outcome, treatment indicator, optional cluster of each unit.
@@ -238,9 +242,11 @@ impl SimulationConfig {
             self.dgp,
             DgpSpec::ClusterRct(_) | DgpSpec::Ihf { .. } | DgpSpec::Tfco { .. }
         );
-        if self.analysis == AnalysisSpec::ClusterMeans && !clustered {
+        if matches!(self.analysis, AnalysisSpec::ClusterMeans | AnalysisSpec::OlsCr2) && !clustered {
             return Err(PowerError::Config(
-                "analysis cluster-means needs a clustered design (cluster-rct, ihf, tfco)".into(),
+                "analyses cluster-means and ols-cr2 need a clustered design (cluster-rct, ihf, \
+                 tfco)"
+                    .into(),
             ));
         }
         Ok(())
@@ -319,6 +325,7 @@ fn analysis_text(a: AnalysisSpec) -> &'static str {
         AnalysisSpec::Student => "Student two-sample t-test (pooled variance)",
         AnalysisSpec::ZPooled => "two-proportion z-test (pooled variance), Wald CI",
         AnalysisSpec::ClusterMeans => "t-test on cluster means (df = clusters - 2)",
+        AnalysisSpec::OlsCr2 => "OLS on treatment, CR2 cluster-robust SE, Satterthwaite df",
     }
 }
 
@@ -625,6 +632,33 @@ pub fn cluster_means(d: &TwoArm, alpha: f64) -> std::result::Result<SimEstimate,
     )
 }
 
+/// OLS `y ~ 1 + treated` with CR2 standard errors and Satterthwaite df (effekt-models).
+///
+/// # Errors
+/// No cluster column, or the regression layer's error message (e.g. the treatment is
+/// collinear with the intercept when every unit is in one arm).
+pub fn ols_cr2(d: &TwoArm, alpha: f64) -> std::result::Result<SimEstimate, String> {
+    use effekt_models::{DesignBuilder, OlsOptions, VarianceEstimator, ols};
+    let cl = d.cluster.as_ref().ok_or("ols-cr2 needs clusters")?;
+    let t: Vec<f64> = d.treated.iter().map(|&t| f64::from(u8::from(t))).collect();
+    let design = DesignBuilder::new(d.y.len())
+        .intercept()
+        .numeric("treated", t)
+        .build()
+        .map_err(|e| e.to_string())?;
+    let opts = OlsOptions { vcov: Some(VarianceEstimator::Cr2), clusters: Some(cl), ..OlsOptions::default() };
+    let fit = ols(&design, &d.y, &opts).map_err(|e| e.to_string())?;
+    let rows = fit.tidy(1.0 - alpha).map_err(|e| e.to_string())?;
+    let row = rows.iter().find(|r| r.term == "treated").ok_or("the treatment was dropped as collinear")?;
+    Ok(SimEstimate {
+        estimate: row.estimate,
+        std_error: row.std_error,
+        conf_low: row.conf_low,
+        conf_high: row.conf_high,
+        p_value: row.p_value,
+    })
+}
+
 /// The built-in analysis as a closure for [`run`].
 pub fn analysis_fn(spec: AnalysisSpec, alpha: f64) -> impl Analysis<TwoArm> {
     move |d: &TwoArm| match spec {
@@ -632,13 +666,15 @@ pub fn analysis_fn(spec: AnalysisSpec, alpha: f64) -> impl Analysis<TwoArm> {
         AnalysisSpec::Student => student(d, alpha),
         AnalysisSpec::ZPooled => z_pooled(d, alpha),
         AnalysisSpec::ClusterMeans => cluster_means(d, alpha),
+        AnalysisSpec::OlsCr2 => ols_cr2(d, alpha),
     }
 }
 
 /// The closed-form power of the same design and test, where one exists: two normal groups
 /// with equal SDs and a t-test (noncentral t; exact for Student), two proportions with the
-/// pooled z-test, equal-sized clusters with the cluster-means t-test (design effect
-/// `1 + (m − 1)ρ`, exact).
+/// pooled z-test, equal-sized clusters with the cluster-means t-test or OLS + CR2 (design
+/// effect `1 + (m − 1)ρ`; exact, since with equal clusters and only the treatment indicator the
+/// CR2 standard error and Satterthwaite df equal the cluster-means t-test's).
 ///
 /// # Errors
 /// Errors of [`analytic::solve`].
@@ -689,7 +725,7 @@ pub fn analytic_counterpart(cfg: &SimulationConfig) -> Result<Option<PowerResult
                 alpha,
             },
         ),
-        (DgpSpec::ClusterRct(c), AnalysisSpec::ClusterMeans) if c.cv == 0.0 => {
+        (DgpSpec::ClusterRct(c), AnalysisSpec::ClusterMeans | AnalysisSpec::OlsCr2) if c.cv == 0.0 => {
             let k1 = ((c.share * c.clusters as f64).round() as usize).clamp(1, c.clusters - 1);
             let k0 = c.clusters - k1;
             (
