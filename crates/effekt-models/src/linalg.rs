@@ -80,10 +80,3 @@ pub(crate) fn quad_form(a: MatRef<'_, f64>, c: &[f64]) -> f64 {
     }
     s
 }
-
-/// `A v` for a square matrix and a slice.
-pub(crate) fn mat_vec(a: MatRef<'_, f64>, v: &[f64]) -> Vec<f64> {
-    (0..a.nrows())
-        .map(|i| (0..a.ncols()).map(|j| a[(i, j)] * v[j]).sum())
-        .collect()
-}

@@ -278,14 +278,12 @@ pub fn ols(design: &DesignMatrix, y: &[f64], opts: &OlsOptions<'_>) -> Result<Ol
         });
     }
     let m = inverse_from_r(r_x.as_ref());
-    let fitted: Vec<f64> = (0..n)
-        .map(|i| {
-            kept.iter()
-                .zip(&coefficients)
-                .map(|(&j, b)| x[(i, j)] * b)
-                .sum()
-        })
-        .collect();
+    let mut fitted = vec![0.0; n];
+    for (&j, b) in kept.iter().zip(&coefficients) {
+        for (f, xv) in fitted.iter_mut().zip(x.col(j).iter()) {
+            *f += xv * b;
+        }
+    }
     let residuals: Vec<f64> = (0..n).map(|i| y[i] - fitted[i]).collect();
     let x_used = Mat::from_fn(nu, rank, |r, j| x[(rows_used[r], kept[j])]);
     let w_used = opts

@@ -304,13 +304,18 @@ pub(crate) fn compute(est: VarianceEstimator, inp: &VcovInput<'_>) -> Result<Vco
             if g < 2 {
                 return Err(ModelError::TooFewClusters { count: g });
             }
-            let mut u = Mat::<f64>::zeros(g, k);
+            let mut dense = vec![0usize; n];
             for c in 0..g {
                 for &i in &order[starts[c]..starts[c + 1]] {
-                    let we = w(i) * inp.e[i];
-                    for j in 0..k {
-                        u[(c, j)] += we * inp.x[(i, j)];
-                    }
+                    dense[i] = c;
+                }
+            }
+            let we: Vec<f64> = (0..n).map(|i| w(i) * inp.e[i]).collect();
+            let mut u = Mat::<f64>::zeros(g, k);
+            for j in 0..k {
+                let col = inp.x.col(j);
+                for i in 0..n {
+                    u[(dense[i], j)] += we[i] * col[i];
                 }
             }
             let meat = u.transpose() * &u;
@@ -422,12 +427,7 @@ fn cr2(inp: &VcovInput<'_>) -> Result<Vcov, ModelError> {
         m,
         core,
     };
-    let mut df = Vec::with_capacity(k);
-    for j in 0..k {
-        let mut c = vec![0.0; k];
-        c[j] = 1.0;
-        df.push(state.satterthwaite(&c));
-    }
+    let df = state.coefficient_df();
     Ok(Vcov {
         estimator: VarianceEstimator::Cr2,
         matrix,
@@ -584,48 +584,65 @@ impl Cr2State {
         let g = self.starts.len() - 1;
         let weighted = self.ws.is_some();
         let mdim = if weighted { 2 * k } else { k };
-        // M c_s
-        let mc: Vec<Vec<f64>> = contrasts
-            .iter()
-            .map(|c| crate::linalg::mat_vec(self.m.as_ref(), c))
-            .collect();
+        let cm = Mat::from_fn(k, q, |j, s| contrasts[s][j]);
+        // columns p_s = F M c_s for all rows (n × q)
+        let p = &self.f * (&self.m * &cm);
         let mut sig = vec![0.0; g * q * q];
         let mut y = vec![0.0; g * q * mdim];
-        let n = self.f.nrows();
-        // p_s = F M c_s for all rows
-        let p: Vec<Vec<f64>> = mc
-            .iter()
-            .map(|v| {
-                (0..n)
-                    .map(|i| (0..k).map(|j| self.f[(i, j)] * v[j]).sum())
-                    .collect()
-            })
-            .collect();
         for c in 0..g {
-            for i in self.starts[c]..self.starts[c + 1] {
-                let wi = self.ws.as_ref().map_or(1.0, |w| w[i]);
-                for a in 0..q {
-                    for b in 0..q {
-                        sig[(c * q + a) * q + b] += p[a][i] * p[b][i];
-                    }
-                    let o = (c * q + a) * mdim;
-                    for j in 0..k {
-                        y[o + j] += self.xs[(i, j)] * p[a][i];
-                        if weighted {
-                            y[o + k + j] += wi * self.xs[(i, j)] * p[a][i];
-                        }
+            let (s0, len) = (self.starts[c], self.starts[c + 1] - self.starts[c]);
+            let pg = p.as_ref().subrows(s0, len);
+            let xg = self.xs.as_ref().subrows(s0, len);
+            let sg = pg.transpose() * pg;
+            let yb = xg.transpose() * pg;
+            let yd = self.ws.as_ref().map(|w| {
+                let wp = Mat::from_fn(len, q, |i, a| w[s0 + i] * pg[(i, a)]);
+                xg.transpose() * &wp
+            });
+            for a in 0..q {
+                for b in 0..q {
+                    sig[(c * q + a) * q + b] = sg[(a, b)];
+                }
+                let o = (c * q + a) * mdim;
+                for j in 0..k {
+                    y[o + j] = yb[(j, a)];
+                    if let Some(yd) = &yd {
+                        y[o + k + j] = yd[(j, a)];
                     }
                 }
             }
         }
-        PStats {
-            q,
-            mdim,
-            sig,
-            y,
-            core: self.core.as_ref(),
-            g,
+        PStats { q, mdim, sig, y, core: self.core.as_ref(), g }
+    }
+
+    /// Satterthwaite df of each coefficient, in chunks of contrasts so that the per-cluster
+    /// blocks stay below ~4 million numbers.
+    pub(crate) fn coefficient_df(&self) -> Vec<f64> {
+        let k = self.m.nrows();
+        let g = self.starts.len() - 1;
+        let n = self.f.nrows();
+        let mdim = if self.ws.is_some() { 2 * k } else { k };
+        let per = (g * (mdim + k) + n).max(1);
+        let chunk = (4_000_000 / per).clamp(1, k.max(1));
+        let mut df = Vec::with_capacity(k);
+        let mut start = 0;
+        while start < k {
+            let end = (start + chunk).min(k);
+            let cs: Vec<Vec<f64>> = (start..end)
+                .map(|j| {
+                    let mut c = vec![0.0; k];
+                    c[j] = 1.0;
+                    c
+                })
+                .collect();
+            let st = self.stats(&cs);
+            for s in 0..cs.len() {
+                let tr = st.tr(s, s);
+                df.push(tr * tr / st.tr_prod(s, s, s, s));
+            }
+            start = end;
         }
+        df
     }
 
     /// Satterthwaite df for the contrast `c'β`: `(tr P)² / tr(P²)` (Bell & McCaffrey 2002;
