@@ -229,8 +229,24 @@ fn ols_cr2_equals_cluster_means_with_equal_clusters_and_matches_analytic() {
     let a = run_config(&cfg(&format!("{base}\"ols-cr2\"\n")), &|_| {}).unwrap();
     let b = run_config(&cfg(&format!("{base}\"cluster-means\"\n")), &|_| {}).unwrap();
     assert_eq!(a.summary.n_valid, 1000);
-    assert!((a.summary.power.value - b.summary.power.value).abs() < 0.005, "{} vs {}", a.summary.power.value, b.summary.power.value);
+    assert!(
+        (a.summary.power.value - b.summary.power.value).abs() < 0.005,
+        "{} vs {}",
+        a.summary.power.value,
+        b.summary.power.value
+    );
     assert!((a.summary.mean_std_error - b.summary.mean_std_error).abs() < 1e-9);
     let analytic = b.analytic.unwrap().power;
-    within_3_se(a.summary.power.value, a.summary.power.mc_se, analytic, "ols-cr2");
+    within_3_se(
+        a.summary.power.value,
+        a.summary.power.mc_se,
+        analytic,
+        "ols-cr2",
+    );
+    within_3_se(
+        a.summary.coverage.value,
+        a.summary.coverage.mc_se,
+        0.95,
+        "CR2 coverage",
+    );
 }

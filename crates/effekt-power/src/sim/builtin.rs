@@ -242,7 +242,11 @@ impl SimulationConfig {
             self.dgp,
             DgpSpec::ClusterRct(_) | DgpSpec::Ihf { .. } | DgpSpec::Tfco { .. }
         );
-        if matches!(self.analysis, AnalysisSpec::ClusterMeans | AnalysisSpec::OlsCr2) && !clustered {
+        if matches!(
+            self.analysis,
+            AnalysisSpec::ClusterMeans | AnalysisSpec::OlsCr2
+        ) && !clustered
+        {
             return Err(PowerError::Config(
                 "analyses cluster-means and ols-cr2 need a clustered design (cluster-rct, ihf, \
                  tfco)"
@@ -646,10 +650,17 @@ pub fn ols_cr2(d: &TwoArm, alpha: f64) -> std::result::Result<SimEstimate, Strin
         .numeric("treated", t)
         .build()
         .map_err(|e| e.to_string())?;
-    let opts = OlsOptions { vcov: Some(VarianceEstimator::Cr2), clusters: Some(cl), ..OlsOptions::default() };
+    let opts = OlsOptions {
+        vcov: Some(VarianceEstimator::Cr2),
+        clusters: Some(cl),
+        ..OlsOptions::default()
+    };
     let fit = ols(&design, &d.y, &opts).map_err(|e| e.to_string())?;
     let rows = fit.tidy(1.0 - alpha).map_err(|e| e.to_string())?;
-    let row = rows.iter().find(|r| r.term == "treated").ok_or("the treatment was dropped as collinear")?;
+    let row = rows
+        .iter()
+        .find(|r| r.term == "treated")
+        .ok_or("the treatment was dropped as collinear")?;
     Ok(SimEstimate {
         estimate: row.estimate,
         std_error: row.std_error,
@@ -725,7 +736,9 @@ pub fn analytic_counterpart(cfg: &SimulationConfig) -> Result<Option<PowerResult
                 alpha,
             },
         ),
-        (DgpSpec::ClusterRct(c), AnalysisSpec::ClusterMeans | AnalysisSpec::OlsCr2) if c.cv == 0.0 => {
+        (DgpSpec::ClusterRct(c), AnalysisSpec::ClusterMeans | AnalysisSpec::OlsCr2)
+            if c.cv == 0.0 =>
+        {
             let k1 = ((c.share * c.clusters as f64).round() as usize).clamp(1, c.clusters - 1);
             let k0 = c.clusters - k1;
             (
