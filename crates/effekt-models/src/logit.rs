@@ -33,7 +33,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::design::{ColumnOrigin, DesignMatrix};
 use crate::error::SeparationKind;
-use crate::linalg::{inverse_from_r, qr_r, sym_eigen};
+use crate::linalg::{inverse_from_r, qr_r, sym_eigen, tmm, upper_solve_in_place};
 use crate::ols::{DroppedColumn, check_level, check_weights, detect_aliased};
 use crate::tidy::TidyRow;
 use crate::{ModelError, dist};
@@ -315,7 +315,7 @@ fn logit_impl(
         let rfull = qr_r(aug.as_ref());
         let rx = Mat::from_fn(k, k, |i, j| rfull[(i, j)]);
         let mut b = Mat::from_fn(k, 1, |i, _| rfull[(i, k)]);
-        rx.as_ref().solve_upper_triangular_in_place(b.as_mut());
+        upper_solve_in_place(rx.as_ref(), b.as_mut());
         beta_prev = std::mem::replace(&mut beta, (0..k).map(|i| b[(i, 0)]).collect());
         if beta.iter().any(|v| !v.is_finite()) {
             return Err(ModelError::Numerical {
@@ -584,7 +584,7 @@ fn separation_certificate(
         step.to_vec()
     } else {
         let xo = Mat::from_fn(overlap.len(), k, |r, c| x[(overlap[r], kept[c])]);
-        let g = xo.transpose() * &xo;
+        let g = tmm(xo.as_ref(), xo.as_ref());
         let (vals, vecs) = sym_eigen(g.as_ref()).ok()?;
         let vmax = vals.iter().fold(0.0_f64, |a, v| a.max(v.abs()));
         let mut proj = vec![0.0; k];

@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 use statrs::distribution::{ContinuousCDF, FisherSnedecor};
 
 use crate::design::{ColumnOrigin, DesignMatrix};
-use crate::linalg::{inverse_from_r, lstsq, qr_r, quad_form};
+use crate::linalg::{inverse_from_r, lstsq_vec, qr_r, quad_form, sym_eigen, upper_solve_in_place};
 use crate::tidy::TidyRow;
 use crate::vcov::{self, Cr2Route, DfRule, VarianceEstimator, Vcov, VcovInput};
 use crate::{ModelError, dist};
@@ -269,8 +269,7 @@ pub fn ols(design: &DesignMatrix, y: &[f64], opts: &OlsOptions<'_>) -> Result<Ol
     let r_x = Mat::from_fn(rank, rank, |i, j| rs[(i, j)]);
     let qty = Mat::from_fn(rank, 1, |i, _| rs[(i, rank)]);
     let mut beta_m = qty;
-    r_x.as_ref()
-        .solve_upper_triangular_in_place(beta_m.as_mut());
+    upper_solve_in_place(r_x.as_ref(), beta_m.as_mut());
     let coefficients: Vec<f64> = (0..rank).map(|i| beta_m[(i, 0)]).collect();
     if coefficients.iter().any(|b| !b.is_finite()) {
         return Err(ModelError::Numerical {
@@ -380,10 +379,10 @@ pub(crate) fn detect_aliased(
         let mut with = Vec::new();
         if j > 0 {
             let a = Mat::from_fn(r.nrows(), j, |i, c| r[(i, cand[c])]);
-            let b = Mat::from_fn(r.nrows(), 1, |i, _| r[(i, col)]);
-            let gamma = lstsq(a.as_ref(), b.as_ref());
+            let b: Vec<f64> = (0..r.nrows()).map(|i| r[(i, col)]).collect();
+            let gamma = lstsq_vec(a.as_ref(), &b);
             for c in 0..j {
-                if (gamma[(c, 0)] * norms[cand[c]]).abs() > 1e-6 * norms[col] {
+                if (gamma[c] * norms[cand[c]]).abs() > 1e-6 * norms[col] {
                     with.push(cand[c]);
                 }
             }
@@ -677,12 +676,22 @@ impl OlsFit {
                     - rhs.map_or(0.0, |r| r[a])
             })
             .collect();
-        let llt = rvr
-            .llt(faer::Side::Lower)
-            .map_err(|_| ModelError::SingularRestriction { q })?;
-        let mut sol = Mat::from_fn(q, 1, |a, _| diff[a]);
-        faer::linalg::solvers::Solve::solve_in_place(&llt, sol.as_mut());
-        let chi2: f64 = (0..q).map(|a| diff[a] * sol[(a, 0)]).sum();
+        // (R V R')^{-1} d by the eigendecomposition of the correlation form of R V R'
+        // (scale-free: restrictions on coefficients of very different scales are fine); a
+        // near-zero eigenvalue means dependent rows or a zero-variance restriction
+        let sd: Vec<f64> = (0..q).map(|a| rvr[(a, a)].max(0.0).sqrt()).collect();
+        if sd.iter().any(|&s| !(s > 0.0) || !s.is_finite()) {
+            return Err(ModelError::SingularRestriction { q });
+        }
+        let corr = Mat::from_fn(q, q, |a, b| rvr[(a, b)] / (sd[a] * sd[b]));
+        let (vals, vecs) = sym_eigen(corr.as_ref())?;
+        if vals.iter().any(|&l| !(l > 1e-12)) {
+            return Err(ModelError::SingularRestriction { q });
+        }
+        let proj: Vec<f64> = (0..q)
+            .map(|c| (0..q).map(|a| vecs[(a, c)] * diff[a] / sd[a]).sum())
+            .collect();
+        let chi2: f64 = (0..q).map(|c| proj[c] * proj[c] / vals[c]).sum();
         let df1 = q as f64;
         let df2 = match self.vcov.rule {
             DfRule::Fixed(df) => df,

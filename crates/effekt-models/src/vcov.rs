@@ -15,7 +15,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::ModelError;
-use crate::linalg::{crossprod_weighted, sym_eigen, sym_power};
+use crate::linalg::{crossprod_weighted, mm, qr, sym_eigen, sym_power, tmm};
 
 /// Eigenvalues at or below this are treated as zero when taking the inverse square root of
 /// `I − H_gg` (clubSandwich `matrix_power(tol = -12)`, estimatr: `> 1e-12`).
@@ -268,7 +268,7 @@ pub(crate) fn compute(est: VarianceEstimator, inp: &VcovInput<'_>) -> Result<Vco
             let mut omega: Vec<f64> = (0..n).map(|i| (w(i) * inp.e[i]).powi(2)).collect();
             if matches!(est, VarianceEstimator::Hc2 | VarianceEstimator::Hc3) {
                 // h_i = w_i x_i' M x_i
-                let xm = inp.x * m;
+                let xm = mm(inp.x, m);
                 for (i, o) in omega.iter_mut().enumerate() {
                     let h: f64 = w(i) * (0..k).map(|j| xm[(i, j)] * inp.x[(i, j)]).sum::<f64>();
                     if 1.0 - h <= 1e-10 {
@@ -291,7 +291,7 @@ pub(crate) fn compute(est: VarianceEstimator, inp: &VcovInput<'_>) -> Result<Vco
             } else {
                 1.0
             };
-            let mut matrix = m * &meat * m;
+            let mut matrix = mm(mm(m, meat.as_ref()).as_ref(), m);
             scale(&mut matrix, factor);
             Ok(fixed(est, matrix, resid_df, None, factor))
         }
@@ -318,14 +318,14 @@ pub(crate) fn compute(est: VarianceEstimator, inp: &VcovInput<'_>) -> Result<Vco
                     u[(dense[i], j)] += we[i] * col[i];
                 }
             }
-            let meat = u.transpose() * &u;
+            let meat = tmm(u.as_ref(), u.as_ref());
             let gf = g as f64;
             let factor = if est == VarianceEstimator::Cr1 {
                 gf / (gf - 1.0) * (n as f64 - 1.0) / resid_df
             } else {
                 1.0
             };
-            let mut matrix = m * &meat * m;
+            let mut matrix = mm(mm(m, meat.as_ref()).as_ref(), m);
             scale(&mut matrix, factor);
             Ok(fixed(est, matrix, gf - 1.0, Some(g), factor))
         }
@@ -386,7 +386,10 @@ fn cr2(inp: &VcovInput<'_>) -> Result<Vcov, ModelError> {
         None => Mat::from_fn(k, k, |i, j| -m[(i, j)]),
         Some(w) => {
             let w2: Vec<f64> = w.iter().map(|v| v * v).collect();
-            let p = &m * crossprod_weighted(xs.as_ref(), &w2) * &m;
+            let p = mm(
+                mm(m.as_ref(), crossprod_weighted(xs.as_ref(), &w2).as_ref()).as_ref(),
+                m.as_ref(),
+            );
             Mat::from_fn(2 * k, 2 * k, |i, j| match (i < k, j < k) {
                 (true, true) => p[(i, j)],
                 (true, false) => -m[(i, j - k)],
@@ -417,8 +420,8 @@ fn cr2(inp: &VcovInput<'_>) -> Result<Vcov, ModelError> {
             u[(c, j)] = acc;
         }
     }
-    let meat = u.transpose() * &u;
-    let matrix = &m * &meat * &m;
+    let meat = tmm(u.as_ref(), u.as_ref());
+    let matrix = mm(mm(m.as_ref(), meat.as_ref()).as_ref(), m.as_ref());
     let state = Cr2State {
         xs,
         ws,
@@ -467,17 +470,17 @@ pub(crate) fn cr2_block(
         Cr2Route::LowRank => false,
     };
     if direct {
-        let mut b = &z * core * z.transpose();
+        let mut b = mm(mm(z.as_ref(), core).as_ref(), z.transpose());
         for i in 0..ng {
             b[(i, i)] += 1.0;
         }
         let a = sym_power(b.as_ref(), -0.5, CR2_EIGEN_TOL)?;
-        Ok(&a * &wx)
+        Ok(mm(a.as_ref(), wx.as_ref()))
     } else {
-        let qr = z.qr();
-        let q = qr.compute_thin_Q();
-        let r = qr.thin_R();
-        let kmat = r * core * r.transpose();
+        let qr = qr(z.as_ref());
+        let q = qr.thin_q();
+        let r = qr.r();
+        let kmat = mm(mm(r.as_ref(), core).as_ref(), r.transpose());
         let (lam, e) = sym_eigen(kmat.as_ref())?;
         let d: Vec<f64> = lam
             .iter()
@@ -486,14 +489,14 @@ pub(crate) fn cr2_block(
                 (if b > CR2_EIGEN_TOL { b.powf(-0.5) } else { 0.0 }) - 1.0
             })
             .collect();
-        let t = q.transpose() * &wx;
-        let mut et = e.transpose() * &t;
+        let t = tmm(q.as_ref(), wx.as_ref());
+        let mut et = tmm(e.as_ref(), t.as_ref());
         for i in 0..et.nrows() {
             for j in 0..et.ncols() {
                 et[(i, j)] *= d[i];
             }
         }
-        let corr = &q * (&e * &et);
+        let corr = mm(q.as_ref(), mm(e.as_ref(), et.as_ref()).as_ref());
         Ok(&wx + &corr)
     }
 }
@@ -565,8 +568,8 @@ impl PStats<'_> {
         }
         let sbc = self.s(b, c);
         let sda = self.s(d, a);
-        let l = self.core * &sbc;
-        let r = self.core * &sda;
+        let l = mm(self.core, sbc.as_ref());
+        let r = mm(self.core, sda.as_ref());
         let mut tr = 0.0;
         for i in 0..self.mdim {
             for j in 0..self.mdim {
@@ -586,18 +589,18 @@ impl Cr2State {
         let mdim = if weighted { 2 * k } else { k };
         let cm = Mat::from_fn(k, q, |j, s| contrasts[s][j]);
         // columns p_s = F M c_s for all rows (n × q)
-        let p = &self.f * (&self.m * &cm);
+        let p = mm(self.f.as_ref(), mm(self.m.as_ref(), cm.as_ref()).as_ref());
         let mut sig = vec![0.0; g * q * q];
         let mut y = vec![0.0; g * q * mdim];
         for c in 0..g {
             let (s0, len) = (self.starts[c], self.starts[c + 1] - self.starts[c]);
             let pg = p.as_ref().subrows(s0, len);
             let xg = self.xs.as_ref().subrows(s0, len);
-            let sg = pg.transpose() * pg;
-            let yb = xg.transpose() * pg;
+            let sg = tmm(pg, pg);
+            let yb = tmm(xg, pg);
             let yd = self.ws.as_ref().map(|w| {
                 let wp = Mat::from_fn(len, q, |i, a| w[s0 + i] * pg[(i, a)]);
-                xg.transpose() * &wp
+                tmm(xg, wp.as_ref())
             });
             for a in 0..q {
                 for b in 0..q {
@@ -612,7 +615,14 @@ impl Cr2State {
                 }
             }
         }
-        PStats { q, mdim, sig, y, core: self.core.as_ref(), g }
+        PStats {
+            q,
+            mdim,
+            sig,
+            y,
+            core: self.core.as_ref(),
+            g,
+        }
     }
 
     /// Satterthwaite df of each coefficient, in chunks of contrasts so that the per-cluster
