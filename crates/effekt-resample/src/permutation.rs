@@ -85,14 +85,14 @@ impl PermutationPlan {
             });
         }
         for (what, codes) in [("blocks", blocks), ("clusters", clusters)] {
-            if let Some(c) = codes {
-                if c.len() != n {
-                    return Err(ResampleError::Length {
-                        what: what.into(),
-                        expected: n,
-                        got: c.len(),
-                    });
-                }
+            if let Some(c) = codes
+                && c.len() != n
+            {
+                return Err(ResampleError::Length {
+                    what: what.into(),
+                    expected: n,
+                    got: c.len(),
+                });
             }
         }
         let block_of = |i: usize| blocks.map_or(0, |b| b[i]) as usize;
@@ -118,13 +118,13 @@ impl PermutationPlan {
                             c[i]
                         )));
                     }
-                    if let Some(&first) = units[u].first() {
-                        if treated[first] != treated[i] {
-                            return Err(ResampleError::Invalid(format!(
-                                "cluster code {} has both treated and control rows; in a cluster-randomised design the whole cluster must be in one arm",
-                                c[i]
-                            )));
-                        }
+                    if let Some(&first) = units[u].first()
+                        && treated[first] != treated[i]
+                    {
+                        return Err(ResampleError::Invalid(format!(
+                            "cluster code {} has both treated and control rows; in a cluster-randomised design the whole cluster must be in one arm",
+                            c[i]
+                        )));
                     }
                     units[u].push(i);
                 }
