@@ -24,23 +24,52 @@
 //! # Modules
 //! * [`design`]: design matrices from effekt-data covariates (dummy coding, R names) or raw
 //!   columns.
-//! * [`ols`]: [`ols()`] → [`OlsFit`] (coefficients, fitted, residuals, rank, dropped columns,
+//! * [`ols`](mod@ols): [`ols()`] → [`OlsFit`] (coefficients, fitted, residuals, rank, dropped columns,
 //!   tidy rows, contrasts with Satterthwaite df, Wald/HTZ tests).
 //! * [`vcov`]: [`VarianceEstimator`] and the estimators.
-//! * [`logit`]: [`logit()`] → [`LogitFit`], with separation detection.
-//! * [`demean`]: [`demean()`] (alternating projections) and [`absorbed_df`].
+//! * [`logit`](mod@logit): [`logit()`] → [`LogitFit`], with separation detection.
+//! * [`demean`](mod@demean): [`demean()`] (alternating projections) and [`absorbed_df`].
 //! * [`dist`]: t/z tests and intervals.
 //! * [`tidy`]: the result rows every design crate shares.
 //!
 //! # Example
+//! The Thornton (2008) HIV-results experiment shipped in `datasets/`: did a cash incentive make
+//! people collect their HIV test result? CR2 standard errors with village clusters and
+//! Satterthwaite df, as estimatr `lm_robust(got ~ any + age, clusters = villnum)` (0.44851020,
+//! SE 0.02249551, df 63.047).
 //! ```
 //! use effekt_models::{DesignBuilder, OlsOptions, VarianceEstimator, ols};
-//! let x = vec![1.0, 2.0, 3.0, 4.0, 5.0, 6.0];
-//! let y = vec![1.1, 1.9, 3.2, 3.9, 5.1, 6.2];
-//! let d = DesignBuilder::new(6).intercept().numeric("x", x).build().unwrap();
-//! let fit = ols(&d, &y, &OlsOptions { vcov: Some(VarianceEstimator::Hc2), ..Default::default() }).unwrap();
-//! let rows = fit.tidy(0.95).unwrap();
-//! assert_eq!(rows[1].term, "x");
+//! let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../datasets/thornton_hiv.csv");
+//! let text = std::fs::read_to_string(path).unwrap();
+//! let (mut got, mut any, mut age, mut village) = (vec![], vec![], vec![], vec![]);
+//! for line in text.lines().skip(1) {
+//!     // villnum,got,distvct,tinc,any,age,hiv2004 — keep complete rows
+//!     let f: Vec<Option<f64>> = line.split(',').map(|v| v.parse().ok()).collect();
+//!     if let (Some(v), Some(g), Some(a), Some(ag)) = (f[0], f[1], f[4], f[5]) {
+//!         village.push(v as u32);
+//!         got.push(g);
+//!         any.push(a);
+//!         age.push(ag);
+//!     }
+//! }
+//! let design = DesignBuilder::new(got.len())
+//!     .intercept()
+//!     .numeric("any", any)
+//!     .must_keep("any")
+//!     .numeric("age", age)
+//!     .build()
+//!     .unwrap();
+//! let opts = OlsOptions {
+//!     vcov: Some(VarianceEstimator::Cr2),
+//!     clusters: Some(&village),
+//!     ..Default::default()
+//! };
+//! let fit = ols(&design, &got, &opts).unwrap();
+//! let any = &fit.tidy(0.95).unwrap()[1];
+//! assert_eq!(any.term, "any");
+//! assert!((any.estimate - 0.44851020).abs() < 1e-8);
+//! assert!((any.std_error - 0.02249551).abs() < 1e-8);
+//! assert!((any.df.unwrap() - 63.047287).abs() < 1e-6);
 //! ```
 //!
 //! # References

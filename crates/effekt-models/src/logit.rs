@@ -10,7 +10,7 @@
 //! `|D − D_old| / (|D| + 0.1) < epsilon` (default `1e-8`) or after `max_iter` (default 25)
 //! iterations. The model-based covariance is `(X'ΩX)^{-1}` with the working weights of the last
 //! least-squares solve (R's `summary.glm`, dispersion 1). Aliased columns are found as in
-//! [`crate::ols`] with R's `glm` tolerance `min(1e-7, epsilon/1000)`.
+//! [`crate::ols`](mod@crate::ols) with R's `glm` tolerance `min(1e-7, epsilon/1000)`.
 //!
 //! # Separation
 //! Under separation the maximum-likelihood estimate does not exist; R only warns ("fitted

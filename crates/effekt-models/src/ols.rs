@@ -62,11 +62,12 @@ impl DroppedColumn {
 pub struct OlsOptions<'a> {
     /// Prior weights (R `lm(weights = )`), finite and `≥ 0`; `None` = unweighted.
     pub weights: Option<&'a [f64]>,
-    /// Variance estimator (default HC2, the estimatr default without clusters).
+    /// Variance estimator; `None` = the estimatr defaults: HC2 without clusters, CR2 (with
+    /// Satterthwaite df) with clusters.
     pub vcov: Option<VarianceEstimator>,
     /// Cluster identifiers (any `u32` codes, one per row) for CR0/CR1/CR2.
     pub clusters: Option<&'a [u32]>,
-    /// Parameters absorbed before the fit (fixed effects swept out by [`crate::demean`]); they
+    /// Parameters absorbed before the fit (fixed effects swept out by [`crate::demean()`]); they
     /// count in `K` of `n − K` (classical σ², HC1, CR1 factor, residual df). Default 0.
     pub absorbed_df: usize,
     /// Collinearity tolerance; `None` = [`LM_TOLERANCE`].
@@ -293,7 +294,11 @@ pub fn ols(design: &DesignMatrix, y: &[f64], opts: &OlsOptions<'_>) -> Result<Ol
     let clusters_used = opts
         .clusters
         .map(|c| rows_used.iter().map(|&i| c[i]).collect::<Vec<u32>>());
-    let est = opts.vcov.unwrap_or(VarianceEstimator::Hc2);
+    let est = opts.vcov.unwrap_or(if opts.clusters.is_some() {
+        VarianceEstimator::Cr2
+    } else {
+        VarianceEstimator::Hc2
+    });
     let vcov = vcov::compute(
         est,
         &VcovInput {

@@ -67,3 +67,37 @@ pub struct InferenceNote {
     /// Warnings the user must see (small groups, few clusters, fallbacks).
     pub warnings: Vec<String>,
 }
+
+impl InferenceNote {
+    /// The note for a regression variance estimator: `method` is the estimator's description
+    /// (e.g. "CR2 cluster-robust standard errors (Bell & McCaffrey 2002) with Satterthwaite df
+    /// (Pustejovsky & Tipton 2018)"), `reason` is the caller's, and the standard small-sample
+    /// warnings are added: fewer than 10 clusters for any clustered estimator, and CR0/CR1 with
+    /// fewer than 20 clusters (their `G − 1` t reference over-rejects with few clusters; Cameron,
+    /// Gelbach & Miller 2008; Imbens & Kolesár 2016).
+    pub fn for_estimator(
+        estimator: crate::VarianceEstimator,
+        n_clusters: Option<usize>,
+        reason: impl Into<String>,
+    ) -> Self {
+        use crate::VarianceEstimator as V;
+        let mut warnings = Vec::new();
+        if let Some(g) = n_clusters {
+            if g < 10 {
+                warnings.push(format!(
+                    "only {g} clusters: cluster-robust inference is fragile with fewer than 10 clusters; CR2 with Satterthwaite df is the safest choice, and randomisation inference is worth reporting"
+                ));
+            }
+            if matches!(estimator, V::Cr0 | V::Cr1) && g < 20 {
+                warnings.push(format!(
+                    "{estimator} with {g} < 20 clusters and G − 1 df can over-reject; CR2 with Satterthwaite df is recommended"
+                ));
+            }
+        }
+        Self {
+            method: estimator.description().to_string(),
+            reason: reason.into(),
+            warnings,
+        }
+    }
+}
