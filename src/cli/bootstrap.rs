@@ -2,7 +2,7 @@
 //! or ratio, from a CSV/xlsx file.
 
 use crate::cli::common::{CliError, CliResult, DataArgs, Progress, split_list, with_threads, write_json};
-use effekt_data::{Dataset, Roles, spreadsheet_row};
+use effekt_data::{Dataset, Roles, Table};
 use effekt_resample::{
     BootstrapConfig, BootstrapResult, IntervalMethod, Layout, LinearKind, LinearStatistic, Median,
     MedianDiff, Scheme, bootstrap, bootstrap_linear,
@@ -158,12 +158,12 @@ fn parse_methods(s: &str) -> CliResult<Vec<IntervalMethod>> {
 }
 
 /// Check that a proportion's outcome is 0/1, naming the first offending row.
-fn check_binary(ds: &Dataset, y: &[f64], column: &str) -> CliResult {
+fn check_binary(table: &Table, ds: &Dataset, y: &[f64], column: &str) -> CliResult {
     if let Some(i) = y.iter().position(|v| *v != 0.0 && *v != 1.0) {
         return Err(CliError::bad_msg(format!(
             "{}, column {column:?}, row {}: a proportion needs a 0/1 outcome, found {}; use --statistic mean or recode the column",
             ds.source,
-            spreadsheet_row(ds.rows[i]),
+            table.row_number(ds.rows[i]),
             y[i]
         )));
     }
@@ -197,10 +197,10 @@ pub fn run(args: Args) -> CliResult {
         cluster: args.cluster.clone(),
         ..Default::default()
     };
-    let ds = args.data.load(&roles)?;
+    let (table, ds) = args.data.load_with_table(&roles)?;
     let y = ds.outcome.clone().unwrap_or_default();
     if matches!(statistic, StatisticArg::Proportion | StatisticArg::ProportionDiff) {
-        check_binary(&ds, &y, &args.outcome)?;
+        check_binary(&table, &ds, &y, &args.outcome)?;
     }
     let mut warnings = Vec::new();
     let (codes, groups) = match &ds.group {
