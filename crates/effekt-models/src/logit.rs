@@ -34,7 +34,7 @@ use serde::{Deserialize, Serialize};
 use crate::design::{ColumnOrigin, DesignMatrix};
 use crate::error::SeparationKind;
 use crate::linalg::{inverse_from_r, qr_r, sym_eigen, tmm, upper_solve_in_place};
-use crate::ols::{DroppedColumn, check_level, check_weights, detect_aliased};
+use crate::ols::{DroppedColumn, check_level, check_weights, detect_aliased, resolve_aliasing};
 use crate::tidy::TidyRow;
 use crate::{ModelError, dist};
 
@@ -216,7 +216,10 @@ fn logit_impl(
     }
     let rows = check_weights(weights, n)?;
     let w = |i: usize| weights.map_or(1.0, |w| w[i]);
-    let first = y[rows[0]];
+    let Some(&row0) = rows.first() else {
+        return Err(ModelError::TooFewObservations { n: 0, rank: p });
+    };
+    let first = y[row0];
     if (first == 0.0 || first == 1.0) && rows.iter().all(|&i| y[i] == first) {
         return Err(ModelError::OutcomeConstant { value: first });
     }
@@ -265,32 +268,6 @@ fn logit_impl(
                 .collect();
             let r = qr_r(xw.as_ref());
             let (k, d) = detect_aliased(r.as_ref(), &norms, tol);
-            for (j, with) in &d {
-                let with_names: Vec<String> = with.iter().map(|&m| names[m].clone()).collect();
-                if design.must_keep()[*j] {
-                    return Err(ModelError::CollinearMustKeep {
-                        column: names[*j].clone(),
-                        collinear_with: with_names,
-                    });
-                }
-                if let Some(&mk) = with.iter().find(|&&m| design.must_keep()[m]) {
-                    let mut others: Vec<String> = with
-                        .iter()
-                        .filter(|&&m| m != mk)
-                        .map(|&m| names[m].clone())
-                        .collect();
-                    others.insert(0, names[*j].clone());
-                    return Err(ModelError::CollinearMustKeep {
-                        column: names[mk].clone(),
-                        collinear_with: others,
-                    });
-                }
-                dropped.push(DroppedColumn {
-                    name: names[*j].clone(),
-                    index: *j,
-                    collinear_with: with_names,
-                });
-            }
             if k.is_empty() {
                 return Err(ModelError::EmptyDesign);
             }
@@ -300,6 +277,7 @@ fn logit_impl(
                     rank: k.len(),
                 });
             }
+            dropped = resolve_aliasing(design, &d)?;
             if opts.check_separation && design.has_intercept() {
                 single_covariate_separation(design, &k, y, &rows)?;
             }

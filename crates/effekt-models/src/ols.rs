@@ -189,6 +189,9 @@ pub fn ols(design: &DesignMatrix, y: &[f64], opts: &OlsOptions<'_>) -> Result<Ol
         });
     }
     let rows_used = check_weights(opts.weights, n)?;
+    if rows_used.is_empty() {
+        return Err(ModelError::TooFewObservations { n: 0, rank: p });
+    }
     if let Some(c) = opts.clusters
         && c.len() != n
     {
@@ -223,35 +226,7 @@ pub fn ols(design: &DesignMatrix, y: &[f64], opts: &OlsOptions<'_>) -> Result<Ol
         .collect();
     let r_aug = qr_r(aug.as_ref());
     let (kept, dropped_idx) = detect_aliased(r_aug.as_ref(), &col_norms, tol);
-    // must-keep checks and names
     let names = design.names();
-    let mut dropped = Vec::new();
-    for (j, with) in &dropped_idx {
-        let with_names: Vec<String> = with.iter().map(|&m| names[m].clone()).collect();
-        if design.must_keep()[*j] {
-            return Err(ModelError::CollinearMustKeep {
-                column: names[*j].clone(),
-                collinear_with: with_names,
-            });
-        }
-        if let Some(&mk) = with.iter().find(|&&m| design.must_keep()[m]) {
-            let mut others: Vec<String> = with
-                .iter()
-                .filter(|&&m| m != mk)
-                .map(|&m| names[m].clone())
-                .collect();
-            others.insert(0, names[*j].clone());
-            return Err(ModelError::CollinearMustKeep {
-                column: names[mk].clone(),
-                collinear_with: others,
-            });
-        }
-        dropped.push(DroppedColumn {
-            name: names[*j].clone(),
-            index: *j,
-            collinear_with: with_names,
-        });
-    }
     let rank = kept.len();
     if rank == 0 {
         return Err(ModelError::EmptyDesign);
@@ -262,6 +237,7 @@ pub fn ols(design: &DesignMatrix, y: &[f64], opts: &OlsOptions<'_>) -> Result<Ol
             rank: rank + opts.absorbed_df,
         });
     }
+    let dropped = resolve_aliasing(design, &dropped_idx)?;
     // small QR of the kept columns of R_aug plus the y column
     let mut cols = kept.clone();
     cols.push(p);
@@ -361,6 +337,44 @@ pub(crate) fn check_weights(weights: Option<&[f64]>, n: usize) -> Result<Vec<usi
     }
 }
 
+/// Names the aliased columns; a must-keep column that is aliased, or that enters an aliased
+/// column's combination, is an error naming both.
+pub(crate) fn resolve_aliasing(
+    design: &DesignMatrix,
+    dropped_idx: &[(usize, Vec<usize>)],
+) -> Result<Vec<DroppedColumn>, ModelError> {
+    let names = design.names();
+    let keep = design.must_keep();
+    let mut dropped = Vec::new();
+    for (j, with) in dropped_idx {
+        let with_names: Vec<String> = with.iter().map(|&m| names[m].clone()).collect();
+        if keep[*j] {
+            return Err(ModelError::CollinearMustKeep {
+                column: names[*j].clone(),
+                collinear_with: with_names,
+            });
+        }
+        if let Some(&mk) = with.iter().find(|&&m| keep[m]) {
+            let mut others: Vec<String> = with
+                .iter()
+                .filter(|&&m| m != mk)
+                .map(|&m| names[m].clone())
+                .collect();
+            others.insert(0, names[*j].clone());
+            return Err(ModelError::CollinearMustKeep {
+                column: names[mk].clone(),
+                collinear_with: others,
+            });
+        }
+        dropped.push(DroppedColumn {
+            name: names[*j].clone(),
+            index: *j,
+            collinear_with: with_names,
+        });
+    }
+    Ok(dropped)
+}
+
 /// R's aliasing rule on the `R` factor of the (weighted) design: returns the kept columns and,
 /// for each dropped column, the kept columns before it that enter its combination.
 ///
@@ -382,7 +396,8 @@ pub(crate) fn detect_aliased(
         let Some(j) = bad else { break };
         let col = cand[j];
         let mut with = Vec::new();
-        if j > 0 {
+        // (j >= rows: more columns than observations; no combination is reported)
+        if j > 0 && j < r.nrows() {
             let a = Mat::from_fn(r.nrows(), j, |i, c| r[(i, cand[c])]);
             let b: Vec<f64> = (0..r.nrows()).map(|i| r[(i, col)]).collect();
             let gamma = lstsq_vec(a.as_ref(), &b);

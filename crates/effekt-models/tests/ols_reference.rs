@@ -358,6 +358,20 @@ fn bad_input_errors() {
         ols(&small, &[1.0, 2.0, 3.0], &OlsOptions::default()).unwrap_err(),
         ModelError::TooFewObservations { n: 3, rank: 3 }
     );
+    // more columns than observations
+    let wide = DesignBuilder::new(2)
+        .intercept()
+        .numeric("treat", vec![0.0, 1.0])
+        .must_keep("treat")
+        .numeric("a", vec![1.0, 2.0])
+        .build()
+        .unwrap();
+    assert_eq!(
+        ols(&wide, &[1.0, 2.0], &OlsOptions::default()).unwrap_err(),
+        ModelError::TooFewObservations { n: 2, rank: 2 }
+    );
+    let empty = DesignBuilder::new(0).intercept().build().unwrap();
+    assert!(ols(&empty, &[], &OlsOptions::default()).is_err());
     let fit = ols(&design, &y, &OlsOptions::default()).unwrap();
     assert!(matches!(
         fit.tidy(1.0),

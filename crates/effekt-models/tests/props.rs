@@ -7,7 +7,8 @@
 //! (tests/cr_reference.rs); a wrong route would differ at O(1).
 
 use effekt_models::{
-    Cr2Route, DemeanOptions, DesignBuilder, OlsOptions, VarianceEstimator, demean, ols,
+    Cr2Route, DemeanOptions, DesignBuilder, LogitOptions, OlsOptions, VarianceEstimator, demean,
+    logit, ols,
 };
 use proptest::prelude::*;
 
@@ -27,7 +28,7 @@ fn data() -> impl Strategy<Value = Data> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(64))]
+    #![proptest_config(ProptestConfig::with_cases(std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(64)))]
 
     #[test]
     fn cr2_low_rank_route_equals_direct((x1, x2, y, cl, w, weighted) in data()) {
@@ -98,5 +99,30 @@ proptest! {
                 prop_assert!((s / sw).abs() < 1e-9);
             }
         }
+    }
+
+    #[test]
+    fn tiny_and_wide_designs_never_panic(
+        n in 0usize..7,
+        p in 1usize..6,
+        vals in prop::collection::vec(prop_oneof![Just(0.0), Just(1.0), -2.0f64..2.0], 42),
+        keep in 0usize..6,
+    ) {
+        let mut b = DesignBuilder::new(n).intercept();
+        for j in 0..p {
+            b = b.numeric(format!("x{j}"), vals[j * 7..j * 7 + n].to_vec());
+        }
+        if keep < p {
+            b = b.must_keep(format!("x{keep}"));
+        }
+        let design = b.build().unwrap();
+        let y: Vec<f64> = vals[35..35 + n].to_vec();
+        let y01: Vec<f64> = y.iter().map(|v| if *v > 0.5 { 1.0 } else { 0.0 }).collect();
+        let cl: Vec<u32> = (0..n as u32).map(|i| i % 2).collect();
+        for est in [VarianceEstimator::Hc3, VarianceEstimator::Cr1, VarianceEstimator::Cr2] {
+            let clusters = est.is_clustered().then_some(cl.as_slice());
+            let _ = ols(&design, &y, &OlsOptions { vcov: Some(est), clusters, ..Default::default() });
+        }
+        let _ = logit(&design, &y01, None, &LogitOptions::default());
     }
 }
