@@ -282,6 +282,13 @@ impl DesignBuilder {
     pub fn numeric(self, name: impl Into<String>, values: Vec<f64>) -> Self {
         self.column(DesignColumn::raw(name, values))
     }
+    /// Add a 0/1 treatment indicator (e.g. `Dataset::treatment`) and flag it must keep, so that
+    /// perfect collinearity with it is an error rather than a silently dropped column.
+    pub fn treatment(self, name: impl Into<String>, treated: &[bool]) -> Self {
+        let name = name.into();
+        let values = treated.iter().map(|&t| f64::from(u8::from(t))).collect();
+        self.numeric(name.clone(), values).must_keep(name)
+    }
     /// Add a column.
     pub fn column(mut self, column: DesignColumn) -> Self {
         self.columns.push(column);

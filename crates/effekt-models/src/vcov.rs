@@ -6,6 +6,22 @@
 //! residuals, `M = (X'WX)^{-1}` the bread, and `K = k + absorbed` the number of estimated
 //! parameters counted for small-sample factors (`absorbed` = fixed effects swept out before the
 //! fit, see [`crate::demean::AbsorbedDf`]).
+//!
+//! # Weights
+//! Classical and HC0–HC3 are those of the fit on `√w X, √w y` (R `lm(weights = )` with sandwich
+//! `vcovHC`, estimatr `lm_robust(weights = )`); CR0/CR1 use the scores `X_g'W_g e_g`
+//! (sandwich `vcovCL`, estimatr). CR2 with weights follows estimatr and clubSandwich's default
+//! working model `Φ = I` (weights treated as not inverse-variance): `B_g = [(I−H)(I−H)']_gg`
+//! with `H = X M X'W`, which is *not* the CR2 of the `√w`-transformed regression (that would be
+//! clubSandwich `inverse_var = TRUE`). Rows with weight 0 are left out of the variance entirely
+//! (as `lm(subset = w > 0)`); clusters with no positive weight do not count in `G`.
+//!
+//! # After absorbing fixed effects
+//! Pass the absorbed count as `absorbed_df` (see [`crate::demean::absorbed_df`]): classical,
+//! HC1 and CR1 then equal pyfixest `feols` `iid`/`hetero`/`CRV1` (tested). HC2/HC3 use the
+//! leverages of the within design, not of the full dummy design. CR2 on the within design equals
+//! CR2 with explicit dummies only when every absorbed factor is nested in the clusters (tested);
+//! keep non-nested factors (e.g. time) as dummy columns when CR2 is wanted.
 
 use std::fmt;
 use std::str::FromStr;

@@ -100,3 +100,14 @@ fn dummy_names_and_reference_level_as_model_matrix() {
     assert!(cols.is_empty());
     assert!(notes[0].contains("single level"));
 }
+
+#[test]
+fn treatment_helper_adds_a_must_keep_indicator() {
+    let d = DesignBuilder::new(3)
+        .intercept()
+        .treatment("treat", &[true, false, true])
+        .build()
+        .unwrap();
+    assert_eq!(d.column(1).unwrap(), [1.0, 0.0, 1.0]);
+    assert_eq!(d.must_keep(), [false, true]);
+}
