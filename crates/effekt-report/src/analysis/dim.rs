@@ -1,0 +1,308 @@
+//! Difference in means (proportions for 0/1 outcomes) for randomised designs: the path the
+//! report computes itself until effekt-rct is wired in.
+//!
+//! * **Estimate**: `τ̂ = ȳ₁ − ȳ₀`, the mean among the treated minus the mean in the comparison
+//!   group. Under randomisation the comparison group's mean estimates what the treated would
+//!   have had without the intervention, so the counterfactual is `ȳ₁ − τ̂ = ȳ₀` (Neyman 1923;
+//!   Imbens & Rubin 2015, ch. 6).
+//! * **Analytic inference**: the same number as the coefficient of the treatment in
+//!   `y ~ 1 + treatment` with HC2 standard errors and `n − 2` df (equal to Neyman's conservative
+//!   variance `s₁²/n₁ + s₀²/n₀`; estimatr `lm_robust(se_type = "HC2")`), or with clusters CR2
+//!   with Satterthwaite df (Bell & McCaffrey 2002; Pustejovsky & Tipton 2018; estimatr
+//!   `lm_robust(clusters =, se_type = "CR2")`), which stay valid with few clusters. The p-value
+//!   comes from this t test.
+//! * **Bootstrap**: through effekt-resample, stratified by arm (group sizes fixed as in the
+//!   design) or, with clusters, resampling whole clusters (within arms when every cluster is in
+//!   one arm, as in a cluster-randomised trial). The headline interval is the study's interval
+//!   method (BCa by default; percentile when BCa is not defined, with a warning). Replicates are
+//!   kept in replicate order for the contract and the histogram.
+
+use super::{OutcomeEstimate, Prepared};
+use crate::adapt::bootstrap::{alternative_from_interval, interval_name, tidy_from_bootstrap};
+use crate::error::ReportError;
+use crate::model::{AlternativeEstimate, TidyRowDoc, finite};
+use crate::study::InferenceConfig;
+use effekt_models::{
+    Counterfactual, DesignBuilder, InferenceNote, OlsOptions, TidyRow, VarianceEstimator, ols,
+};
+use effekt_resample::{
+    BootstrapConfig, Estimate, FnStatistic, IntervalMethod, Layout, LinearKind, LinearStatistic,
+    ProgressFn, Scheme, bootstrap, bootstrap_linear,
+};
+
+/// Groups smaller than this get a small-sample warning.
+pub const SMALL_GROUP: usize = 20;
+/// Fewer clusters than this get a few-clusters warning.
+pub const FEW_CLUSTERS: usize = 10;
+
+/// Treatment coefficient of `y ~ 1 + treatment` with HC2 (or CR2 + Satterthwaite with
+/// clusters): the analytic difference in means.
+///
+/// # Errors
+/// The regression layer's errors as [`ReportError::Estimation`].
+pub fn analytic(
+    outcome: &str,
+    y: &[f64],
+    treated: &[bool],
+    cluster: Option<&[u32]>,
+    level: f64,
+) -> Result<TidyRow, ReportError> {
+    let err = |e: effekt_models::ModelError| ReportError::Estimation {
+        outcome: outcome.to_string(),
+        message: e.to_string(),
+    };
+    let t: Vec<f64> = treated.iter().map(|&b| f64::from(u8::from(b))).collect();
+    let design = DesignBuilder::new(y.len())
+        .intercept()
+        .numeric("treatment", t)
+        .must_keep("treatment")
+        .build()
+        .map_err(err)?;
+    let opts = OlsOptions {
+        vcov: Some(if cluster.is_some() {
+            VarianceEstimator::Cr2
+        } else {
+            VarianceEstimator::Hc2
+        }),
+        clusters: cluster,
+        ..OlsOptions::default()
+    };
+    let fit = ols(&design, y, &opts).map_err(err)?;
+    let rows = fit.tidy(level).map_err(err)?;
+    rows.into_iter()
+        .find(|r| r.term == "treatment")
+        .ok_or_else(|| ReportError::Estimation {
+            outcome: outcome.to_string(),
+            message: "the treatment coefficient is missing from the fit".into(),
+        })
+}
+
+/// The bootstrap layout and scheme for a difference in means: stratified by arm, or clusters
+/// (within arms when nested in them).
+///
+/// # Errors
+/// The resampling core's layout errors as [`ReportError::Estimation`].
+pub fn layout(
+    outcome: &str,
+    treated: &[bool],
+    cluster: Option<&[u32]>,
+) -> Result<(Layout, Scheme, String), ReportError> {
+    let err = |e: effekt_resample::ResampleError| ReportError::Estimation {
+        outcome: outcome.to_string(),
+        message: e.to_string(),
+    };
+    let arms: Vec<u32> = treated.iter().map(|&b| u32::from(b)).collect();
+    let n = treated.len();
+    match cluster {
+        None => Ok((
+            Layout::new(n, Some(&arms), None).map_err(err)?,
+            Scheme::Stratified,
+            "stratified by arm".into(),
+        )),
+        Some(c) => {
+            let mut arm_of = std::collections::HashMap::new();
+            let nested = c
+                .iter()
+                .zip(&arms)
+                .all(|(cl, a)| *arm_of.entry(*cl).or_insert(*a) == *a);
+            if nested {
+                Ok((
+                    Layout::new(n, Some(&arms), Some(c)).map_err(err)?,
+                    Scheme::Cluster,
+                    "whole clusters resampled within each arm".into(),
+                ))
+            } else {
+                Ok((
+                    Layout::new(n, None, Some(c)).map_err(err)?,
+                    Scheme::Cluster,
+                    "whole clusters resampled".into(),
+                ))
+            }
+        }
+    }
+}
+
+/// Difference in means with analytic and bootstrap inference.
+///
+/// `want_treated_draws` also bootstraps the treated group's mean from the same replicates (same
+/// seed, layout and scheme, so replicate b of both series comes from one resample), for
+/// contracts with thresholds on the treated group's level.
+///
+/// # Errors
+/// [`ReportError::Estimation`] when the regression or the bootstrap fails (e.g. a constant
+/// outcome with clusters, too few clusters to resample).
+pub fn estimate(
+    prep: &Prepared,
+    inference: &InferenceConfig,
+    want_treated_draws: bool,
+    progress: Option<ProgressFn<'_>>,
+) -> Result<OutcomeEstimate, ReportError> {
+    let outcome = prep.outcome.column.as_str();
+    let err = |e: effekt_resample::ResampleError| ReportError::Estimation {
+        outcome: outcome.to_string(),
+        message: e.to_string(),
+    };
+    let (y, treated) = (&prep.y, &prep.treated);
+    let n = y.len();
+    let n1 = treated.iter().filter(|&&t| t).count();
+    let n0 = n - n1;
+    let mean = |arm: bool| {
+        let (s, c) = y
+            .iter()
+            .zip(treated)
+            .filter(|(_, t)| **t == arm)
+            .fold((0.0, 0usize), |(s, c), (v, _)| (s + v, c + 1));
+        s / c as f64
+    };
+    let (m1, m0) = (mean(true), mean(false));
+    let cluster = prep.cluster.as_deref();
+    let level = inference.level;
+    let row = analytic(outcome, y, treated, cluster, level)?;
+
+    // Bootstrap.
+    let (layout, scheme, scheme_text) = layout(outcome, treated, cluster)?;
+    let codes: Vec<u32> = treated.iter().map(|&b| u32::from(b)).collect();
+    let stat = LinearStatistic::new(LinearKind::MeanDiff, y, None, Some(&codes)).map_err(err)?;
+    let mut intervals = vec![inference.interval];
+    for m in [IntervalMethod::Percentile, IntervalMethod::Bca] {
+        if !intervals.contains(&m) {
+            intervals.push(m);
+        }
+    }
+    let config = BootstrapConfig {
+        resamples: inference.bootstrap,
+        seed: inference.seed,
+        scheme,
+        intervals,
+        level,
+        ..BootstrapConfig::default()
+    };
+    let boot = bootstrap_linear(&stat, &layout, &config, progress).map_err(err)?;
+    let treated_observed_draws = if want_treated_draws {
+        let ys = y.clone();
+        let ts = treated.clone();
+        let f = FnStatistic::new(n, move |w: &[f64]| {
+            let (mut s, mut sw) = (0.0, 0.0);
+            for ((v, t), wi) in ys.iter().zip(&ts).zip(w) {
+                if *t {
+                    s += wi * v;
+                    sw += wi;
+                }
+            }
+            Estimate {
+                value: s / sw,
+                se: None,
+            }
+        });
+        let cfg = BootstrapConfig {
+            intervals: vec![IntervalMethod::Percentile],
+            ..config.clone()
+        };
+        Some(bootstrap(&f, &layout, &cfg, None).map_err(err)?.replicates)
+    } else {
+        None
+    };
+
+    let chosen = boot
+        .intervals
+        .iter()
+        .find(|i| i.requested == Some(inference.interval) || i.method == inference.interval)
+        .cloned();
+    let (conf_low, conf_high, interval_method) = match &chosen {
+        Some(i) => (
+            i.low,
+            i.high,
+            format!(
+                "{} bootstrap, {} (B = {}, seed {})",
+                interval_name(i.method),
+                scheme_text,
+                boot.resamples,
+                boot.seed
+            ),
+        ),
+        None => (row.conf_low, row.conf_high, row_method(cluster.is_some())),
+    };
+
+    let mut warnings = Vec::new();
+    for (what, k) in [("treated", n1), ("comparison", n0)] {
+        if k < SMALL_GROUP {
+            warnings.push(format!(
+                "the {what} group has {k} units (fewer than {SMALL_GROUP}): intervals rest on small-sample approximations; read them with care"
+            ));
+        }
+    }
+    let n_clusters = prep.n_clusters();
+    if let Some(g) = n_clusters
+        && g < FEW_CLUSTERS
+    {
+        warnings.push(format!(
+            "{g} clusters (fewer than {FEW_CLUSTERS}): the cluster bootstrap is unreliable with so few clusters; the CR2 interval with Satterthwaite df is the safer reading"
+        ));
+    }
+    warnings.extend(boot.warnings.iter().cloned());
+
+    let analytic_name = row_method(cluster.is_some());
+    let reason = match n_clusters {
+        Some(g) => format!(
+            "{g} clusters: CR2 standard errors with Satterthwaite df stay valid with few clusters (Bell & McCaffrey 2002; Pustejovsky & Tipton 2018); the bootstrap resamples whole clusters so the interval respects the clustering"
+        ),
+        None => "units are independent: HC2 standard errors equal Neyman's variance for a difference in means (Samii & Aronow 2012); the bootstrap keeps the group sizes fixed as in the design".to_string(),
+    };
+    let inference_note = InferenceNote {
+        method: format!("{interval_method}; p-value from {analytic_name}"),
+        reason,
+        warnings: warnings.clone(),
+    };
+
+    let mut tidy = vec![TidyRowDoc::from_tidy(&row, &analytic_name)];
+    tidy.push(tidy_from_bootstrap(&boot, &scheme_text));
+    let mut alternatives = vec![AlternativeEstimate {
+        method: analytic_name.clone(),
+        estimate: finite(row.estimate),
+        std_error: finite(row.std_error),
+        conf_low: finite(row.conf_low),
+        conf_high: finite(row.conf_high),
+        p_value: finite(row.p_value),
+        note: row.df.map(|d| format!("t with {d:.1} df")),
+    }];
+    for i in &boot.intervals {
+        alternatives.push(alternative_from_interval(&boot, i, &scheme_text));
+    }
+
+    Ok(OutcomeEstimate {
+        n,
+        n_treated: n1,
+        n_control: n0,
+        n_clusters,
+        estimate: m1 - m0,
+        conf_low,
+        conf_high,
+        interval_method,
+        std_error: finite(row.std_error),
+        p_value: finite(row.p_value),
+        df: row.df.and_then(finite),
+        method: "difference in means".into(),
+        counterfactual: Counterfactual::from_effect(m1, m1 - m0, m0),
+        inference: inference_note,
+        seed: Some(boot.seed),
+        resamples: Some(boot.resamples),
+        tidy,
+        bootstrap: Some(boot),
+        bootstrap_scheme: Some(scheme_text),
+        treated_observed_draws,
+        alternatives,
+        balance: Vec::new(),
+        balance_is_matching: false,
+        event_study: Vec::new(),
+        pre_trend: None,
+        warnings,
+    })
+}
+
+fn row_method(clustered: bool) -> String {
+    if clustered {
+        "t test with CR2 standard errors and Satterthwaite df".into()
+    } else {
+        "t test with HC2 standard errors (n − 2 df)".into()
+    }
+}

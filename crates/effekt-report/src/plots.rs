@@ -1,0 +1,690 @@
+//! SVG plots drawn with plotters into strings in memory.
+//!
+//! Text is written as SVG `<text>` elements with a generic `sans-serif` family: the browser
+//! picks the font, nothing depends on fonts installed where the report is generated (plotters'
+//! built-in layout estimate is used, no font files are read). Every plot shows aggregates only —
+//! group means, replicate histograms, coefficients — never individual data points.
+
+use crate::error::ReportError;
+use crate::i18n::{Language, fmt_num, msg};
+use crate::model::{
+    BalanceRow, BootstrapPlot, CounterfactualDoc, EventCoefficient, PeriodPoint, PowerSection,
+    Scale,
+};
+use effekt_contract::ContractEvaluation;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+type Area<'a> = DrawingArea<SVGBackend<'a>, Shift>;
+type PlotResult = Result<(), Box<dyn std::error::Error>>;
+
+/// Colour of the treated group's observed outcome.
+pub const TREATED: RGBColor = RGBColor(31, 95, 168);
+/// Colour of the counterfactual.
+pub const COUNTERFACTUAL: RGBColor = RGBColor(217, 119, 6);
+/// Colour of the comparison group.
+pub const CONTROL: RGBColor = RGBColor(120, 120, 120);
+const GRID: RGBColor = RGBColor(225, 225, 225);
+const FONT: &str = "sans-serif";
+
+fn draw(
+    name: &str,
+    size: (u32, u32),
+    label: &str,
+    f: impl FnOnce(&Area<'_>) -> PlotResult,
+) -> Result<String, ReportError> {
+    let mut buf = String::new();
+    {
+        let root = SVGBackend::with_string(&mut buf, size).into_drawing_area();
+        let run = || -> PlotResult {
+            root.fill(&WHITE)?;
+            f(&root)?;
+            root.present()?;
+            Ok(())
+        };
+        run().map_err(|e| ReportError::Plot {
+            plot: name.to_string(),
+            message: e.to_string(),
+        })?;
+    }
+    Ok(finish_svg(&buf, label))
+}
+
+/// Make the SVG scale with the page and carry an accessible label.
+fn finish_svg(svg: &str, label: &str) -> String {
+    let escaped = crate::render::escape(label);
+    match svg.find("<svg") {
+        Some(pos) => {
+            let (head, tail) = svg.split_at(pos + 4);
+            format!(
+                "{head} role=\"img\" aria-label=\"{escaped}\" preserveAspectRatio=\"xMidYMid meet\" class=\"plot\"{tail}"
+            )
+        }
+        None => svg.to_string(),
+    }
+}
+
+/// Padded range around values.
+fn range(values: impl Iterator<Item = f64>, include_zero: bool) -> (f64, f64) {
+    let mut lo = f64::INFINITY;
+    let mut hi = f64::NEG_INFINITY;
+    for v in values.filter(|v| v.is_finite()) {
+        lo = lo.min(v);
+        hi = hi.max(v);
+    }
+    if include_zero {
+        lo = lo.min(0.0);
+        hi = hi.max(0.0);
+    }
+    if !lo.is_finite() || !hi.is_finite() {
+        return (0.0, 1.0);
+    }
+    if hi - lo < 1e-12 {
+        let pad = if lo.abs() > 1e-12 {
+            lo.abs() * 0.1
+        } else {
+            1.0
+        };
+        return (lo - pad, hi + pad);
+    }
+    let pad = (hi - lo) * 0.08;
+    (lo - pad, hi + pad)
+}
+
+fn fmt_axis(x: f64, scale: &Scale, lang: Language) -> String {
+    let v = x * scale.display_factor;
+    let span_decimals = if scale.decimals == 0 {
+        0
+    } else {
+        scale.decimals.min(2)
+    } as usize;
+    fmt_num(v, span_decimals, lang)
+}
+
+/// Bars: treated observed, treated counterfactual (with the interval implied by the effect's
+/// CI), comparison group.
+///
+/// # Errors
+/// [`ReportError::Plot`] if drawing fails.
+pub fn counterfactual_bars(
+    cf: &CounterfactualDoc,
+    effect_ci: Option<(f64, f64)>,
+    scale: &Scale,
+    lang: Language,
+) -> Result<String, ReportError> {
+    let names = [
+        msg::OBSERVED_TREATED.get(lang).to_string(),
+        msg::COUNTERFACTUAL_SHORT.get(lang).to_string(),
+        msg::CONTROL.get(lang).to_string(),
+    ];
+    let values = [cf.treated_observed, cf.treated_counterfactual, cf.control];
+    let colors = [TREATED, COUNTERFACTUAL, CONTROL];
+    let cf_interval =
+        effect_ci.map(|(lo, hi)| (cf.treated_observed - hi, cf.treated_observed - lo));
+    let mut all: Vec<f64> = values.to_vec();
+    if let Some((a, b)) = cf_interval {
+        all.push(a);
+        all.push(b);
+    }
+    let maxv = all
+        .iter()
+        .copied()
+        .filter(|v| v.is_finite())
+        .fold(f64::NEG_INFINITY, f64::max);
+    let minv = all
+        .iter()
+        .copied()
+        .filter(|v| v.is_finite())
+        .fold(f64::INFINITY, f64::min);
+    let (lo, hi, base) = if scale.display_factor == 100.0 {
+        (0.0, (maxv * 1.2).min(1.0).max(maxv * 1.08).max(0.05), 0.0)
+    } else if let Some([a, b]) = scale.range {
+        (a.min(minv), b.max(maxv), a.min(minv))
+    } else {
+        let (l, h) = range(all.iter().copied(), true);
+        (l, h, 0.0)
+    };
+    let label = msg::OBSERVED_VS_CF.get(lang).to_string();
+    draw("counterfactual", (640, 340), &label, |root| {
+        let mut chart = ChartBuilder::on(root)
+            .margin(12)
+            .x_label_area_size(36)
+            .y_label_area_size(64)
+            .build_cartesian_2d(0f64..3f64, lo..hi)?;
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .light_line_style(GRID)
+            .bold_line_style(GRID)
+            .x_labels(0)
+            .y_desc(scale.level_unit.clone())
+            .y_label_formatter(&|y| fmt_axis(*y, scale, lang))
+            .label_style((FONT, 14))
+            .axis_desc_style((FONT, 14))
+            .draw()?;
+        for (i, ((v, c), name)) in values.iter().zip(colors).zip(&names).enumerate() {
+            let x = i as f64;
+            if i == 1 {
+                chart.draw_series(std::iter::once(Rectangle::new(
+                    [(x + 0.18, base), (x + 0.82, *v)],
+                    c.mix(0.35).filled(),
+                )))?;
+                chart.draw_series(std::iter::once(Rectangle::new(
+                    [(x + 0.18, base), (x + 0.82, *v)],
+                    c.stroke_width(2),
+                )))?;
+            } else {
+                chart.draw_series(std::iter::once(Rectangle::new(
+                    [(x + 0.18, base), (x + 0.82, *v)],
+                    c.filled(),
+                )))?;
+            }
+            chart.draw_series(std::iter::once(Text::new(
+                format!("{}{}", fmt_axis(*v, scale, lang), level_suffix(scale)),
+                (x + 0.5, *v + (hi - lo) * 0.04),
+                (FONT, 15)
+                    .into_font()
+                    .color(&BLACK)
+                    .pos(plotters::style::text_anchor::Pos::new(
+                        plotters::style::text_anchor::HPos::Center,
+                        plotters::style::text_anchor::VPos::Bottom,
+                    )),
+            )))?;
+            chart.draw_series(std::iter::once(Text::new(
+                name.clone(),
+                (x + 0.5, lo),
+                (FONT, 13)
+                    .into_font()
+                    .color(&BLACK)
+                    .pos(plotters::style::text_anchor::Pos::new(
+                        plotters::style::text_anchor::HPos::Center,
+                        plotters::style::text_anchor::VPos::Top,
+                    )),
+            )))?;
+        }
+        if let Some((a, b)) = cf_interval {
+            let x = 1.5;
+            let style = BLACK.stroke_width(2);
+            chart.draw_series(std::iter::once(PathElement::new(
+                vec![(x, a), (x, b)],
+                style,
+            )))?;
+            for y in [a, b] {
+                chart.draw_series(std::iter::once(PathElement::new(
+                    vec![(x - 0.06, y), (x + 0.06, y)],
+                    style,
+                )))?;
+            }
+        }
+        Ok(())
+    })
+}
+
+fn level_suffix(scale: &Scale) -> &'static str {
+    if scale.display_factor == 100.0 {
+        " %"
+    } else {
+        ""
+    }
+}
+
+/// Lines over the waves: treated observed (solid), counterfactual (dashed), comparison group
+/// (thin grey), with the effect drawn as a vertical segment at each wave.
+///
+/// # Errors
+/// [`ReportError::Plot`] if drawing fails.
+pub fn trajectory(
+    points: &[PeriodPoint],
+    scale: &Scale,
+    lang: Language,
+) -> Result<String, ReportError> {
+    let shown: Vec<&PeriodPoint> = points
+        .iter()
+        .filter(|p| !p.suppressed && p.treated_observed.is_some())
+        .collect();
+    let (xlo, xhi) = range(shown.iter().map(|p| p.period), false);
+    let (ylo, yhi) = range(
+        shown.iter().flat_map(|p| {
+            [p.treated_observed, p.treated_counterfactual, p.control]
+                .into_iter()
+                .flatten()
+        }),
+        false,
+    );
+    let label = msg::OVER_TIME.get(lang).to_string();
+    draw("trajectory", (640, 360), &label, |root| {
+        let mut chart = ChartBuilder::on(root)
+            .margin(12)
+            .x_label_area_size(40)
+            .y_label_area_size(64)
+            .build_cartesian_2d(xlo..xhi, ylo..yhi)?;
+        chart
+            .configure_mesh()
+            .light_line_style(GRID)
+            .bold_line_style(GRID)
+            .x_desc(msg::PERIOD.get(lang))
+            .y_desc(scale.level_unit.clone())
+            .x_labels(shown.len().clamp(2, 12))
+            .x_label_formatter(&|x| fmt_num(*x, if x.fract() == 0.0 { 0 } else { 1 }, lang))
+            .y_label_formatter(&|y| fmt_axis(*y, scale, lang))
+            .label_style((FONT, 14))
+            .axis_desc_style((FONT, 14))
+            .draw()?;
+        let obs: Vec<(f64, f64)> = shown
+            .iter()
+            .filter_map(|p| p.treated_observed.map(|v| (p.period, v)))
+            .collect();
+        let cf: Vec<(f64, f64)> = shown
+            .iter()
+            .filter_map(|p| p.treated_counterfactual.map(|v| (p.period, v)))
+            .collect();
+        let ctl: Vec<(f64, f64)> = shown
+            .iter()
+            .filter_map(|p| p.control.map(|v| (p.period, v)))
+            .collect();
+        for p in &shown {
+            if let (Some(a), Some(b)) = (p.treated_observed, p.treated_counterfactual) {
+                chart.draw_series(std::iter::once(PathElement::new(
+                    vec![(p.period, a), (p.period, b)],
+                    BLACK.mix(0.5).stroke_width(1),
+                )))?;
+            }
+        }
+        chart
+            .draw_series(LineSeries::new(ctl.clone(), CONTROL.stroke_width(1)))?
+            .label(msg::CONTROL.get(lang))
+            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], CONTROL.stroke_width(1)));
+        chart
+            .draw_series(DashedLineSeries::new(
+                cf.clone(),
+                7,
+                5,
+                COUNTERFACTUAL.stroke_width(3),
+            ))?
+            .label(msg::COUNTERFACTUAL_SHORT.get(lang))
+            .legend(|(x, y)| {
+                PathElement::new(vec![(x, y), (x + 18, y)], COUNTERFACTUAL.stroke_width(3))
+            });
+        chart.draw_series(
+            cf.iter()
+                .map(|&(x, y)| Circle::new((x, y), 4, COUNTERFACTUAL.filled())),
+        )?;
+        chart
+            .draw_series(LineSeries::new(obs.clone(), TREATED.stroke_width(3)))?
+            .label(msg::OBSERVED_TREATED.get(lang))
+            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], TREATED.stroke_width(3)));
+        chart.draw_series(
+            obs.iter()
+                .map(|&(x, y)| Circle::new((x, y), 4, TREATED.filled())),
+        )?;
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::UpperLeft)
+            .background_style(WHITE.mix(0.85))
+            .border_style(GRID)
+            .label_font((FONT, 13))
+            .draw()?;
+        Ok(())
+    })
+}
+
+/// Histogram of bootstrap replicates with the estimate (solid) and CI (dashed).
+///
+/// # Errors
+/// [`ReportError::Plot`] if drawing fails.
+pub fn bootstrap_histogram(
+    p: &BootstrapPlot,
+    scale: &Scale,
+    lang: Language,
+) -> Result<String, ReportError> {
+    let first = p.edges.first().copied().unwrap_or(0.0);
+    let last = p.edges.last().copied().unwrap_or(1.0);
+    let (xlo, xhi) = range(
+        [first, last, p.conf_low, p.conf_high, p.estimate].into_iter(),
+        false,
+    );
+    let ymax = p.counts.iter().copied().max().unwrap_or(1) as f64 * 1.1;
+    let label = msg::BOOTSTRAP_DIST.get(lang).to_string();
+    draw("bootstrap", (640, 300), &label, |root| {
+        let mut chart = ChartBuilder::on(root)
+            .margin(12)
+            .x_label_area_size(40)
+            .y_label_area_size(64)
+            .build_cartesian_2d(xlo..xhi, 0f64..ymax.max(1.0))?;
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .light_line_style(GRID)
+            .bold_line_style(GRID)
+            .x_desc(format!("{} ({})", msg::EFFECT.get(lang), scale.effect_unit))
+            .y_desc(msg::REPLICATES_AXIS.get(lang))
+            .x_label_formatter(&|x| fmt_axis(*x, scale, lang))
+            .y_label_formatter(&|y| fmt_num(*y, 0, lang))
+            .label_style((FONT, 14))
+            .axis_desc_style((FONT, 14))
+            .draw()?;
+        chart.draw_series(p.edges.windows(2).zip(&p.counts).map(|(w, &c)| {
+            Rectangle::new([(w[0], 0.0), (w[1], c as f64)], TREATED.mix(0.45).filled())
+        }))?;
+        chart.draw_series(std::iter::once(PathElement::new(
+            vec![(p.estimate, 0.0), (p.estimate, ymax)],
+            BLACK.stroke_width(2),
+        )))?;
+        for x in [p.conf_low, p.conf_high] {
+            chart.draw_series(DashedLineSeries::new(
+                vec![(x, 0.0), (x, ymax)],
+                6,
+                4,
+                COUNTERFACTUAL.stroke_width(2),
+            ))?;
+        }
+        Ok(())
+    })
+}
+
+/// Love plot: |SMD| per covariate before (hollow) and after (filled), threshold 0.1 dashed.
+///
+/// # Errors
+/// [`ReportError::Plot`] if drawing fails.
+pub fn love_plot(rows: &[BalanceRow], lang: Language) -> Result<String, ReportError> {
+    let n = rows.len().max(1);
+    let height = (60 + 28 * n as u32).min(1200);
+    let xmax = rows
+        .iter()
+        .flat_map(|r| [r.smd_before, r.smd_after].into_iter().flatten())
+        .map(f64::abs)
+        .fold(0.15, f64::max)
+        * 1.1;
+    let label = msg::BALANCE.get(lang).to_string();
+    draw("love", (640, height + 40), &label, |root| {
+        let mut chart = ChartBuilder::on(root)
+            .margin(12)
+            .x_label_area_size(40)
+            .y_label_area_size(200)
+            .build_cartesian_2d(0f64..xmax, 0f64..n as f64)?;
+        chart
+            .configure_mesh()
+            .disable_y_mesh()
+            .light_line_style(GRID)
+            .bold_line_style(GRID)
+            .y_labels(0)
+            .x_desc(format!("|{}|", msg::SMD.get(lang)))
+            .x_label_formatter(&|x| fmt_num(*x, 2, lang))
+            .label_style((FONT, 13))
+            .axis_desc_style((FONT, 14))
+            .draw()?;
+        chart.draw_series(DashedLineSeries::new(
+            vec![(0.1, 0.0), (0.1, n as f64)],
+            6,
+            4,
+            BLACK.mix(0.6).stroke_width(1),
+        ))?;
+        for (i, r) in rows.iter().enumerate() {
+            let y = n as f64 - i as f64 - 0.5;
+            chart.draw_series(std::iter::once(Text::new(
+                r.covariate.clone(),
+                (0.0, y),
+                (FONT, 13)
+                    .into_font()
+                    .color(&BLACK)
+                    .pos(plotters::style::text_anchor::Pos::new(
+                        plotters::style::text_anchor::HPos::Right,
+                        plotters::style::text_anchor::VPos::Center,
+                    )),
+            )))?;
+            if let Some(b) = r.smd_before {
+                chart.draw_series(std::iter::once(Circle::new(
+                    (b.abs(), y),
+                    5,
+                    CONTROL.stroke_width(2),
+                )))?;
+            }
+            if let Some(a) = r.smd_after {
+                chart.draw_series(std::iter::once(Circle::new(
+                    (a.abs(), y),
+                    5,
+                    TREATED.filled(),
+                )))?;
+            }
+        }
+        Ok(())
+    })
+}
+
+/// Event-study coefficients with CIs.
+///
+/// # Errors
+/// [`ReportError::Plot`] if drawing fails.
+pub fn event_study(
+    coefs: &[EventCoefficient],
+    scale: &Scale,
+    lang: Language,
+) -> Result<String, ReportError> {
+    let (xlo, xhi) = range(coefs.iter().map(|c| c.event_time as f64), false);
+    let (ylo, yhi) = range(
+        coefs.iter().flat_map(|c| {
+            [Some(c.estimate), c.conf_low, c.conf_high]
+                .into_iter()
+                .flatten()
+        }),
+        true,
+    );
+    let label = msg::EVENT_STUDY.get(lang).to_string();
+    draw("event study", (640, 340), &label, |root| {
+        let mut chart = ChartBuilder::on(root)
+            .margin(12)
+            .x_label_area_size(40)
+            .y_label_area_size(64)
+            .build_cartesian_2d((xlo - 0.5)..(xhi + 0.5), ylo..yhi)?;
+        chart
+            .configure_mesh()
+            .light_line_style(GRID)
+            .bold_line_style(GRID)
+            .x_desc(msg::PERIOD.get(lang))
+            .y_desc(format!("{} ({})", msg::EFFECT.get(lang), scale.effect_unit))
+            .x_label_formatter(&|x| fmt_num(*x, 0, lang))
+            .y_label_formatter(&|y| fmt_axis(*y, scale, lang))
+            .label_style((FONT, 14))
+            .axis_desc_style((FONT, 14))
+            .draw()?;
+        chart.draw_series(std::iter::once(PathElement::new(
+            vec![(xlo - 0.5, 0.0), (xhi + 0.5, 0.0)],
+            BLACK.mix(0.6).stroke_width(1),
+        )))?;
+        for c in coefs {
+            let x = c.event_time as f64;
+            if let (Some(a), Some(b)) = (c.conf_low, c.conf_high) {
+                chart.draw_series(std::iter::once(PathElement::new(
+                    vec![(x, a), (x, b)],
+                    TREATED.stroke_width(2),
+                )))?;
+            }
+            let color = if c.reference { CONTROL } else { TREATED };
+            chart.draw_series(std::iter::once(Circle::new(
+                (x, c.estimate),
+                5,
+                color.filled(),
+            )))?;
+        }
+        Ok(())
+    })
+}
+
+/// Power by units per arm, with the wanted power as a dashed line.
+///
+/// # Errors
+/// [`ReportError::Plot`] if drawing fails.
+pub fn power_curve(p: &PowerSection, lang: Language) -> Result<String, ReportError> {
+    let (xlo, xhi) = range(p.curve.iter().map(|c| c[0]), false);
+    let label = msg::POWER.get(lang).to_string();
+    draw("power", (640, 320), &label, |root| {
+        let mut chart = ChartBuilder::on(root)
+            .margin(12)
+            .x_label_area_size(40)
+            .y_label_area_size(64)
+            .build_cartesian_2d(xlo.max(0.0)..xhi, 0f64..1.02f64)?;
+        chart
+            .configure_mesh()
+            .light_line_style(GRID)
+            .bold_line_style(GRID)
+            .x_desc(msg::N_PER_ARM.get(lang))
+            .y_desc(msg::POWER_AXIS.get(lang))
+            .x_label_formatter(&|x| fmt_num(*x, 0, lang))
+            .y_label_formatter(&|y| fmt_num(*y, 1, lang))
+            .label_style((FONT, 14))
+            .axis_desc_style((FONT, 14))
+            .draw()?;
+        chart.draw_series(DashedLineSeries::new(
+            vec![(xlo.max(0.0), p.power), (xhi, p.power)],
+            6,
+            4,
+            COUNTERFACTUAL.stroke_width(2),
+        ))?;
+        chart.draw_series(LineSeries::new(
+            p.curve.iter().map(|c| (c[0], c[1])),
+            TREATED.stroke_width(3),
+        ))?;
+        Ok(())
+    })
+}
+
+/// Threshold probabilities as horizontal bars.
+///
+/// # Errors
+/// [`ReportError::Plot`] if drawing fails.
+pub fn contract_thresholds(
+    eval: &ContractEvaluation,
+    lang: Language,
+) -> Result<String, ReportError> {
+    let bars = &eval.plot.threshold_probabilities;
+    let n = bars.len().max(1);
+    let label = msg::PLOT_THRESHOLDS_CAPTION.get(lang).to_string();
+    draw(
+        "contract thresholds",
+        (640, 60 + 36 * n as u32),
+        &label,
+        |root| {
+            let mut chart = ChartBuilder::on(root)
+                .margin(12)
+                .x_label_area_size(36)
+                .y_label_area_size(220)
+                .build_cartesian_2d(0f64..1f64, 0f64..n as f64)?;
+            chart
+                .configure_mesh()
+                .disable_y_mesh()
+                .light_line_style(GRID)
+                .bold_line_style(GRID)
+                .y_labels(0)
+                .x_desc(msg::PROBABILITY_MET.get(lang))
+                .x_label_formatter(&|x| format!("{} %", fmt_num(x * 100.0, 0, lang)))
+                .label_style((FONT, 13))
+                .axis_desc_style((FONT, 14))
+                .draw()?;
+            for (i, b) in bars.iter().enumerate() {
+                let y = n as f64 - i as f64;
+                chart.draw_series(std::iter::once(Rectangle::new(
+                    [(0.0, y - 0.8), (b.probability, y - 0.2)],
+                    TREATED.filled(),
+                )))?;
+                chart.draw_series(std::iter::once(Text::new(
+                    b.label.clone(),
+                    (0.0, y - 0.5),
+                    (FONT, 12).into_font().color(&BLACK).pos(
+                        plotters::style::text_anchor::Pos::new(
+                            plotters::style::text_anchor::HPos::Right,
+                            plotters::style::text_anchor::VPos::Center,
+                        ),
+                    ),
+                )))?;
+            }
+            Ok(())
+        },
+    )
+}
+
+/// Distribution of each party's payment over the replicates: one row per party and side, the
+/// histogram as a strip, the expected payment (dot) and interval (whisker).
+///
+/// # Errors
+/// [`ReportError::Plot`] if drawing fails.
+pub fn contract_payments(eval: &ContractEvaluation, lang: Language) -> Result<String, ReportError> {
+    let dists = &eval.plot.payment_distributions;
+    let n = dists.len().max(1);
+    let xmax = dists
+        .iter()
+        .map(|d| {
+            d.histogram
+                .edges
+                .last()
+                .copied()
+                .unwrap_or(0.0)
+                .max(d.conf_high)
+        })
+        .fold(1.0, f64::max)
+        * 1.05;
+    let label = msg::PLOT_CONTRACT_CAPTION.get(lang).to_string();
+    let currency = eval.currency.clone();
+    draw(
+        "contract payments",
+        (640, 60 + 48 * n as u32),
+        &label,
+        |root| {
+            let mut chart = ChartBuilder::on(root)
+                .margin(12)
+                .x_label_area_size(36)
+                .y_label_area_size(180)
+                .build_cartesian_2d(0f64..xmax, 0f64..n as f64)?;
+            chart
+                .configure_mesh()
+                .disable_y_mesh()
+                .light_line_style(GRID)
+                .bold_line_style(GRID)
+                .y_labels(0)
+                .x_desc(format!("{} ({currency})", msg::PAYMENT.get(lang)))
+                .x_label_formatter(&|x| fmt_num(*x, 0, lang))
+                .label_style((FONT, 13))
+                .axis_desc_style((FONT, 14))
+                .draw()?;
+            for (i, d) in dists.iter().enumerate() {
+                let base = n as f64 - i as f64 - 1.0;
+                let maxc = d.histogram.counts.iter().copied().max().unwrap_or(1).max(1) as f64;
+                for (w, &c) in d.histogram.edges.windows(2).zip(&d.histogram.counts) {
+                    let h = 0.7 * c as f64 / maxc;
+                    let (x0, x1) = if w[1] > w[0] {
+                        (w[0], w[1])
+                    } else {
+                        (w[0] - xmax * 0.004, w[0] + xmax * 0.004)
+                    };
+                    chart.draw_series(std::iter::once(Rectangle::new(
+                        [(x0, base + 0.1), (x1, base + 0.1 + h)],
+                        TREATED.mix(0.4).filled(),
+                    )))?;
+                }
+                chart.draw_series(std::iter::once(PathElement::new(
+                    vec![(d.conf_low, base + 0.5), (d.conf_high, base + 0.5)],
+                    BLACK.stroke_width(2),
+                )))?;
+                chart.draw_series(std::iter::once(Circle::new(
+                    (d.mean, base + 0.5),
+                    4,
+                    COUNTERFACTUAL.filled(),
+                )))?;
+                let side = match d.side {
+                    effekt_contract::Side::Pays => msg::PAYS.get(lang),
+                    effekt_contract::Side::Receives => msg::RECEIVES.get(lang),
+                };
+                chart.draw_series(std::iter::once(Text::new(
+                    format!("{} – {}", d.party, side.to_lowercase()),
+                    (0.0, base + 0.5),
+                    (FONT, 12).into_font().color(&BLACK).pos(
+                        plotters::style::text_anchor::Pos::new(
+                            plotters::style::text_anchor::HPos::Right,
+                            plotters::style::text_anchor::VPos::Center,
+                        ),
+                    ),
+                )))?;
+            }
+            Ok(())
+        },
+    )
+}
