@@ -1,10 +1,180 @@
-//! `effekt run` (being built; see the open issue).
+//! `effekt run STUDY --out DIR [--lang en|sv]`: the main job. Reads the study file and its data,
+//! runs effekt-report's runner and writes `report.html`, `report.md` and `report.json`
+//! (atomically) into the output directory.
 
-use crate::cli::common::{CliError, CliResult};
+use crate::cli::common::{CliError, CliResult, Progress, with_threads, write_atomic};
+use effekt_report::{Language, ProgressSink, ReportError, RunInputs, RunOptions, Study};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
+const EXAMPLES: &str = "Examples:
+  effekt run datasets/ihf/study.toml --out report/
+  effekt run study.toml --out rapport/ --lang sv";
+
+/// Run a study file and write the report of effects versus counterfactuals.
+///
+/// The study file (TOML) names the data file (relative to the study file), the design, the
+/// outcomes, subgroups, inference settings, an optional outcome contract and the report's
+/// language and formats. See docs/report-schema.md for a full annotated example.
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+#[command(after_help = EXAMPLES)]
+pub struct Args {
+    /// Study file (TOML).
+    #[arg(value_name = "STUDY")]
+    pub study: PathBuf,
+    /// Output directory (created if missing); report.html, report.md and report.json are
+    /// written there.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Report language; overrides `report.language` in the study file.
+    #[arg(long, value_enum)]
+    pub lang: Option<LangArg>,
+    /// Worker threads for the bootstrap (all cores when omitted; results do not depend on it).
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+}
 
-pub fn run(_args: Args) -> CliResult {
-    Err(CliError::internal(anyhow::anyhow!("`effekt run` is not built yet")))
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum LangArg {
+    En,
+    Sv,
+}
+
+/// Progress bars for the runner's long steps.
+struct Bars {
+    current: Mutex<Option<Progress>>,
+}
+
+impl ProgressSink for Bars {
+    fn start(&self, label: &str, total: u64) {
+        if let Ok(mut c) = self.current.lock() {
+            *c = Some(Progress::new(total, label));
+        }
+    }
+    fn tick(&self, n: u64) {
+        if let Ok(c) = self.current.lock()
+            && let Some(p) = c.as_ref()
+        {
+            p.tick(n);
+        }
+    }
+    fn finish(&self) {
+        if let Ok(mut c) = self.current.lock()
+            && let Some(p) = c.take()
+        {
+            p.finish();
+        }
+    }
+}
+
+fn report_error(e: ReportError) -> CliError {
+    if e.is_bad_input() {
+        CliError::bad(e)
+    } else {
+        CliError::internal(e)
+    }
+}
+
+pub fn run(args: Args) -> CliResult {
+    let study_bytes = std::fs::read(&args.study).map_err(|e| {
+        CliError::bad_msg(format!(
+            "cannot read the study file {}: {e}",
+            args.study.display()
+        ))
+    })?;
+    let text = String::from_utf8(study_bytes.clone()).map_err(|_| {
+        CliError::bad_msg(format!(
+            "{}: the study file is not UTF-8 text; save it as UTF-8",
+            args.study.display()
+        ))
+    })?;
+    let study_name = args.study.display().to_string();
+    let study = Study::parse(&text, &study_name).map_err(report_error)?;
+
+    // Data: relative to the study file.
+    let base = args
+        .study
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."));
+    let data_path = base.join(&study.config.data.path);
+    let data_bytes = std::fs::read(&data_path).map_err(|e| {
+        let at = study.locate("data.path");
+        CliError::bad_msg(format!(
+            "{at}: cannot read the data file {} (paths are relative to the study file): {e}",
+            data_path.display()
+        ))
+    })?;
+    let options = effekt_data::ReadOptions {
+        delimiter: study.config.data.delimiter,
+        decimal: study.config.data.decimal,
+        sheet: study.config.data.sheet.clone(),
+    };
+    let table = effekt_data::read_table(&data_path, &options)?;
+    let data_file = data_path.display().to_string();
+    let inputs = RunInputs {
+        study: &study,
+        table: &table,
+        data_file: &data_file,
+        data_sha256: effekt_report::sha256_hex(&data_bytes),
+        study_sha256: effekt_report::sha256_hex(text.as_bytes()),
+    };
+    let run_options = RunOptions {
+        language: args.lang.map(|l| match l {
+            LangArg::En => Language::En,
+            LangArg::Sv => Language::Sv,
+        }),
+    };
+    let bars = Bars {
+        current: Mutex::new(None),
+    };
+    let report = with_threads(args.threads, || {
+        effekt_report::run_study(&inputs, &run_options, &bars)
+    })?
+    .map_err(report_error)?;
+    let files =
+        effekt_report::render_all(&report, &study.config.report.formats).map_err(report_error)?;
+
+    std::fs::create_dir_all(&args.out).map_err(|e| {
+        CliError::bad_msg(format!(
+            "cannot create the output directory {}: {e}",
+            args.out.display()
+        ))
+    })?;
+    for f in &files {
+        write_atomic(&args.out.join(f.file_name), f.content.as_bytes())?;
+    }
+
+    // A short readable summary on stdout.
+    println!("{}", report.title);
+    for o in &report.outcomes {
+        match &o.headline {
+            Some(h) => {
+                println!(
+                    "\n{}\n  {}\n  {}",
+                    o.label, h.sentence, h.counterfactual_sentence
+                );
+                println!(
+                    "  inference: {} ({})",
+                    o.inference.method, o.inference.reason
+                );
+            }
+            None => println!(
+                "\n{}\n  suppressed: fewer than {} individuals in a group",
+                o.label, report.privacy.threshold
+            ),
+        }
+    }
+    if !report.privacy.suppressions.is_empty() {
+        println!(
+            "\n{} value(s) suppressed for privacy (see the report).",
+            report.privacy.suppressions.len()
+        );
+    }
+    println!();
+    for f in &files {
+        println!("wrote {}", args.out.join(f.file_name).display());
+    }
+    Ok(())
 }

@@ -135,8 +135,7 @@ fn sentence_decimals(x: f64, scale: &Scale) -> usize {
                 0
             }
         }
-        ScaleKind::Points => 1,
-        ScaleKind::Units => 2,
+        ScaleKind::Points | ScaleKind::Units => 2,
     }
 }
 
@@ -365,8 +364,9 @@ fn subgroup_section(
         .filter(|l| privacy.is_small(l.n_treated) || privacy.is_small(l.n_control))
         .map(|l| l.level.as_str())
         .collect();
-    let mut notes = s.notes.clone();
     if !small.is_empty() {
+        // The regression notes (e.g. "fewer than 2 units in an arm") would reveal small counts.
+        let mut notes = Vec::new();
         let levels = small
             .iter()
             .map(|l| format!("{} = {l}", s.column))
@@ -399,6 +399,7 @@ fn subgroup_section(
             notes,
         };
     }
+    let notes = s.notes.clone();
     SubgroupSection {
         column: s.column.clone(),
         is_sex: s.is_sex,
@@ -525,7 +526,7 @@ pub fn build_report(
     let (kind, estimator, description) = match &c.design {
         DesignConfig::Rct(_) => (
             DesignKind::Rct,
-            "difference in means".to_string(),
+            crate::i18n::inference::dim_name(lang),
             sentences::design_rct(
                 units_word,
                 &intervention,

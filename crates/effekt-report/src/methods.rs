@@ -22,7 +22,7 @@ const COUNTERFACTUAL: Entry = Entry {
         "The effect is the difference between what the treated observed and what they would have observed without the intervention (the counterfactual). The counterfactual cannot be observed and is estimated from the comparison group; the design decides how. Every effect in this report is shown together with the observed level among the treated and the estimated counterfactual level.",
         "Effekten är skillnaden mellan det utfall insatsgruppen fick och det utfall den skulle ha fått utan insatsen (det kontrafaktiska utfallet). Det kontrafaktiska utfallet kan inte observeras utan skattas med hjälp av jämförelsegruppen; designen avgör hur. Varje effekt i rapporten redovisas tillsammans med insatsgruppens observerade nivå och den skattade kontrafaktiska nivån.",
     ),
-    refs: &["ImbensRubin2015", "Neyman1923"],
+    refs: &["Imbens & Rubin 2015", "Neyman 1923"],
 };
 
 const DIM: Entry = Entry {
@@ -32,10 +32,10 @@ const DIM: Entry = Entry {
         "I en randomiserad jämförelse skattas effekten som medelvärdet i insatsgruppen minus medelvärdet i jämförelsegruppen (för utfall som är 0/1: skillnaden i andelar, i procentenheter). Medelfelet är det heteroskedasticitetsrobusta HC2, som är lika med Neymans varians s1²/n1 + s0²/n0, med n − 2 frihetsgrader; med kluster det klusterrobusta CR2 med Satterthwaites frihetsgrader, som håller även med få kluster. Definitionerna är desamma som i R-paketet estimatr (lm_robust).",
     ),
     refs: &[
-        "MacKinnonWhite1985",
-        "SamiiAronow2012",
-        "BellMcCaffrey2002",
-        "PustejovskyTipton2018",
+        "MacKinnon & White 1985",
+        "Samii & Aronow 2012",
+        "Bell & McCaffrey 2002",
+        "Pustejovsky & Tipton 2018",
     ],
 };
 
@@ -45,10 +45,14 @@ const BOOTSTRAP: Entry = Entry {
         "Bootstrapbaserade konfidensintervall",
     ),
     text: t(
-        "Confidence intervals for the headline effect come from the bootstrap: the analysis is repeated on many data sets drawn with replacement from the data, keeping the design's structure (resampling within each arm so the group sizes stay fixed, or whole clusters when units are clustered). The BCa interval corrects the percentile interval for bias and skewness; where it is not defined the percentile interval is used and a warning says so. Every replicate draws from its own random stream given by the seed, so the results are identical on every run and any number of threads.",
-        "Konfidensintervallen för huvudeffekten bygger på bootstrap: analysen upprepas på många datamängder som dras med återläggning ur data, med designens struktur bevarad (dragning inom varje grupp så att gruppstorlekarna är desamma, eller hela kluster när enheterna är klustrade). BCa-intervallet korrigerar percentilintervallet för snedvridning och skevhet; där det inte är definierat används percentilintervallet och en varning anger det. Varje replikat drar från en egen slumptalsström som bestäms av fröet, så resultaten blir identiska vid varje körning och med valfritt antal trådar.",
+        "Bootstrap confidence intervals are shown for every effect, and are the headline interval unless units are clustered in fewer than 20 clusters (then the CR2 interval is, since the cluster bootstrap is unreliable with few clusters). The analysis is repeated on many data sets drawn with replacement from the data, keeping the design's structure (resampling within each arm so the group sizes stay fixed, or whole clusters when units are clustered). The BCa interval corrects the percentile interval for bias and skewness; where it is not defined the percentile interval is used and a warning says so. Every replicate draws from its own random stream given by the seed, so the results are identical on every run and any number of threads.",
+        "Bootstrapbaserade konfidensintervall redovisas för varje effekt och är huvudintervallet utom när enheterna är klustrade i färre än 20 kluster (då används CR2-intervallet, eftersom klusterbootstrap är opålitlig med få kluster). Analysen upprepas på många datamängder som dras med återläggning ur data, med designens struktur bevarad (dragning inom varje grupp så att gruppstorlekarna är desamma, eller hela kluster när enheterna är klustrade). BCa-intervallet korrigerar percentilintervallet för snedvridning och skevhet; där det inte är definierat används percentilintervallet och en varning anger det. Varje replikat drar från en egen slumptalsström som bestäms av fröet, så resultaten blir identiska vid varje körning och med valfritt antal trådar.",
     ),
-    refs: &["Efron1987", "DavisonHinkley1997"],
+    refs: &[
+        "Efron 1987",
+        "Davison & Hinkley 1997",
+        "Cameron, Gelbach & Miller 2008",
+    ],
 };
 
 const SUBGROUPS: Entry = Entry {
@@ -60,7 +64,7 @@ const SUBGROUPS: Entry = Entry {
         "Effects by subgroup are differences in means within each level, from one regression with the treatment interacted with the subgroup. Whether the effects differ is tested with the interaction: a t test for two levels, a joint Wald test for more (HTZ with clusters). A subgroup effect is less precise than the overall effect; a non-significant difference is not evidence that the effects are equal.",
         "Effekter per undergrupp är skillnader i medelvärden inom varje nivå, skattade i en regression där insatsen samspelar med undergruppen. Om effekterna skiljer sig åt testas med samspelstermen: ett t-test för två nivåer och ett gemensamt Wald-test för fler (HTZ med kluster). En effekt i en undergrupp är mindre precis än den samlade effekten; en icke-signifikant skillnad visar inte att effekterna är lika.",
     ),
-    refs: &["PustejovskyTipton2018"],
+    refs: &["Pustejovsky & Tipton 2018"],
 };
 
 const BALANCE: Entry = Entry {
@@ -69,7 +73,7 @@ const BALANCE: Entry = Entry {
         "Balance of baseline characteristics is shown as standardised mean differences (difference in means divided by the pooled standard deviation) and variance ratios; an absolute standardised difference above 0.1 is flagged.",
         "Balansen i bakgrundsvariabler redovisas som standardiserade medelvärdesskillnader (skillnaden i medelvärden delad med den sammanvägda standardavvikelsen) och varianskvoter; en absolut standardiserad skillnad över 0,1 markeras.",
     ),
-    refs: &["Austin2009"],
+    refs: &["Austin 2009"],
 };
 
 const PRIVACY: Entry = Entry {
@@ -78,7 +82,7 @@ const PRIVACY: Entry = Entry {
         "The report holds no individual-level data. Counts and statistics based on fewer individuals than the privacy threshold are suppressed; when one level of a breakdown is suppressed, the whole breakdown is, so that the small group cannot be derived from the totals (secondary suppression).",
         "Rapporten innehåller inga uppgifter om enskilda individer. Antal och statistik som bygger på färre individer än integritetsgränsen undertrycks; när en nivå i en uppdelning undertrycks gäller det hela uppdelningen, så att den lilla gruppen inte kan räknas fram ur totalerna (sekundär undertryckning).",
     ),
-    refs: &["Hundepool2012"],
+    refs: &["Hundepool et al. 2012"],
 };
 
 const CONTRACT: Entry = Entry {
@@ -87,7 +91,7 @@ const CONTRACT: Entry = Entry {
         "The contract is evaluated on every bootstrap replicate of the effects: for each threshold, the probability that it is met is the share of replicates meeting it; each party's expected payment is the mean over replicates with a percentile interval. Caps hold on every replicate.",
         "Kontraktet utvärderas på varje bootstrapreplikat av effekterna: sannolikheten att en tröskel nås är andelen replikat som når den; varje parts förväntade betalning är medelvärdet över replikaten med ett percentilintervall. Takbelopp gäller i varje replikat.",
     ),
-    refs: &["GOLab2018", "Rubin1981", "EfronTibshirani1993"],
+    refs: &["GO Lab 2018", "Rubin 1981", "Efron & Tibshirani 1993"],
 };
 
 const POWER: Entry = Entry {
@@ -96,64 +100,68 @@ const POWER: Entry = Entry {
         "The power curve gives the probability that a future study of the given size detects the target effect at the chosen significance level, for a comparison of two independent groups anchored on this study's comparison group (two proportions by the arcsine method, or two means with this study's pooled standard deviation). Clustering is not accounted for.",
         "Styrkekurvan anger sannolikheten att en kommande studie av en viss storlek upptäcker måleffekten på vald signifikansnivå, för en jämförelse av två oberoende grupper förankrad i denna studies jämförelsegrupp (två andelar med arcsinmetoden eller två medelvärden med denna studies sammanvägda standardavvikelse). Klustring är inte beaktad.",
     ),
-    refs: &["Cohen1988"],
+    refs: &["Cohen 1988"],
 };
 
 const REFERENCES: &[(&str, &str)] = &[
     (
-        "Austin2009",
+        "Austin 2009",
         "Austin, P. C. (2009). Balance diagnostics for comparing the distribution of baseline covariates between treatment groups in propensity-score matched samples. Statistics in Medicine 28(25), 3083–3107.",
     ),
     (
-        "BellMcCaffrey2002",
+        "Bell & McCaffrey 2002",
         "Bell, R. M. & McCaffrey, D. F. (2002). Bias reduction in standard errors for linear regression with multi-stage samples. Survey Methodology 28(2), 169–181.",
     ),
     (
-        "Cohen1988",
+        "Cameron, Gelbach & Miller 2008",
+        "Cameron, A. C., Gelbach, J. B. & Miller, D. L. (2008). Bootstrap-based improvements for inference with clustered errors. The Review of Economics and Statistics 90(3), 414–427.",
+    ),
+    (
+        "Cohen 1988",
         "Cohen, J. (1988). Statistical Power Analysis for the Behavioral Sciences (2nd ed.). Lawrence Erlbaum.",
     ),
     (
-        "DavisonHinkley1997",
+        "Davison & Hinkley 1997",
         "Davison, A. C. & Hinkley, D. V. (1997). Bootstrap Methods and their Application. Cambridge University Press.",
     ),
     (
-        "Efron1987",
+        "Efron 1987",
         "Efron, B. (1987). Better bootstrap confidence intervals. Journal of the American Statistical Association 82(397), 171–185.",
     ),
     (
-        "EfronTibshirani1993",
+        "Efron & Tibshirani 1993",
         "Efron, B. & Tibshirani, R. J. (1993). An Introduction to the Bootstrap. Chapman & Hall.",
     ),
     (
-        "GOLab2018",
+        "GO Lab 2018",
         "Government Outcomes Lab (2018). Setting and measuring outcomes (technical guide). Blavatnik School of Government, University of Oxford.",
     ),
     (
-        "Hundepool2012",
+        "Hundepool et al. 2012",
         "Hundepool, A. et al. (2012). Statistical Disclosure Control. Wiley.",
     ),
     (
-        "ImbensRubin2015",
+        "Imbens & Rubin 2015",
         "Imbens, G. W. & Rubin, D. B. (2015). Causal Inference for Statistics, Social, and Biomedical Sciences. Cambridge University Press.",
     ),
     (
-        "MacKinnonWhite1985",
+        "MacKinnon & White 1985",
         "MacKinnon, J. G. & White, H. (1985). Some heteroskedasticity-consistent covariance matrix estimators with improved finite sample properties. Journal of Econometrics 29(3), 305–325.",
     ),
     (
-        "Neyman1923",
+        "Neyman 1923",
         "Neyman, J. (1923/1990). On the application of probability theory to agricultural experiments. Statistical Science 5(4), 465–472.",
     ),
     (
-        "PustejovskyTipton2018",
+        "Pustejovsky & Tipton 2018",
         "Pustejovsky, J. E. & Tipton, E. (2018). Small-sample methods for cluster-robust variance estimation and hypothesis testing in fixed effects models. Journal of Business & Economic Statistics 36(4), 672–683.",
     ),
     (
-        "Rubin1981",
+        "Rubin 1981",
         "Rubin, D. B. (1981). The Bayesian bootstrap. The Annals of Statistics 9(1), 130–134.",
     ),
     (
-        "SamiiAronow2012",
+        "Samii & Aronow 2012",
         "Samii, C. & Aronow, P. M. (2012). On equivalencies between design-based and regression-based variance estimators for randomized experiments. Statistics & Probability Letters 82(2), 365–370.",
     ),
 ];

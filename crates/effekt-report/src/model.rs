@@ -592,7 +592,7 @@ pub struct MethodsEntry {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Reference {
-    /// Short key, e.g. "Efron1987".
+    /// Short key as cited in the text, e.g. "Efron 1987".
     pub key: String,
     /// Full citation.
     pub citation: String,

@@ -25,6 +25,7 @@ pub const COUNTERFACTUAL: RGBColor = RGBColor(217, 119, 6);
 /// Colour of the comparison group.
 pub const CONTROL: RGBColor = RGBColor(120, 120, 120);
 const GRID: RGBColor = RGBColor(225, 225, 225);
+const NO_LINE: RGBAColor = RGBAColor(255, 255, 255, 0.0);
 const FONT: &str = "sans-serif";
 
 fn draw(
@@ -61,6 +62,17 @@ fn finish_svg(svg: &str, label: &str) -> String {
             )
         }
         None => svg.to_string(),
+    }
+}
+
+/// Shorten a label drawn beside a plot to `max` characters.
+fn shorten(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        s.to_string()
+    } else {
+        let mut out: String = s.chars().take(max.saturating_sub(1)).collect();
+        out.push('…');
+        out
     }
 }
 
@@ -101,14 +113,13 @@ fn fmt_axis(x: f64, scale: &Scale, lang: Language) -> String {
     fmt_num(v, span_decimals, lang)
 }
 
-/// Bars: treated observed, treated counterfactual (with the interval implied by the effect's
-/// CI), comparison group.
+/// Bars: treated observed, treated counterfactual, comparison group, each labelled with its
+/// value.
 ///
 /// # Errors
 /// [`ReportError::Plot`] if drawing fails.
 pub fn counterfactual_bars(
     cf: &CounterfactualDoc,
-    effect_ci: Option<(f64, f64)>,
     scale: &Scale,
     lang: Language,
 ) -> Result<String, ReportError> {
@@ -119,13 +130,7 @@ pub fn counterfactual_bars(
     ];
     let values = [cf.treated_observed, cf.treated_counterfactual, cf.control];
     let colors = [TREATED, COUNTERFACTUAL, CONTROL];
-    let cf_interval =
-        effect_ci.map(|(lo, hi)| (cf.treated_observed - hi, cf.treated_observed - lo));
-    let mut all: Vec<f64> = values.to_vec();
-    if let Some((a, b)) = cf_interval {
-        all.push(a);
-        all.push(b);
-    }
+    let all: Vec<f64> = values.to_vec();
     let maxv = all
         .iter()
         .copied()
@@ -154,7 +159,7 @@ pub fn counterfactual_bars(
         chart
             .configure_mesh()
             .disable_x_mesh()
-            .light_line_style(GRID)
+            .light_line_style(NO_LINE)
             .bold_line_style(GRID)
             .x_labels(0)
             .y_desc(scale.level_unit.clone())
@@ -192,7 +197,7 @@ pub fn counterfactual_bars(
             )))?;
             chart.draw_series(std::iter::once(Text::new(
                 name.clone(),
-                (x + 0.5, lo),
+                (x + 0.5, lo - (hi - lo) * 0.025),
                 (FONT, 13)
                     .into_font()
                     .color(&BLACK)
@@ -201,20 +206,6 @@ pub fn counterfactual_bars(
                         plotters::style::text_anchor::VPos::Top,
                     )),
             )))?;
-        }
-        if let Some((a, b)) = cf_interval {
-            let x = 1.5;
-            let style = BLACK.stroke_width(2);
-            chart.draw_series(std::iter::once(PathElement::new(
-                vec![(x, a), (x, b)],
-                style,
-            )))?;
-            for y in [a, b] {
-                chart.draw_series(std::iter::once(PathElement::new(
-                    vec![(x - 0.06, y), (x + 0.06, y)],
-                    style,
-                )))?;
-            }
         }
         Ok(())
     })
@@ -229,7 +220,8 @@ fn level_suffix(scale: &Scale) -> &'static str {
 }
 
 /// Lines over the waves: treated observed (solid), counterfactual (dashed), comparison group
-/// (thin grey), with the effect drawn as a vertical segment at each wave.
+/// (thin grey), with the effect drawn as a vertical segment at each wave. The legend is left to
+/// the document (HTML keys under the figure), so it never hides data.
 ///
 /// # Errors
 /// [`ReportError::Plot`] if drawing fails.
@@ -243,14 +235,21 @@ pub fn trajectory(
         .filter(|p| !p.suppressed && p.treated_observed.is_some())
         .collect();
     let (xlo, xhi) = range(shown.iter().map(|p| p.period), false);
-    let (ylo, yhi) = range(
+    let (mut ylo, mut yhi) = range(
         shown.iter().flat_map(|p| {
             [p.treated_observed, p.treated_counterfactual, p.control]
                 .into_iter()
                 .flatten()
         }),
-        false,
+        scale.display_factor == 100.0,
     );
+    if scale.display_factor == 100.0 {
+        ylo = ylo.max(0.0);
+        yhi = yhi.min(1.0);
+    } else if let Some([a, b]) = scale.range {
+        ylo = ylo.max(a);
+        yhi = yhi.min(b);
+    }
     let label = msg::OVER_TIME.get(lang).to_string();
     draw("trajectory", (640, 360), &label, |root| {
         let mut chart = ChartBuilder::on(root)
@@ -260,7 +259,7 @@ pub fn trajectory(
             .build_cartesian_2d(xlo..xhi, ylo..yhi)?;
         chart
             .configure_mesh()
-            .light_line_style(GRID)
+            .light_line_style(NO_LINE)
             .bold_line_style(GRID)
             .x_desc(msg::PERIOD.get(lang))
             .y_desc(scale.level_unit.clone())
@@ -290,40 +289,22 @@ pub fn trajectory(
                 )))?;
             }
         }
-        chart
-            .draw_series(LineSeries::new(ctl.clone(), CONTROL.stroke_width(1)))?
-            .label(msg::CONTROL.get(lang))
-            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], CONTROL.stroke_width(1)));
-        chart
-            .draw_series(DashedLineSeries::new(
-                cf.clone(),
-                7,
-                5,
-                COUNTERFACTUAL.stroke_width(3),
-            ))?
-            .label(msg::COUNTERFACTUAL_SHORT.get(lang))
-            .legend(|(x, y)| {
-                PathElement::new(vec![(x, y), (x + 18, y)], COUNTERFACTUAL.stroke_width(3))
-            });
+        chart.draw_series(LineSeries::new(ctl, CONTROL.stroke_width(1)))?;
+        chart.draw_series(DashedLineSeries::new(
+            cf.clone(),
+            7,
+            5,
+            COUNTERFACTUAL.stroke_width(3),
+        ))?;
         chart.draw_series(
             cf.iter()
                 .map(|&(x, y)| Circle::new((x, y), 4, COUNTERFACTUAL.filled())),
         )?;
-        chart
-            .draw_series(LineSeries::new(obs.clone(), TREATED.stroke_width(3)))?
-            .label(msg::OBSERVED_TREATED.get(lang))
-            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], TREATED.stroke_width(3)));
+        chart.draw_series(LineSeries::new(obs.clone(), TREATED.stroke_width(3)))?;
         chart.draw_series(
             obs.iter()
                 .map(|&(x, y)| Circle::new((x, y), 4, TREATED.filled())),
         )?;
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperLeft)
-            .background_style(WHITE.mix(0.85))
-            .border_style(GRID)
-            .label_font((FONT, 13))
-            .draw()?;
         Ok(())
     })
 }
@@ -354,7 +335,7 @@ pub fn bootstrap_histogram(
         chart
             .configure_mesh()
             .disable_x_mesh()
-            .light_line_style(GRID)
+            .light_line_style(NO_LINE)
             .bold_line_style(GRID)
             .x_desc(format!("{} ({})", msg::EFFECT.get(lang), scale.effect_unit))
             .y_desc(msg::REPLICATES_AXIS.get(lang))
@@ -405,7 +386,7 @@ pub fn love_plot(rows: &[BalanceRow], lang: Language) -> Result<String, ReportEr
         chart
             .configure_mesh()
             .disable_y_mesh()
-            .light_line_style(GRID)
+            .light_line_style(NO_LINE)
             .bold_line_style(GRID)
             .y_labels(0)
             .x_desc(format!("|{}|", msg::SMD.get(lang)))
@@ -422,8 +403,8 @@ pub fn love_plot(rows: &[BalanceRow], lang: Language) -> Result<String, ReportEr
         for (i, r) in rows.iter().enumerate() {
             let y = n as f64 - i as f64 - 0.5;
             chart.draw_series(std::iter::once(Text::new(
-                r.covariate.clone(),
-                (0.0, y),
+                shorten(&r.covariate, 30),
+                (-xmax * 0.015, y),
                 (FONT, 13)
                     .into_font()
                     .color(&BLACK)
@@ -478,7 +459,7 @@ pub fn event_study(
             .build_cartesian_2d((xlo - 0.5)..(xhi + 0.5), ylo..yhi)?;
         chart
             .configure_mesh()
-            .light_line_style(GRID)
+            .light_line_style(NO_LINE)
             .bold_line_style(GRID)
             .x_desc(msg::PERIOD.get(lang))
             .y_desc(format!("{} ({})", msg::EFFECT.get(lang), scale.effect_unit))
@@ -525,7 +506,7 @@ pub fn power_curve(p: &PowerSection, lang: Language) -> Result<String, ReportErr
             .build_cartesian_2d(xlo.max(0.0)..xhi, 0f64..1.02f64)?;
         chart
             .configure_mesh()
-            .light_line_style(GRID)
+            .light_line_style(NO_LINE)
             .bold_line_style(GRID)
             .x_desc(msg::N_PER_ARM.get(lang))
             .y_desc(msg::POWER_AXIS.get(lang))
@@ -572,7 +553,7 @@ pub fn contract_thresholds(
             chart
                 .configure_mesh()
                 .disable_y_mesh()
-                .light_line_style(GRID)
+                .light_line_style(NO_LINE)
                 .bold_line_style(GRID)
                 .y_labels(0)
                 .x_desc(msg::PROBABILITY_MET.get(lang))
@@ -637,7 +618,7 @@ pub fn contract_payments(eval: &ContractEvaluation, lang: Language) -> Result<St
             chart
                 .configure_mesh()
                 .disable_y_mesh()
-                .light_line_style(GRID)
+                .light_line_style(NO_LINE)
                 .bold_line_style(GRID)
                 .y_labels(0)
                 .x_desc(format!("{} ({currency})", msg::PAYMENT.get(lang)))

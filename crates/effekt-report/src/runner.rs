@@ -89,6 +89,7 @@ pub fn run_study(
             table,
             prepared: &prepared,
             want_treated_draws: want_draws,
+            lang,
             progress: Some(&tick),
         };
         let estimate = adapt::estimate(&input);
@@ -102,6 +103,7 @@ pub fn run_study(
                 sex,
                 true,
                 c.inference.level,
+                lang,
             )?);
         }
         for col in &c.subgroups.columns {
@@ -114,6 +116,7 @@ pub fn run_study(
                 col,
                 false,
                 c.inference.level,
+                lang,
             )?);
         }
         results.push(OutcomeResult {
@@ -125,7 +128,13 @@ pub fn run_study(
 
     let mut warnings = Vec::new();
     let contract = match &c.contract {
-        Some(config) => Some(evaluate_contract(study, config, &results, &mut warnings)?),
+        Some(config) => Some(evaluate_contract(
+            study,
+            config,
+            &results,
+            lang,
+            &mut warnings,
+        )?),
         None => None,
     };
     let power = match &c.power {
@@ -149,6 +158,7 @@ fn evaluate_contract(
     study: &Study,
     config: &effekt_contract::ContractConfig,
     results: &[OutcomeResult],
+    lang: Language,
     warnings: &mut Vec<String>,
 ) -> Result<effekt_contract::ContractEvaluation, ReportError> {
     let b = study.config.inference.bootstrap;
@@ -170,10 +180,23 @@ fn evaluate_contract(
             })
         })
         .collect();
+    if let Some(g) = results
+        .iter()
+        .filter_map(|r| r.estimate.n_clusters)
+        .min()
+        .filter(|&g| g < crate::analysis::dim::CLUSTER_BOOTSTRAP_MIN)
+    {
+        warnings.push(crate::i18n::inference::contract_few_clusters(
+            g,
+            crate::analysis::dim::CLUSTER_BOOTSTRAP_MIN,
+            lang,
+        ));
+    }
     if keep.len() < b {
-        warnings.push(format!(
-            "contract: {} of {b} bootstrap replicates were not finite for some outcome and were left out of the contract evaluation",
-            b - keep.len()
+        warnings.push(crate::i18n::inference::contract_nonfinite(
+            b - keep.len(),
+            b,
+            lang,
         ));
     }
     let effects: Vec<Vec<f64>> = series

@@ -1,5 +1,6 @@
 //! Bootstrap results ([`effekt_resample::BootstrapResult`]) in the report's shapes.
 
+use crate::i18n::{Language, inference as tx};
 use crate::model::{AlternativeEstimate, BootstrapPlot, TidyRowDoc, finite};
 use effekt_resample::{BootstrapResult, Interval, IntervalMethod};
 
@@ -19,7 +20,7 @@ pub fn interval_name(m: IntervalMethod) -> &'static str {
 
 /// The bootstrap as a tidy row: estimate, bootstrap SE, z = estimate / SE, no p-value (a
 /// bootstrap interval does not come with one), and the first interval.
-pub fn tidy_from_bootstrap(b: &BootstrapResult, scheme: &str) -> TidyRowDoc {
+pub fn tidy_from_bootstrap(b: &BootstrapResult, scheme: &str, lang: Language) -> TidyRowDoc {
     let first = b.intervals.first();
     TidyRowDoc {
         term: "treatment (bootstrap)".into(),
@@ -30,11 +31,12 @@ pub fn tidy_from_bootstrap(b: &BootstrapResult, scheme: &str) -> TidyRowDoc {
         p_value: None,
         conf_low: first.and_then(|i| finite(i.low)),
         conf_high: first.and_then(|i| finite(i.high)),
-        method: format!(
-            "{} bootstrap, {scheme} (B = {}, seed {})",
+        method: tx::bootstrap(
             first.map_or("percentile", |i| interval_name(i.method)),
+            scheme,
             b.resamples,
-            b.seed
+            b.seed,
+            lang,
         ),
     }
 }
@@ -44,20 +46,13 @@ pub fn alternative_from_interval(
     b: &BootstrapResult,
     i: &Interval,
     scheme: &str,
+    lang: Language,
 ) -> AlternativeEstimate {
-    let note = i.requested.map(|r| {
-        format!(
-            "{} was requested but is not defined here; {} used instead",
-            interval_name(r),
-            interval_name(i.method)
-        )
-    });
+    let note = i
+        .requested
+        .map(|r| tx::fallback(interval_name(r), interval_name(i.method), lang));
     AlternativeEstimate {
-        method: format!(
-            "{} bootstrap interval, {scheme} (B = {})",
-            interval_name(i.method),
-            b.resamples
-        ),
+        method: tx::bootstrap_alternative(interval_name(i.method), scheme, b.resamples, lang),
         estimate: finite(b.estimate),
         std_error: finite(b.std_error),
         conf_low: finite(i.low),

@@ -34,6 +34,8 @@ pub struct AdapterInput<'a> {
     pub prepared: &'a Prepared,
     /// Whether the contract needs draws of the treated group's level for this outcome.
     pub want_treated_draws: bool,
+    /// Language of the texts the adapter writes (method names, reasons, warnings).
+    pub lang: crate::i18n::Language,
     /// Progress of the replicate loop.
     pub progress: Option<ProgressFn<'a>>,
 }

@@ -65,6 +65,7 @@ pub fn estimate(
         input.prepared,
         &input.study.config.inference,
         input.want_treated_draws,
+        input.lang,
         input.progress,
     )?;
     if !design.covariates.is_empty() {

@@ -55,8 +55,20 @@ pub fn between_arms(
         })?;
         match &col.data {
             ColumnData::Categorical { levels, codes } => {
-                let mut present: Vec<(usize, &String)> = levels.iter().enumerate().collect();
+                let mut present: Vec<(usize, &String)> = levels
+                    .iter()
+                    .enumerate()
+                    .filter(|(k, _)| {
+                        prep.rows
+                            .iter()
+                            .any(|&i| codes.get(i).copied().flatten() == Some(*k as u32))
+                    })
+                    .collect();
                 present.sort_by(|a, b| a.1.cmp(b.1));
+                // A two-level covariate is one indicator (the second level), as in cobalt.
+                if present.len() == 2 {
+                    present.remove(0);
+                }
                 for (k, label) in present {
                     let (mut x1, mut x0) = (Vec::new(), Vec::new());
                     for (&i, &t) in prep.rows.iter().zip(&prep.treated) {

@@ -20,6 +20,7 @@
 use super::{OutcomeEstimate, Prepared};
 use crate::adapt::bootstrap::{alternative_from_interval, interval_name, tidy_from_bootstrap};
 use crate::error::ReportError;
+use crate::i18n::{Language, inference as tx};
 use crate::model::{AlternativeEstimate, TidyRowDoc, finite};
 use crate::study::InferenceConfig;
 use effekt_models::{
@@ -34,6 +35,9 @@ use effekt_resample::{
 pub const SMALL_GROUP: usize = 20;
 /// Fewer clusters than this get a few-clusters warning.
 pub const FEW_CLUSTERS: usize = 10;
+/// With fewer clusters than this the headline interval is the CR2 interval, not the cluster
+/// bootstrap (which is unreliable with few clusters: Cameron, Gelbach & Miller 2008).
+pub const CLUSTER_BOOTSTRAP_MIN: usize = 20;
 
 /// Treatment coefficient of `y ~ 1 + treatment` with HC2 (or CR2 + Satterthwaite with
 /// clusters): the analytic difference in means.
@@ -86,6 +90,7 @@ pub fn layout(
     outcome: &str,
     treated: &[bool],
     cluster: Option<&[u32]>,
+    lang: Language,
 ) -> Result<(Layout, Scheme, String), ReportError> {
     let err = |e: effekt_resample::ResampleError| ReportError::Estimation {
         outcome: outcome.to_string(),
@@ -97,7 +102,7 @@ pub fn layout(
         None => Ok((
             Layout::new(n, Some(&arms), None).map_err(err)?,
             Scheme::Stratified,
-            "stratified by arm".into(),
+            tx::scheme(false, false, lang),
         )),
         Some(c) => {
             let mut arm_of = std::collections::HashMap::new();
@@ -109,13 +114,13 @@ pub fn layout(
                 Ok((
                     Layout::new(n, Some(&arms), Some(c)).map_err(err)?,
                     Scheme::Cluster,
-                    "whole clusters resampled within each arm".into(),
+                    tx::scheme(true, true, lang),
                 ))
             } else {
                 Ok((
                     Layout::new(n, None, Some(c)).map_err(err)?,
                     Scheme::Cluster,
-                    "whole clusters resampled".into(),
+                    tx::scheme(true, false, lang),
                 ))
             }
         }
@@ -135,6 +140,7 @@ pub fn estimate(
     prep: &Prepared,
     inference: &InferenceConfig,
     want_treated_draws: bool,
+    lang: Language,
     progress: Option<ProgressFn<'_>>,
 ) -> Result<OutcomeEstimate, ReportError> {
     let outcome = prep.outcome.column.as_str();
@@ -160,7 +166,7 @@ pub fn estimate(
     let row = analytic(outcome, y, treated, cluster, level)?;
 
     // Bootstrap.
-    let (layout, scheme, scheme_text) = layout(outcome, treated, cluster)?;
+    let (layout, scheme, scheme_text) = layout(outcome, treated, cluster, lang)?;
     let codes: Vec<u32> = treated.iter().map(|&b| u32::from(b)).collect();
     let stat = LinearStatistic::new(LinearKind::MeanDiff, y, None, Some(&codes)).map_err(err)?;
     let mut intervals = vec![inference.interval];
@@ -203,59 +209,64 @@ pub fn estimate(
         None
     };
 
+    let n_clusters = prep.n_clusters();
+    let analytic_name = tx::analytic(cluster.is_some(), lang);
+    let few_clusters = n_clusters.is_some_and(|g| g < CLUSTER_BOOTSTRAP_MIN);
     let chosen = boot
         .intervals
         .iter()
         .find(|i| i.requested == Some(inference.interval) || i.method == inference.interval)
         .cloned();
     let (conf_low, conf_high, interval_method) = match &chosen {
-        Some(i) => (
+        Some(i) if !few_clusters => (
             i.low,
             i.high,
-            format!(
-                "{} bootstrap, {} (B = {}, seed {})",
+            tx::bootstrap(
                 interval_name(i.method),
-                scheme_text,
+                &scheme_text,
                 boot.resamples,
-                boot.seed
+                boot.seed,
+                lang,
             ),
         ),
-        None => (row.conf_low, row.conf_high, row_method(cluster.is_some())),
+        _ => (row.conf_low, row.conf_high, analytic_name.clone()),
     };
 
     let mut warnings = Vec::new();
-    for (what, k) in [("treated", n1), ("comparison", n0)] {
+    for (treated_group, k) in [(true, n1), (false, n0)] {
         if k < SMALL_GROUP {
-            warnings.push(format!(
-                "the {what} group has {k} units (fewer than {SMALL_GROUP}): intervals rest on small-sample approximations; read them with care"
-            ));
+            warnings.push(tx::small_group(treated_group, k, SMALL_GROUP, lang));
         }
     }
-    let n_clusters = prep.n_clusters();
     if let Some(g) = n_clusters
         && g < FEW_CLUSTERS
     {
-        warnings.push(format!(
-            "{g} clusters (fewer than {FEW_CLUSTERS}): the cluster bootstrap is unreliable with so few clusters; the CR2 interval with Satterthwaite df is the safer reading"
-        ));
+        warnings.push(tx::few_clusters(g, FEW_CLUSTERS, lang));
     }
     warnings.extend(boot.warnings.iter().cloned());
 
-    let analytic_name = row_method(cluster.is_some());
-    let reason = match n_clusters {
-        Some(g) => format!(
-            "{g} clusters: CR2 standard errors with Satterthwaite df stay valid with few clusters (Bell & McCaffrey 2002; Pustejovsky & Tipton 2018); the bootstrap resamples whole clusters so the interval respects the clustering"
+    let (method, reason) = match n_clusters {
+        Some(g) if few_clusters => (
+            tx::headline_analytic(&analytic_name, lang),
+            tx::reason_few_clusters(g, CLUSTER_BOOTSTRAP_MIN, lang),
         ),
-        None => "units are independent: HC2 standard errors equal Neyman's variance for a difference in means (Samii & Aronow 2012); the bootstrap keeps the group sizes fixed as in the design".to_string(),
+        Some(g) => (
+            tx::headline_bootstrap(&interval_method, &analytic_name, lang),
+            tx::reason_clusters(g, lang),
+        ),
+        None => (
+            tx::headline_bootstrap(&interval_method, &analytic_name, lang),
+            tx::reason_independent(lang),
+        ),
     };
     let inference_note = InferenceNote {
-        method: format!("{interval_method}; p-value from {analytic_name}"),
+        method,
         reason,
         warnings: warnings.clone(),
     };
 
     let mut tidy = vec![TidyRowDoc::from_tidy(&row, &analytic_name)];
-    tidy.push(tidy_from_bootstrap(&boot, &scheme_text));
+    tidy.push(tidy_from_bootstrap(&boot, &scheme_text, lang));
     let mut alternatives = vec![AlternativeEstimate {
         method: analytic_name.clone(),
         estimate: finite(row.estimate),
@@ -263,10 +274,10 @@ pub fn estimate(
         conf_low: finite(row.conf_low),
         conf_high: finite(row.conf_high),
         p_value: finite(row.p_value),
-        note: row.df.map(|d| format!("t with {d:.1} df")),
+        note: row.df.map(|d| tx::t_df(d, lang)),
     }];
     for i in &boot.intervals {
-        alternatives.push(alternative_from_interval(&boot, i, &scheme_text));
+        alternatives.push(alternative_from_interval(&boot, i, &scheme_text, lang));
     }
 
     Ok(OutcomeEstimate {
@@ -281,7 +292,7 @@ pub fn estimate(
         std_error: finite(row.std_error),
         p_value: finite(row.p_value),
         df: row.df.and_then(finite),
-        method: "difference in means".into(),
+        method: tx::dim_name(lang),
         counterfactual: Counterfactual::from_effect(m1, m1 - m0, m0),
         inference: inference_note,
         seed: Some(boot.seed),
@@ -297,12 +308,4 @@ pub fn estimate(
         pre_trend: None,
         warnings,
     })
-}
-
-fn row_method(clustered: bool) -> String {
-    if clustered {
-        "t test with CR2 standard errors and Satterthwaite df".into()
-    } else {
-        "t test with HC2 standard errors (n − 2 df)".into()
-    }
 }

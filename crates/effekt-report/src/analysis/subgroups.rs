@@ -18,6 +18,7 @@
 
 use super::Prepared;
 use crate::error::ReportError;
+use crate::i18n::{Language, inference as tx};
 use crate::model::{DifferenceTest, finite};
 use effekt_data::{ColumnData, Table};
 use effekt_models::{DesignBuilder, OlsFit, OlsOptions, VarianceEstimator, ols};
@@ -117,6 +118,7 @@ pub fn analyse(
     column: &str,
     is_sex: bool,
     level: f64,
+    lang: Language,
 ) -> Result<SubgroupRaw, ReportError> {
     let labels = labels_at(table, column, &prep.rows)?;
     let mut levels: Vec<String> = labels.iter().flatten().cloned().collect();
@@ -135,9 +137,7 @@ pub fn analyse(
     let missing = labels.iter().filter(|l| l.is_none()).count();
     let mut notes = Vec::new();
     if missing > 0 {
-        notes.push(format!(
-            "{missing} analysed unit(s) have no value in `{column}` and are left out of this breakdown"
-        ));
+        notes.push(tx::subgroup_missing(missing, column, lang));
     }
     let code: Vec<Option<usize>> = labels
         .iter()
@@ -178,10 +178,7 @@ pub fn analyse(
         .collect();
     for (k, l) in raw.iter().enumerate() {
         if !estimable.contains(&k) {
-            notes.push(format!(
-                "`{column}` = {}: fewer than 2 units in an arm, no effect can be estimated",
-                l.level
-            ));
+            notes.push(tx::subgroup_not_estimable(column, &l.level, lang));
         }
     }
     let mut test = None;
@@ -200,10 +197,7 @@ pub fn analyse(
                         }
                     }
                     if !ok {
-                        notes.push(format!(
-                            "`{column}` = {}: the effect is not identified (collinear terms)",
-                            raw[k].level
-                        ));
+                        notes.push(tx::subgroup_not_estimable(column, &raw[k].level, lang));
                         continue;
                     }
                     if let Ok(ct) = fit.contrast(&c, level) {
@@ -215,11 +209,16 @@ pub fn analyse(
                         l.p_value = finite(ct.p_value);
                     }
                 }
-                test = difference_test(&fit, &names, level, prep.cluster.is_some(), &mut notes);
+                test = difference_test(
+                    &fit,
+                    &names,
+                    level,
+                    prep.cluster.is_some(),
+                    lang,
+                    &mut notes,
+                );
             }
-            Err(e) => notes.push(format!(
-                "the effects by `{column}` could not be estimated: {e}"
-            )),
+            Err(e) => notes.push(tx::subgroup_failed(column, &e.to_string(), lang)),
         }
     }
     Ok(SubgroupRaw {
@@ -286,6 +285,7 @@ fn difference_test(
     names: &[(String, String)],
     level: f64,
     clustered: bool,
+    lang: Language,
     notes: &mut Vec<String>,
 ) -> Option<DifferenceTest> {
     let rows: Vec<Vec<f64>> = names
@@ -305,11 +305,7 @@ fn difference_test(
     if rows.len() == 1 {
         let ct = fit.contrast(&rows[0], level).ok()?;
         return Some(DifferenceTest {
-            method: if clustered {
-                "t test of the interaction, CR2 standard error with Satterthwaite df".into()
-            } else {
-                "t test of the interaction, HC2 standard error (n − 4 df)".into()
-            },
+            method: tx::test_interaction(clustered, lang),
             difference: finite(ct.estimate),
             conf_low: finite(ct.conf_low),
             conf_high: finite(ct.conf_high),
@@ -335,12 +331,12 @@ fn difference_test(
                     p_value: p,
                 }),
                 None => {
-                    notes.push("too few clusters for the joint test of equal effects".into());
+                    notes.push(tx::subgroup_few_clusters(lang));
                     None
                 }
             },
             _ => Some(DifferenceTest {
-                method: "Wald F test of the interactions, HC2".into(),
+                method: tx::test_joint(false, lang),
                 difference: None,
                 conf_low: None,
                 conf_high: None,
@@ -351,7 +347,7 @@ fn difference_test(
             }),
         },
         Err(e) => {
-            notes.push(format!("the joint test of equal effects failed: {e}"));
+            notes.push(tx::subgroup_failed("", &e.to_string(), lang));
             None
         }
     }

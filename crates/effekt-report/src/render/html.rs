@@ -401,7 +401,7 @@ fn outcome(
     s.push_str(&table(&counterfactual_table(o, th, lang)));
     if let Some(cf) = &o.counterfactual {
         s.push_str(&figure(
-            &plots::counterfactual_bars(cf, Some((h.conf_low, h.conf_high)), &o.scale, lang)?,
+            &plots::counterfactual_bars(cf, &o.scale, lang)?,
             msg::PLOT_CF_BARS_CAPTION.get(lang),
         ));
     }
@@ -414,9 +414,16 @@ fn outcome(
             .count()
             > 1
         {
-            s.push_str(&figure(
-                &plots::trajectory(&o.plots.trajectory, &o.scale, lang)?,
-                msg::PLOT_TRAJ_CAPTION.get(lang),
+            let legend = format!(
+                "<span class=\"legend-key\" style=\"background:#1f5fa8\"></span>{} &nbsp; <span class=\"legend-key\" style=\"background:#d97706\"></span>{} &nbsp; <span class=\"legend-key\" style=\"background:#787878\"></span>{}",
+                escape(msg::OBSERVED_TREATED.get(lang)),
+                escape(msg::COUNTERFACTUAL_SHORT.get(lang)),
+                escape(msg::CONTROL.get(lang))
+            );
+            s.push_str(&format!(
+                "<figure>\n{}\n<figcaption>{legend}<br>{}</figcaption>\n</figure>\n",
+                plots::trajectory(&o.plots.trajectory, &o.scale, lang)?,
+                escape(msg::PLOT_TRAJ_CAPTION.get(lang))
             ));
         }
         s.push_str(&table(&trajectory_table(o, th, lang)));
@@ -496,6 +503,12 @@ fn outcome(
             escape(msg::BALANCE.get(lang))
         ));
         s.push_str(&table(&balance_table(&o.robustness.balance, lang)));
+        if o.robustness.balance.iter().any(|b| b.flagged) {
+            s.push_str(&format!(
+                "<p class=\"cf\">{}</p>\n",
+                escape(msg::FLAG_NOTE.get(lang))
+            ));
+        }
     }
     if !o.plots.love.is_empty() {
         s.push_str(&figure(

@@ -146,6 +146,9 @@ pub fn render(r: &Report) -> String {
         if !o.robustness.balance.is_empty() {
             s.push_str(&format!("**{}**\n\n", msg::BALANCE.get(lang)));
             s.push_str(&table(&balance_table(&o.robustness.balance, lang)));
+            if o.robustness.balance.iter().any(|b| b.flagged) {
+                s.push_str(&format!("{}\n\n", msg::FLAG_NOTE.get(lang)));
+            }
         }
         for w in &o.robustness.warnings {
             s.push_str(&format!("- ⚠ {w}\n"));

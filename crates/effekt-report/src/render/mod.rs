@@ -264,16 +264,9 @@ pub fn subgroup_table(
     for l in &s.levels {
         if l.suppressed {
             let sup = msg::SUPPRESSED.get(lang).to_string();
-            t.rows.push(vec![
-                format!("{} = {}", s.column, l.level),
-                format!("< {threshold}*"),
-                format!("< {threshold}*"),
-                sup.clone(),
-                sup.clone(),
-                sup.clone(),
-                sup.clone(),
-                sup,
-            ]);
+            let mut row = vec![format!("{} = {}", s.column, l.level)];
+            row.extend(std::iter::repeat_n(sup, 7));
+            t.rows.push(row);
             continue;
         }
         t.rows.push(vec![

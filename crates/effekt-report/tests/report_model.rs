@@ -1,0 +1,297 @@
+//! The document model: JSON round trip and schema version, determinism, languages, the HTML's
+//! self-containedness, designs not wired in yet, located errors, and the contract.
+
+use effekt_data::{ReadOptions, read_table};
+use effekt_report::adapt::{self, AdapterInput};
+use effekt_report::analysis;
+use effekt_report::model::Report;
+use effekt_report::{
+    Format, Language, NoProgress, ReportError, RunInputs, RunOptions, SCHEMA_VERSION, Study,
+    render, run_study,
+};
+use std::path::{Path, PathBuf};
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+fn pilot_text() -> String {
+    std::fs::read_to_string(fixture("pilot_study.toml")).unwrap()
+}
+
+fn run_text(text: &str, lang: Option<Language>) -> Result<Report, ReportError> {
+    let study = Study::parse(text, "pilot_study.toml")?;
+    let table = read_table(&fixture("pilot.csv"), &ReadOptions::default()).unwrap();
+    let bytes = std::fs::read(fixture("pilot.csv")).unwrap();
+    let inputs = RunInputs {
+        study: &study,
+        table: &table,
+        data_file: "pilot.csv",
+        data_sha256: effekt_report::sha256_hex(&bytes),
+        study_sha256: effekt_report::sha256_hex(text.as_bytes()),
+    };
+    run_study(&inputs, &RunOptions { language: lang }, &NoProgress)
+}
+
+#[test]
+fn json_round_trips_through_the_model_and_carries_the_schema_version() {
+    let r = run_text(&pilot_text(), None).unwrap();
+    let json = render(&r, Format::Json).unwrap();
+    let back: Report = serde_json::from_str(&json).unwrap();
+    // Exact: floats are written shortest-round-trip and parsed with serde_json's
+    // `float_roundtrip`.
+    assert_eq!(back, r);
+    assert_eq!(render(&back, Format::Json).unwrap(), json);
+    assert_eq!(back.schema_version, SCHEMA_VERSION);
+    assert_eq!(back.manifest.schema_version, SCHEMA_VERSION);
+    assert_eq!(back.manifest.data_sha256.len(), 64);
+    assert_eq!(back.manifest.seed, 20240611);
+    assert_eq!(back.manifest.study["data"]["path"], "pilot.csv");
+    // Unknown fields are rejected: a document of another shape is not half-read.
+    let mut v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    v["surprise"] = serde_json::json!(1);
+    assert!(serde_json::from_value::<Report>(v).is_err());
+}
+
+#[test]
+fn same_seed_gives_identical_output_at_any_thread_count() {
+    let text = pilot_text();
+    let run = |threads: usize| {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        pool.install(|| render(&run_text(&text, None).unwrap(), Format::Json).unwrap())
+    };
+    let one = run(1);
+    assert_eq!(one, run(3));
+    let html = |threads: usize| {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        pool.install(|| render(&run_text(&text, None).unwrap(), Format::Html).unwrap())
+    };
+    assert_eq!(html(1), html(2));
+}
+
+#[test]
+fn html_is_self_contained_with_inline_svg() {
+    let r = run_text(&pilot_text(), None).unwrap();
+    let html = render(&r, Format::Html).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    assert!(html.contains("<svg"));
+    assert!(
+        html.matches("<svg").count() >= 6,
+        "bars, trajectory, histogram, contract, power"
+    );
+    assert!(html.contains("<style>"));
+    let lower = html.to_lowercase();
+    for bad in [
+        "src=",
+        "href=\"http",
+        "href='http",
+        "<script",
+        "<link",
+        "@import",
+        "url(",
+    ] {
+        assert!(!lower.contains(bad), "{bad}");
+    }
+    // Only in-page anchors.
+    for (i, _) in lower.match_indices("href=") {
+        assert_eq!(&lower[i + 5..i + 7], "\"#");
+    }
+    assert!(html.contains("counterfactual"));
+    assert!(html.contains("@media print"));
+    assert!(html.contains("Gender analysis"));
+}
+
+#[test]
+fn swedish_report_uses_swedish_terms_and_decimal_commas() {
+    let r = run_text(&pilot_text(), Some(Language::Sv)).unwrap();
+    assert_eq!(r.language, Language::Sv);
+    let html = render(&r, Format::Html).unwrap();
+    assert!(html.contains("<html lang=\"sv\">"));
+    for word in [
+        "kontrafaktisk",
+        "konfidensintervall",
+        "Jämställdhetsanalys",
+        "Jämförelsegrupp",
+        "Insatsgrupp",
+        "procentenheter",
+        "Effekt",
+    ] {
+        assert!(html.contains(word), "{word}");
+    }
+    let h = r.outcomes[0].headline.as_ref().unwrap();
+    assert!(
+        h.sentence.contains("procentenheter högre"),
+        "{}",
+        h.sentence
+    );
+    assert!(h.sentence.contains("KI"), "{}", h.sentence);
+    assert!(
+        h.counterfactual_sentence.contains("50,0 %"),
+        "{}",
+        h.counterfactual_sentence
+    );
+    assert!(h.sentence.contains("p = 0,0"), "{}", h.sentence);
+    // The inference texts the report writes itself are Swedish too.
+    assert!(r.outcomes[0].inference.reason.contains("kluster"));
+    let md = render(&r, Format::Markdown).unwrap();
+    assert!(md.contains("kontrafaktisk"));
+    // English for comparison.
+    let en = run_text(&pilot_text(), None).unwrap();
+    let s = &en.outcomes[0].headline.as_ref().unwrap().sentence;
+    assert!(
+        s.starts_with("An estimated 34 percentage points more cases were closed to a lower level of intervention than would have been without IHF (95 % CI"),
+        "{s}"
+    );
+}
+
+#[test]
+fn designs_not_wired_in_say_so() {
+    let base = pilot_text();
+    let matching = base.replace(
+        "kind = \"rct\"\ncovariates = [\"risk\", \"sex\"]",
+        "kind = \"matching\"\ncovariates = [\"risk\", \"sex\"]",
+    );
+    let e = run_text(&matching, None).unwrap_err();
+    assert!(matches!(e, ReportError::DesignNotAvailable { .. }), "{e}");
+    assert!(e.to_string().contains("effekt-matching"), "{e}");
+    let did = base.replace(
+        "kind = \"rct\"\ncovariates = [\"risk\", \"sex\"]",
+        "kind = \"did\"",
+    );
+    assert!(
+        run_text(&did, None)
+            .unwrap_err()
+            .to_string()
+            .contains("effekt-did")
+    );
+    let ancova = base.replace("kind = \"rct\"", "kind = \"rct\"\nestimator = \"ancova\"");
+    let e = run_text(&ancova, None).unwrap_err();
+    assert!(
+        e.to_string().contains("effekt-rct") && e.is_bad_input(),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_missing_column_names_the_key_line_and_data_file() {
+    let text = pilot_text().replace("column = \"rating\"", "column = \"ratings\"");
+    let line = text
+        .lines()
+        .position(|l| l.contains("\"ratings\""))
+        .unwrap()
+        + 1;
+    let e = run_text(&text, None).unwrap_err();
+    let msg = e.to_string();
+    assert!(matches!(e, ReportError::MissingColumn(_)));
+    assert!(msg.contains(&format!("line {line}")), "{msg}");
+    assert!(
+        msg.contains("outcomes[1].column") && msg.contains("\"ratings\""),
+        "{msg}"
+    );
+    assert!(
+        msg.contains("pilot.csv") && msg.contains("did you mean \"rating\""),
+        "{msg}"
+    );
+}
+
+#[test]
+fn missing_values_under_the_error_policy_name_column_and_row() {
+    let text = pilot_text().replace("missing = \"drop\"", "missing = \"error\"");
+    let e = run_text(&text, None).unwrap_err();
+    let msg = e.to_string();
+    assert!(msg.contains("closed") && msg.contains("row "), "{msg}");
+    assert!(msg.contains("wave 2"), "{msg}");
+    assert!(e.is_bad_input());
+}
+
+#[test]
+fn contract_shares_not_summing_to_one_name_the_key_and_line() {
+    let text = pilot_text().replace(
+        "funded_by = [{ party = \"municipality\", share = 0.5 }, { party = \"state\", share = 0.5 }]",
+        "funded_by = [{ party = \"municipality\", share = 0.5 }, { party = \"state\", share = 0.4 }]",
+    );
+    let line = text
+        .lines()
+        .position(|l| l.starts_with("funded_by"))
+        .unwrap()
+        + 1;
+    let msg = Study::parse(&text, "s.toml").unwrap_err().to_string();
+    assert!(
+        msg.contains(&format!("line {line}")) && msg.contains("contract.funded_by"),
+        "{msg}"
+    );
+    assert!(msg.contains("sum to 0.9"), "{msg}");
+    let text = pilot_text().replace("share = 0.5\npayout", "share = 0.6\npayout");
+    let msg = Study::parse(&text, "s.toml").unwrap_err().to_string();
+    let line = text
+        .lines()
+        .position(|l| l == "[[contract.components]]")
+        .unwrap()
+        + 1;
+    assert!(
+        msg.contains(&format!("line {line}")) && msg.contains("contract.components"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn contract_probabilities_are_shares_of_bootstrap_replicates_and_caps_hold() {
+    let text = pilot_text();
+    let r = run_text(&text, None).unwrap();
+    let c = r.contract.as_ref().unwrap();
+    // Recompute the replicates of the `closed` effect through the same adapter.
+    let study = Study::parse(&text, "s.toml").unwrap();
+    let table = read_table(&fixture("pilot.csv"), &ReadOptions::default()).unwrap();
+    let outcome = &study.resolved_outcomes()[0];
+    let prepared = analysis::prepare(&study, &table, outcome).unwrap();
+    let est = adapt::estimate(&AdapterInput {
+        study: &study,
+        table: &table,
+        prepared: &prepared,
+        want_treated_draws: true,
+        lang: Language::En,
+        progress: None,
+    })
+    .unwrap();
+    let reps = &est.bootstrap.as_ref().unwrap().replicates;
+    assert_eq!(c.evaluation.n_draws, reps.len());
+    for (id, t) in [("closed_10pp", 0.10), ("closed_20pp", 0.20)] {
+        let th = c.evaluation.thresholds.iter().find(|x| x.id == id).unwrap();
+        let met = reps.iter().filter(|&&v| v >= t).count();
+        assert_eq!(th.n_met, met as u64, "{id}");
+        assert_eq!(th.probability, met as f64 / reps.len() as f64, "{id}");
+    }
+    // The state pays at most 40 % of 6 MSEK on every replicate.
+    let state = c
+        .evaluation
+        .parties
+        .iter()
+        .find(|p| p.id == "state")
+        .unwrap();
+    let paid = state.paid.as_ref().unwrap();
+    assert!(paid.max <= 0.4 * 6_000_000.0 + 1e-6, "{}", paid.max);
+    // Everything paid is received.
+    let total_paid: f64 = c
+        .evaluation
+        .parties
+        .iter()
+        .filter_map(|p| p.paid.as_ref())
+        .map(|s| s.mean)
+        .sum();
+    let total_received: f64 = c
+        .evaluation
+        .parties
+        .iter()
+        .filter_map(|p| p.received.as_ref())
+        .map(|s| s.mean)
+        .sum();
+    assert!((total_paid - total_received).abs() < 1e-6);
+}
