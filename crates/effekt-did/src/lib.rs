@@ -37,7 +37,7 @@
 //! use effekt_data::{MissingPolicy, ReadOptions, Roles, read_table};
 //! use effekt_did::{DidConfig, DidData, DidMethod, VcovChoice, fit};
 //! let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../datasets/castle.csv");
-//! let table = read_table(path, &ReadOptions::default())?;
+//! let table = read_table(std::path::Path::new(path), &ReadOptions::default())?;
 //! let roles = Roles {
 //!     outcome: Some("l_homicide".into()),
 //!     treatment: Some("post".into()),
