@@ -61,7 +61,7 @@ pub enum ReportError {
     /// The study asks for a design (or an option of it) whose estimator has not been wired into
     /// the report yet.
     #[error(
-        "{design}: not available in `effekt run` yet ({detail}); use `kind = \"rct\"` with `estimator = \"difference_in_means\"`, or run the design's own command and see the issue tracker for {crate_name}"
+        "{design}: not available in `effekt run` yet ({detail}); it comes with {crate_name}; meanwhile run the design's own command (effekt rct / match / did) on the data"
     )]
     DesignNotAvailable {
         /// Design and option, e.g. `design.kind = "matching"`.

@@ -548,7 +548,7 @@ pub fn contract_thresholds(
             let mut chart = ChartBuilder::on(root)
                 .margin(12)
                 .x_label_area_size(36)
-                .y_label_area_size(220)
+                .y_label_area_size(260)
                 .build_cartesian_2d(0f64..1f64, 0f64..n as f64)?;
             chart
                 .configure_mesh()
@@ -568,8 +568,8 @@ pub fn contract_thresholds(
                     TREATED.filled(),
                 )))?;
                 chart.draw_series(std::iter::once(Text::new(
-                    b.label.clone(),
-                    (0.0, y - 0.5),
+                    shorten(&b.label, 40),
+                    (-0.012, y - 0.5),
                     (FONT, 12).into_font().color(&BLACK).pos(
                         plotters::style::text_anchor::Pos::new(
                             plotters::style::text_anchor::HPos::Right,
@@ -655,8 +655,8 @@ pub fn contract_payments(eval: &ContractEvaluation, lang: Language) -> Result<St
                     effekt_contract::Side::Receives => msg::RECEIVES.get(lang),
                 };
                 chart.draw_series(std::iter::once(Text::new(
-                    format!("{} – {}", d.party, side.to_lowercase()),
-                    (0.0, base + 0.5),
+                    shorten(&format!("{} – {}", d.party, side.to_lowercase()), 28),
+                    (-xmax * 0.012, base + 0.5),
                     (FONT, 12).into_font().color(&BLACK).pos(
                         plotters::style::text_anchor::Pos::new(
                             plotters::style::text_anchor::HPos::Right,

@@ -295,3 +295,20 @@ fn contract_probabilities_are_shares_of_bootstrap_replicates_and_caps_hold() {
         .sum();
     assert!((total_paid - total_received).abs() < 1e-6);
 }
+
+#[test]
+fn the_annotated_example_in_the_docs_and_the_ihf_example_parse() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let doc = std::fs::read_to_string(root.join("docs/report-schema.md")).unwrap();
+    let start = doc.find("```toml\n").unwrap() + 8;
+    let end = start + doc[start..].find("```").unwrap();
+    let study = Study::parse(&doc[start..end], "docs/report-schema.md").unwrap();
+    assert_eq!(study.config.outcomes.len(), 2);
+    assert!(study.config.contract.is_some() && study.config.power.is_some());
+    let ihf = std::fs::read_to_string(root.join("datasets/ihf/study.toml")).unwrap();
+    let study = Study::parse(&ihf, "datasets/ihf/study.toml").unwrap();
+    assert_eq!(study.config.design.kind_name(), "matching");
+    // Its columns exist in the generated data.
+    let table = read_table(&root.join("datasets/ihf/ihf.csv"), &ReadOptions::default()).unwrap();
+    study.check_columns(&table, "ihf.csv").unwrap();
+}

@@ -26,26 +26,26 @@ pub fn available(design: &RctDesign) -> Result<(), ReportError> {
         RctEstimator::Ancova => {
             return Err(not_yet(
                 "estimator = \"ancova\"",
-                "regression adjustment comes with effekt-rct",
+                "regression adjustment; remove the option to get the difference in means",
             ));
         }
         RctEstimator::Lin => {
             return Err(not_yet(
                 "estimator = \"lin\"",
-                "Lin's interacted estimator comes with effekt-rct",
+                "Lin's interacted estimator; remove the option to get the difference in means",
             ));
         }
     }
     if design.blocks.is_some() {
         return Err(not_yet(
             "blocks",
-            "the block-weighted difference in means comes with effekt-rct",
+            "the block-weighted difference in means; without `blocks` the unblocked difference in means is used, which ignores the blocking",
         ));
     }
     if design.randomization_inference.is_some() {
         return Err(not_yet(
             "randomization_inference",
-            "randomisation inference comes with effekt-rct",
+            "randomisation inference; remove the option to get HC2/CR2 and bootstrap inference",
         ));
     }
     Ok(())
