@@ -1,0 +1,208 @@
+//! `effekt did` end to end: JSON shape, determinism across thread counts, the pyfixest numbers
+//! through the CLI, and every bad-input case (exit code 2 with a message naming what to fix).
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn effekt(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_effekt")).args(args).output().expect("run effekt")
+}
+
+fn dataset(name: &str) -> String {
+    format!("{}/datasets/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn json(args: &[&str]) -> serde_json::Value {
+    let o = effekt(args);
+    assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+    serde_json::from_slice(&o.stdout).unwrap()
+}
+
+/// Run and expect exit code 2 with all `needles` in the message.
+fn bad(args: &[&str], needles: &[&str]) {
+    let o = effekt(args);
+    let msg = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "expected exit 2 for {args:?}, got {:?}: {msg}", o.status.code());
+    for n in needles {
+        assert!(msg.contains(n), "message for {args:?} lacks {n:?}: {msg}");
+    }
+    assert!(!msg.contains("panicked"), "{msg}");
+}
+
+/// organ_donations with the treatment indicator (California from quarter 4) and the
+/// first-treated column added.
+fn organ_with_treatment(dir: &Path) -> PathBuf {
+    let text = std::fs::read_to_string(dataset("organ_donations.csv")).unwrap();
+    let mut out = String::new();
+    for (i, line) in text.lines().enumerate() {
+        if i == 0 {
+            out.push_str(&format!("{line},treat,first\n"));
+            continue;
+        }
+        let f: Vec<&str> = line.split(',').collect();
+        let ca = f[0] == "California";
+        let q: f64 = f[3].parse().unwrap();
+        let d = u8::from(ca && q >= 4.0);
+        out.push_str(&format!("{line},{d},{}\n", if ca { "4" } else { "" }));
+    }
+    write(dir, "organ.csv", &out)
+}
+
+#[test]
+fn castle_twfe_json_has_the_headline_counterfactual_and_tidy_rows() {
+    let v = json(&[
+        "did", "--data", &dataset("castle.csv"), "--outcome", "l_homicide", "--unit", "sid", "--time", "year", "--treatment",
+        "post", "--json", "-",
+    ]);
+    // pyfixest feols("l_homicide ~ post | sid + year", vcov={"CRV1": "sid"})
+    assert!((v["estimate"].as_f64().unwrap() - 0.06939843388545162).abs() < 1e-9);
+    assert!((v["std_error"].as_f64().unwrap() - 0.05585963569555156).abs() < 1e-9);
+    for key in ["conf_low", "conf_high", "p_value", "inference", "counterfactual", "tidy", "glance", "bacon", "panel"] {
+        assert!(v.get(key).is_some(), "missing {key}");
+    }
+    assert!(v.get("wild_bootstrap").is_none());
+    assert_eq!(v["counterfactual"].as_array().unwrap().len(), 11);
+    let row = &v["counterfactual"][10];
+    let (o, c, e) = (row["treated_observed"].as_f64().unwrap(), row["treated_counterfactual"].as_f64().unwrap(), row["effect"].as_f64().unwrap());
+    assert!((o - e - c).abs() < 1e-12);
+    assert_eq!(v["tidy"][0]["term"], "post");
+    assert!(v["inference"]["reason"].as_str().unwrap().contains("50 clusters"));
+}
+
+#[test]
+fn wild_bootstrap_json_is_byte_identical_at_1_2_and_8_threads() {
+    let run = |threads: &str| {
+        let o = effekt(&[
+            "did", "--data", &dataset("castle.csv"), "--outcome", "l_homicide", "--unit", "sid", "--time", "year", "--treatment",
+            "post", "--wild-bootstrap", "4999", "--weights", "webb", "--seed", "11", "--threads", threads, "--json", "-",
+        ]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        o.stdout
+    };
+    let one = run("1");
+    assert_eq!(one, run("2"));
+    assert_eq!(one, run("8"));
+    let v: serde_json::Value = serde_json::from_slice(&one).unwrap();
+    let w = &v["wild_bootstrap"];
+    for key in ["p_value", "conf_low", "conf_high", "resamples", "weights"] {
+        assert!(w.get(key).is_some(), "wild_bootstrap lacks {key}");
+    }
+    assert_eq!(w["resamples"], 4999);
+    assert_eq!(w["weights"], "webb");
+    let p = w["p_value"].as_f64().unwrap();
+    assert!(p > 0.05 && p < 0.6, "{p}");
+    assert!(w["conf_low"].as_f64().unwrap() < 0.0694 && w["conf_high"].as_f64().unwrap() > 0.0694);
+    // another seed gives other draws
+    let o = effekt(&[
+        "did", "--data", &dataset("castle.csv"), "--outcome", "l_homicide", "--unit", "sid", "--time", "year", "--treatment", "post",
+        "--wild-bootstrap", "4999", "--weights", "webb", "--seed", "12", "--json", "-",
+    ]);
+    assert_ne!(o.stdout, one);
+}
+
+#[test]
+fn organ_donations_2x2_and_first_treated_form_agree() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = organ_with_treatment(dir.path());
+    let f = f.to_str().unwrap();
+    let a = json(&["did", "--data", f, "--outcome", "Rate", "--unit", "State", "--time", "Quarter_Num", "--treatment", "treat", "--method", "2x2", "--vcov", "cr1", "--json", "-"]);
+    // pyfixest feols("Rate ~ treated + post + treated:post", vcov={"CRV1": "State"})
+    assert!((a["estimate"].as_f64().unwrap() - (-0.022458974358974353)).abs() < 1e-12);
+    assert!((a["cell_means"]["did"].as_f64().unwrap() - (-0.022458974358974353)).abs() < 1e-12);
+    assert_eq!(a["term"], "treated:post");
+    let b = json(&["did", "--data", f, "--outcome", "Rate", "--unit", "State", "--time", "Quarter_Num", "--first-treated", "first", "--method", "2x2", "--vcov", "cr1", "--json", "-"]);
+    assert_eq!(a["estimate"], b["estimate"]);
+    assert_eq!(a["std_error"], b["std_error"]);
+    // default inference with 27 clusters is CR2 and the table says so
+    let o = effekt(&["did", "--data", f, "--outcome", "Rate", "--unit", "State", "--time", "Quarter_Num", "--treatment", "treat", "--method", "2x2"]);
+    let table = String::from_utf8_lossy(&o.stdout);
+    assert!(table.contains("CR2") && table.contains("27 clusters < 30"), "{table}");
+    assert!(table.contains("cell means"), "{table}");
+    // 2^27 > B: random Rademacher draws; with --cluster on fewer clusters enumeration kicks in
+    let w = json(&["did", "--data", f, "--outcome", "Rate", "--unit", "State", "--time", "Quarter_Num", "--treatment", "treat", "--method", "2x2", "--wild-bootstrap", "999", "--json", "-"]);
+    assert_eq!(w["wild_bootstrap"]["full_enumeration"], false);
+}
+
+#[test]
+fn event_study_json_has_the_coefficient_table_and_pretrend_test() {
+    let v = json(&[
+        "did", "--data", &dataset("castle.csv"), "--outcome", "l_homicide", "--unit", "sid", "--time", "year", "--treatment", "post",
+        "--method", "event-study", "--window", "-5,3", "--json", "-",
+    ]);
+    let rows = v["event_study"].as_array().unwrap();
+    assert_eq!(rows.len(), 9);
+    let r = rows.iter().find(|r| r["event_time"] == -1).unwrap();
+    assert_eq!(r["reference"], true);
+    // pyfixest: rel_b::-5 coefficient
+    let e5 = rows.iter().find(|r| r["event_time"] == -5).unwrap();
+    assert!((e5["estimate"].as_f64().unwrap() - (-0.09556325623495338)).abs() < 1e-9);
+    assert_eq!(e5["binned"], true);
+    assert!(v["pretrend"]["p_value"].as_f64().unwrap() > 0.0);
+    assert_eq!(v["method"], "event-study");
+}
+
+#[test]
+fn bad_input_is_exit_2_with_a_clear_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let base = "id,wave,y,d\n";
+    let run = |name: &str, body: &str, extra: &[&str], needles: &[&str]| {
+        let f = write(d, name, &format!("{base}{body}"));
+        let mut args = vec!["did", "--data", f.to_str().unwrap(), "--outcome", "y", "--unit", "id", "--time", "wave", "--treatment", "d"];
+        args.extend_from_slice(extra);
+        bad(&args, needles);
+    };
+    // duplicate (unit, time) rows: names the unit, the period and the rows
+    run("dup.csv", "1,1,1.0,0\n1,1,1.5,0\n1,2,2.0,1\n2,1,1.0,0\n2,2,1.2,0\n", &[], &["unit \"1\"", "period 1", "rows 2 and 3"]);
+    // treatment switching off
+    run("off.csv", "1,1,1.0,0\n1,2,2.0,1\n1,3,2.0,0\n2,1,1.0,0\n2,2,1.2,0\n2,3,1.1,0\n", &[], &["stays on", "unit \"1\"", "period 3"]);
+    // cohort without pre-period
+    run("pre.csv", "1,1,1.0,1\n1,2,2.0,1\n2,1,1.0,0\n2,2,1.2,0\n", &[], &["no pre-treatment period", "cohort first treated in period 1"]);
+    // no valid controls for a (cohort, period)
+    run("ctrl.csv", "1,1,1.0,0\n1,2,2.0,1\n1,3,2.0,1\n2,1,1.0,0\n2,2,1.2,0\n2,3,1.1,1\n", &[], &["no valid control units", "cohort first treated in 2 in period 3"]);
+    // a single cluster
+    let f = write(d, "one.csv", "id,wave,y,d,k\n1,1,1.0,0,A\n1,2,2.0,1,A\n2,1,1.0,0,A\n2,2,1.2,0,A\n");
+    bad(
+        &["did", "--data", f.to_str().unwrap(), "--outcome", "y", "--unit", "id", "--time", "wave", "--treatment", "d", "--cluster", "k"],
+        &["only one cluster", "\"A\""],
+    );
+    // time that is not numeric
+    let f = write(d, "txt.csv", "id,wave,y,d\n1,Q1,1.0,0\n1,Q2,2.0,1\n2,Q1,1.0,0\n2,Q2,1.2,0\n");
+    bad(
+        &["did", "--data", f.to_str().unwrap(), "--outcome", "y", "--unit", "id", "--time", "wave", "--treatment", "d"],
+        &["time column must hold numbers in time order", "\"Q1\""],
+    );
+    // staggered timing with --method 2x2
+    bad(
+        &["did", "--data", &dataset("castle.csv"), "--outcome", "l_homicide", "--unit", "sid", "--time", "year", "--treatment", "post", "--method", "2x2"],
+        &["2x2 design needs one treatment start", "5 cohorts"],
+    );
+    // options that do not fit the method
+    bad(
+        &["did", "--data", &dataset("castle.csv"), "--outcome", "l_homicide", "--unit", "sid", "--time", "year", "--treatment", "post", "--estimator", "dr"],
+        &["--estimator only apply to --method cs"],
+    );
+    bad(
+        &["did", "--data", &dataset("castle.csv"), "--outcome", "l_homicide", "--unit", "sid", "--time", "year", "--treatment", "post", "--method", "event-study", "--wild-bootstrap", "99"],
+        &["--wild-bootstrap tests the 2x2 or TWFE coefficient"],
+    );
+    bad(
+        &["did", "--data", &dataset("castle.csv"), "--outcome", "l_homicide", "--unit", "sid", "--time", "year", "--treatment", "post", "--method", "event-study", "--window", "2,5"],
+        &["window", "reference period -1 inside"],
+    );
+    // unknown column
+    bad(
+        &["did", "--data", &dataset("castle.csv"), "--outcome", "l_homicid", "--unit", "sid", "--time", "year", "--treatment", "post"],
+        &["no column \"l_homicid\""],
+    );
+}
