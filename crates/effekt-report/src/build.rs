@@ -299,7 +299,13 @@ fn outcome_section(
         section.plots.love = e.balance.clone();
     }
     if let (Some(b), Some(scheme)) = (&e.bootstrap, &e.bootstrap_scheme) {
-        section.plots.bootstrap = crate::adapt::bootstrap::plot(b, e.conf_low, e.conf_high, scheme);
+        // The histogram shows the bootstrap's own interval (the headline interval may be an
+        // analytic one, e.g. CR2 with few clusters).
+        let (lo, hi) = b
+            .intervals
+            .first()
+            .map_or((e.conf_low, e.conf_high), |i| (i.low, i.high));
+        section.plots.bootstrap = crate::adapt::bootstrap::plot(b, lo, hi, scheme);
     }
 
     // Trajectory.

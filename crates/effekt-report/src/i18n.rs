@@ -215,8 +215,8 @@ pub mod msg {
         "Observerat medelvärde i insatsgruppen och skattat kontrafaktiskt utfall vid varje mättillfälle; de lodräta linjerna är effekterna.",
     );
     pub const PLOT_BOOT_CAPTION: Text = t(
-        "Histogram of the bootstrap replicates of the effect; the solid line is the estimate and the dashed lines the confidence interval.",
-        "Histogram över bootstrapreplikaten av effekten; den heldragna linjen är skattningen och de streckade linjerna konfidensintervallet.",
+        "Histogram of the bootstrap replicates of the effect; the solid line is the estimate and the dashed lines the bootstrap confidence interval.",
+        "Histogram över bootstrapreplikaten av effekten; den heldragna linjen är skattningen och de streckade linjerna bootstrapintervallet.",
     );
     pub const PLOT_LOVE_CAPTION: Text = t(
         "Standardised mean differences of the baseline characteristics before and after; |SMD| above 0.1 (dashed) is commonly read as imbalance.",
@@ -238,6 +238,12 @@ pub mod msg {
         "Probability that each contract threshold is met.",
         "Sannolikheten att varje tröskel i kontraktet nås.",
     );
+    pub const EVENT_TIME: Text = t(
+        "Periods relative to the start of the intervention",
+        "Perioder i förhållande till insatsens start",
+    );
+    pub const BEFORE: Text = t("before", "före");
+    pub const AFTER: Text = t("after", "efter");
     pub const FLAG_NOTE: Text = t(
         "† |standardised mean difference| above 0.1.",
         "† |standardiserad medelvärdesskillnad| över 0,1.",

@@ -461,7 +461,7 @@ pub fn event_study(
             .configure_mesh()
             .light_line_style(NO_LINE)
             .bold_line_style(GRID)
-            .x_desc(msg::PERIOD.get(lang))
+            .x_desc(msg::EVENT_TIME.get(lang))
             .y_desc(format!("{} ({})", msg::EFFECT.get(lang), scale.effect_unit))
             .x_label_formatter(&|x| fmt_num(*x, 0, lang))
             .y_label_formatter(&|y| fmt_axis(*y, scale, lang))

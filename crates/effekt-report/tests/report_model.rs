@@ -312,3 +312,59 @@ fn the_annotated_example_in_the_docs_and_the_ihf_example_parse() {
     let table = read_table(&root.join("datasets/ihf/ihf.csv"), &ReadOptions::default()).unwrap();
     study.check_columns(&table, "ihf.csv").unwrap();
 }
+
+#[test]
+fn love_plot_event_study_and_pre_trend_render_from_model_data() {
+    use effekt_report::model::{BalanceRow, EventCoefficient, PreTrendTest};
+    let mut r = run_text(&pilot_text(), None).unwrap();
+    let before = render(&r, Format::Html).unwrap().matches("<svg").count();
+    let o = &mut r.outcomes[0];
+    o.plots.love = vec![
+        BalanceRow {
+            covariate: "baseline_risk".into(),
+            smd_before: Some(0.45),
+            smd_after: Some(0.03),
+            var_ratio_before: Some(1.3),
+            var_ratio_after: Some(1.05),
+            flagged: false,
+        },
+        BalanceRow {
+            covariate: "child_age".into(),
+            smd_before: Some(-0.3),
+            smd_after: Some(-0.12),
+            var_ratio_before: Some(0.9),
+            var_ratio_after: Some(0.95),
+            flagged: true,
+        },
+    ];
+    o.robustness.balance = o.plots.love.clone();
+    o.plots.event_study = (-3..=2)
+        .map(|e| EventCoefficient {
+            event_time: e,
+            estimate: if e == -1 {
+                0.0
+            } else {
+                0.02 * f64::from(e as i32 + 1)
+            },
+            conf_low: (e != -1).then_some(0.02 * f64::from(e as i32 + 1) - 0.05),
+            conf_high: (e != -1).then_some(0.02 * f64::from(e as i32 + 1) + 0.05),
+            reference: e == -1,
+        })
+        .collect();
+    o.robustness.pre_trend = Some(PreTrendTest {
+        method: "joint Wald test of the leads".into(),
+        statistic: 0.8,
+        df1: Some(2.0),
+        df2: Some(30.0),
+        p_value: 0.46,
+    });
+    let html = render(&r, Format::Html).unwrap();
+    assert_eq!(html.matches("<svg").count(), before + 2);
+    assert!(html.contains("Pre-trend test") && html.contains("joint Wald test of the leads"));
+    assert!(html.contains("Std. mean difference (after)"));
+    let md = render(&r, Format::Markdown).unwrap();
+    assert!(md.contains("Pre-trend test"));
+    if let Ok(dir) = std::env::var("EFFEKT_REPORT_DUMP") {
+        std::fs::write(Path::new(&dir).join("with_love_and_event_study.html"), html).unwrap();
+    }
+}

@@ -511,9 +511,15 @@ fn outcome(
         }
     }
     if !o.plots.love.is_empty() {
-        s.push_str(&figure(
-            &plots::love_plot(&o.plots.love, lang)?,
-            msg::PLOT_LOVE_CAPTION.get(lang),
+        let legend = format!(
+            "<span class=\"legend-key\" style=\"background:#fff;border:2px solid #787878;border-radius:50%\"></span>{} &nbsp; <span class=\"legend-key\" style=\"background:#1f5fa8;border-radius:50%\"></span>{}",
+            escape(msg::BEFORE.get(lang)),
+            escape(msg::AFTER.get(lang))
+        );
+        s.push_str(&format!(
+            "<figure>\n{}\n<figcaption>{legend}<br>{}</figcaption>\n</figure>\n",
+            plots::love_plot(&o.plots.love, lang)?,
+            escape(msg::PLOT_LOVE_CAPTION.get(lang))
         ));
     }
     if !o.robustness.warnings.is_empty() {
