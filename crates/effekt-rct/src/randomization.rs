@@ -22,7 +22,8 @@
 //! of τ, so p(τ) is a step function whose only jumps are at the 2B roots
 //! (a_z − τ̂)/(b_z − 1) and (a_z + τ̂)/(b_z + 1). The interval {τ : p(τ) > 1 − level} is found by
 //! sorting these roots and sweeping: **no grid and no search tolerance** — the endpoints are
-//! exact roots (to floating-point rounding). When the accepted set is not one interval (possible
+//! exact roots (to floating-point rounding; ties within 1e-9 relative count as extreme, as in
+//! `effekt_resample::p_values`, so each root is moved outward by 1e-9 relative). When the accepted set is not one interval (possible
 //! in principle), its hull is reported and `ci_connected` is false; when p(τ) stays above
 //! 1 − level as τ → ±∞ (too few assignments for the level), the bound is `None` (unbounded).
 //! (Rosenbaum 2002, §2.6; Imbens & Rubin 2015, §5.7.)
@@ -579,7 +580,12 @@ impl PValueFunction {
         let mut base = 0;
         let mut starts = Vec::new();
         let mut ends = Vec::new();
+        // Ties: an assignment whose statistic equals the observed one within the core's
+        // relative tolerance counts as extreme (as `p_values`); in τ this closes each set
+        // outward by 1e-9 relative, so rounding in the roots cannot drop an exact tie.
+        let widen = |x: f64| 1e-9 * x.abs().max(1.0);
         for (lo, hi) in sets {
+            let (lo, hi) = (lo - widen(lo), hi + widen(hi));
             if lo == f64::NEG_INFINITY {
                 base += 1;
             } else {
