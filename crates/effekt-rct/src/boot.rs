@@ -87,7 +87,9 @@ fn blocked_dim_weighted(y: &[f64], t: &[bool], block: &[u32], nb: usize, w: &[f6
         s[k + 1] += w[i];
     }
     let total: f64 = acc.iter().map(|s| s[1] + s[3]).sum();
+    // Blocks not drawn in this replicate (pair and cluster schemes) carry no weight.
     acc.iter()
+        .filter(|s| s[1] + s[3] > 0.0)
         .map(|s| (s[1] + s[3]) / total * (s[0] / s[1] - s[2] / s[3]))
         .sum()
 }

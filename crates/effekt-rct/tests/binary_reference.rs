@@ -5,7 +5,7 @@
 
 mod common;
 use common::*;
-use effekt_rct::{OutcomeType, RctConfig, TwoByTwo, binary_effects, binary::wilson, fisher_exact};
+use effekt_rct::{OutcomeType, RctConfig, TwoByTwo, binary::wilson, binary_effects, fisher_exact};
 
 #[test]
 fn risk_difference_ratio_odds_ratio_match_statsmodels() {
@@ -25,21 +25,79 @@ fn risk_difference_ratio_odds_ratio_match_statsmodels() {
         let w1 = nums(&case["wilson_treated"]);
         close(l1, w1[0], 1e-10, &format!("{label} wilson low"));
         close(u1, w1[1], 1e-10, &format!("{label} wilson high"));
-        close(b.risk_difference.estimate.unwrap(), num(&case["rd"]), 1e-12, &label);
+        close(
+            b.risk_difference.estimate.unwrap(),
+            num(&case["rd"]),
+            1e-12,
+            &label,
+        );
         let rd = nums(&case["rd_ci"]);
-        close(b.risk_difference.conf_low.unwrap(), rd[0], 1e-10, &format!("{label} RD low"));
-        close(b.risk_difference.conf_high.unwrap(), rd[1], 1e-10, &format!("{label} RD high"));
-        close(b.risk_difference_pp.conf_high.unwrap(), 100.0 * rd[1], 1e-10, &label);
+        close(
+            b.risk_difference.conf_low.unwrap(),
+            rd[0],
+            1e-10,
+            &format!("{label} RD low"),
+        );
+        close(
+            b.risk_difference.conf_high.unwrap(),
+            rd[1],
+            1e-10,
+            &format!("{label} RD high"),
+        );
+        close(
+            b.risk_difference_pp.conf_high.unwrap(),
+            100.0 * rd[1],
+            1e-10,
+            &label,
+        );
         let rr = nums(&case["rr_ci"]);
-        close(b.risk_ratio.estimate.unwrap(), num(&case["rr"]), 1e-12, &format!("{label} RR"));
-        close(b.risk_ratio.conf_low.unwrap(), rr[0], 1e-10, &format!("{label} RR low"));
-        close(b.risk_ratio.conf_high.unwrap(), rr[1], 1e-10, &format!("{label} RR high"));
-        assert_eq!(b.risk_ratio.adjusted, case["rr_method"] == "log-adjusted", "{label}");
+        close(
+            b.risk_ratio.estimate.unwrap(),
+            num(&case["rr"]),
+            1e-12,
+            &format!("{label} RR"),
+        );
+        close(
+            b.risk_ratio.conf_low.unwrap(),
+            rr[0],
+            1e-10,
+            &format!("{label} RR low"),
+        );
+        close(
+            b.risk_ratio.conf_high.unwrap(),
+            rr[1],
+            1e-10,
+            &format!("{label} RR high"),
+        );
+        assert_eq!(
+            b.risk_ratio.adjusted,
+            case["rr_method"] == "log-adjusted",
+            "{label}"
+        );
         let or = nums(&case["or_ci"]);
-        close(b.odds_ratio.estimate.unwrap(), num(&case["or"]), 1e-12, &format!("{label} OR"));
-        close(b.odds_ratio.conf_low.unwrap(), or[0], 1e-10, &format!("{label} OR low"));
-        close(b.odds_ratio.conf_high.unwrap(), or[1], 1e-10, &format!("{label} OR high"));
-        assert_eq!(b.odds_ratio.adjusted, case["or_method"] == "logit-adjusted", "{label}");
+        close(
+            b.odds_ratio.estimate.unwrap(),
+            num(&case["or"]),
+            1e-12,
+            &format!("{label} OR"),
+        );
+        close(
+            b.odds_ratio.conf_low.unwrap(),
+            or[0],
+            1e-10,
+            &format!("{label} OR low"),
+        );
+        close(
+            b.odds_ratio.conf_high.unwrap(),
+            or[1],
+            1e-10,
+            &format!("{label} OR high"),
+        );
+        assert_eq!(
+            b.odds_ratio.adjusted,
+            case["or_method"] == "logit-adjusted",
+            "{label}"
+        );
     }
 }
 
@@ -50,25 +108,50 @@ fn fisher_matches_r() {
         let t: Vec<u64> = nums(&case["table"]).iter().map(|&v| v as u64).collect();
         let label = case["label"].as_str().unwrap();
         let r = fisher_exact(t[0], t[1], t[2], t[3], 0.95).unwrap();
-        close(r.p_value, num(&case["p_value"]), 1e-8, &format!("{label} p"));
+        close(
+            r.p_value,
+            num(&case["p_value"]),
+            1e-8,
+            &format!("{label} p"),
+        );
         let precise = &case["precise"];
         // Against the same equations solved to machine precision in R ...
         match precise["estimate"].as_f64() {
             Some(e) => close(r.odds_ratio.unwrap(), e, 1e-8, &format!("{label} MLE")),
             None => assert_eq!(r.odds_ratio, None, "{label}: infinite MLE"),
         }
-        close(r.conf_low, num(&precise["conf_low"]), 1e-8, &format!("{label} low"));
+        close(
+            r.conf_low,
+            num(&precise["conf_low"]),
+            1e-8,
+            &format!("{label} low"),
+        );
         match precise["conf_high"].as_f64() {
             Some(e) => close(r.conf_high.unwrap(), e, 1e-8, &format!("{label} high")),
             None => assert_eq!(r.conf_high, None, "{label}: infinite upper bound"),
         }
         // ... and fisher.test itself, whose uniroot stops at tolerance ~1.2e-4.
         if let Some(e) = case["r_estimate"].as_f64() {
-            close(r.odds_ratio.unwrap(), e, 5e-4, &format!("{label} fisher.test MLE"));
+            close(
+                r.odds_ratio.unwrap(),
+                e,
+                5e-4,
+                &format!("{label} fisher.test MLE"),
+            );
         }
-        close(r.conf_low, num(&case["r_conf_low"]), 5e-4, &format!("{label} fisher.test low"));
+        close(
+            r.conf_low,
+            num(&case["r_conf_low"]),
+            5e-4,
+            &format!("{label} fisher.test low"),
+        );
         if let Some(e) = case["r_conf_high"].as_f64() {
-            close(r.conf_high.unwrap(), e, 5e-4, &format!("{label} fisher.test high"));
+            close(
+                r.conf_high.unwrap(),
+                e,
+                5e-4,
+                &format!("{label} fisher.test high"),
+            );
         }
     }
 }
@@ -84,12 +167,25 @@ fn thornton_binary_outcome_end_to_end() {
     let th = &f["cases"][0];
     let t = nums(&th["table"]);
     assert_eq!(b.table.treated_events as f64, t[0]);
-    assert_eq!((b.table.treated_total - b.table.treated_events) as f64, t[1]);
+    assert_eq!(
+        (b.table.treated_total - b.table.treated_events) as f64,
+        t[1]
+    );
     assert_eq!(b.table.control_events as f64, t[2]);
     close(b.fisher.p_value, num(&th["p_value"]), 1e-8, "fisher p");
     // The headline is the risk difference (difference in means of a 0/1 outcome).
-    close(fit.estimate, b.risk_difference.estimate.unwrap(), 1e-12, "RD = DiM");
-    close(b.risk_difference_pp.estimate.unwrap(), 100.0 * fit.estimate, 1e-12, "pp");
+    close(
+        fit.estimate,
+        b.risk_difference.estimate.unwrap(),
+        1e-12,
+        "RD = DiM",
+    );
+    close(
+        b.risk_difference_pp.estimate.unwrap(),
+        100.0 * fit.estimate,
+        1e-12,
+        "pp",
+    );
 }
 
 #[test]

@@ -23,7 +23,12 @@ fn thornton_difference_in_means() {
     assert_eq!(fit.n as f64, num(&r["rows"]));
     assert_eq!(fit.dropped_rows as f64, num(&r["dropped"]));
     // The counterfactual: observed treated mean − effect = control mean for the difference in means.
-    close(fit.counterfactual.treated_counterfactual, fit.counterfactual.control, 1e-12, "counterfactual");
+    close(
+        fit.counterfactual.treated_counterfactual,
+        fit.counterfactual.control,
+        1e-12,
+        "counterfactual",
+    );
     assert_eq!(fit.tidy.len(), 1);
 }
 
@@ -69,7 +74,10 @@ fn thornton_ancova_hc2() {
     let fit = fit(&thornton(), ancova(&["age", "distvct"]));
     check_tidy(&fit, r);
     check_effect(&fit, r, "any");
-    assert_eq!(strs(&r["term"]), fit.tidy.iter().map(|t| t.term.clone()).collect::<Vec<_>>());
+    assert_eq!(
+        strs(&r["term"]),
+        fit.tidy.iter().map(|t| t.term.clone()).collect::<Vec<_>>()
+    );
     for (row, se) in fit.tidy.iter().zip(nums(&r["sandwich_hc2_se"])) {
         close(row.std_error, se, TOL, "sandwich vcovHC HC2");
     }
@@ -87,8 +95,18 @@ fn thornton_ancova_cr2() {
     check_tidy(&fit, r);
     let club = &r["clubsandwich"];
     for (k, row) in fit.tidy.iter().enumerate() {
-        close(row.std_error, nums(&club["std_error"])[k], TOL, "clubSandwich CR2 SE");
-        close(row.df.unwrap(), nums(&club["df"])[k], TOL, "clubSandwich Satterthwaite df");
+        close(
+            row.std_error,
+            nums(&club["std_error"])[k],
+            TOL,
+            "clubSandwich CR2 SE",
+        );
+        close(
+            row.df.unwrap(),
+            nums(&club["df"])[k],
+            TOL,
+            "clubSandwich Satterthwaite df",
+        );
     }
 }
 
@@ -104,7 +122,10 @@ fn thornton_lin_hc2() {
     let r = &f["lin_hc2"];
     let fit = fit(&thornton(), lin(&["age", "distvct"]));
     check_tidy(&fit, r);
-    assert_eq!(strs(&r["term"]), fit.tidy.iter().map(|t| t.term.clone()).collect::<Vec<_>>());
+    assert_eq!(
+        strs(&r["term"]),
+        fit.tidy.iter().map(|t| t.term.clone()).collect::<Vec<_>>()
+    );
 }
 
 #[test]
@@ -120,8 +141,18 @@ fn thornton_lin_cr2() {
     // clubSandwich's lm(got ~ any * (age_c + distvct_c)) orders terms as (Intercept), any,
     // age_c, distvct_c, any:age_c, any:distvct_c — the same order.
     for (k, row) in fit.tidy.iter().enumerate() {
-        close(row.std_error, nums(&club["std_error"])[k], TOL, "clubSandwich CR2 SE");
-        close(row.df.unwrap(), nums(&club["df"])[k], TOL, "clubSandwich Satterthwaite df");
+        close(
+            row.std_error,
+            nums(&club["std_error"])[k],
+            TOL,
+            "clubSandwich CR2 SE",
+        );
+        close(
+            row.df.unwrap(),
+            nums(&club["df"])[k],
+            TOL,
+            "clubSandwich Satterthwaite df",
+        );
     }
 }
 
@@ -175,7 +206,15 @@ fn blocked_ancova_and_lin_with_block_fixed_effects() {
     check_effect(&fit_l, &r, "z");
     // Names as estimatr for the non-block terms.
     let names: Vec<String> = fit_l.tidy.iter().map(|t| t.term.clone()).collect();
-    for n in ["(Intercept)", "z", "x1_c", "x2b_c", "x2c_c", "z:x1_c", "z:x2b_c"] {
+    for n in [
+        "(Intercept)",
+        "z",
+        "x1_c",
+        "x2b_c",
+        "x2c_c",
+        "z:x1_c",
+        "z:x2b_c",
+    ] {
         assert!(names.iter().any(|m| m == n), "{n} missing from {names:?}");
     }
 }
@@ -196,7 +235,11 @@ fn pairs_mixed_with_larger_blocks_use_the_pair_variance() {
     let fit = fit(&table("mixed_pairs.csv"), c);
     check_effect(&fit, &syn("mixed_pairs_dim"), "z");
     assert_eq!(fit.design, Design::MatchedPair);
-    assert!(fit.notes.iter().any(|n| n.contains("matched-pairs variance")));
+    assert!(
+        fit.notes
+            .iter()
+            .any(|n| n.contains("matched-pairs variance"))
+    );
 }
 
 #[test]
@@ -208,8 +251,15 @@ fn cluster_randomised() {
     check_effect(&fit_d, &syn("clustered_dim"), "z");
     assert_eq!(fit_d.design, Design::Clustered);
     assert_eq!(fit_d.n_clusters, Some(14));
-    assert_eq!((fit_d.n_clusters_treated, fit_d.n_clusters_control), (Some(7), Some(7)));
-    assert!(fit_d.inference.reason.contains("14 clusters (< 20)"), "{}", fit_d.inference.reason);
+    assert_eq!(
+        (fit_d.n_clusters_treated, fit_d.n_clusters_control),
+        (Some(7), Some(7))
+    );
+    assert!(
+        fit_d.inference.reason.contains("14 clusters (< 20)"),
+        "{}",
+        fit_d.inference.reason
+    );
 
     c.covariates = vec!["x1".into()];
     c.estimator = Estimator::Ancova;
@@ -217,15 +267,30 @@ fn cluster_randomised() {
     let r = syn("clustered_ancova");
     check_tidy(&fit_a, &r);
     for (k, row) in fit_a.tidy.iter().enumerate() {
-        close(row.df.unwrap(), nums(&r["clubsandwich"]["df"])[k], TOL, "clubSandwich df");
+        close(
+            row.df.unwrap(),
+            nums(&r["clubsandwich"]["df"])[k],
+            TOL,
+            "clubSandwich df",
+        );
     }
     c.estimator = Estimator::Lin;
     let fit_l = fit(&t, c);
     let r = syn("clustered_lin");
     check_tidy(&fit_l, &r);
     for (k, row) in fit_l.tidy.iter().enumerate() {
-        close(row.df.unwrap(), nums(&r["clubsandwich"]["df"])[k], TOL, "clubSandwich df");
-        close(row.std_error, nums(&r["clubsandwich"]["std_error"])[k], TOL, "clubSandwich SE");
+        close(
+            row.df.unwrap(),
+            nums(&r["clubsandwich"]["df"])[k],
+            TOL,
+            "clubSandwich df",
+        );
+        close(
+            row.std_error,
+            nums(&r["clubsandwich"]["std_error"])[k],
+            TOL,
+            "clubSandwich SE",
+        );
     }
 }
 

@@ -33,7 +33,11 @@ fn config(label: &str) -> (RctConfig, &'static str) {
         }
         "simple_ancova" | "simple_lin" => {
             c.covariates = vec!["x1".into()];
-            c.estimator = if label == "simple_ancova" { Estimator::Ancova } else { Estimator::Lin };
+            c.estimator = if label == "simple_ancova" {
+                Estimator::Ancova
+            } else {
+                Estimator::Lin
+            };
             "ri_simple.csv"
         }
         _ => unreachable!(),
@@ -48,25 +52,55 @@ fn check_exact(label: &str) -> RctFit {
     let ri = fit.randomization.as_ref().expect("randomisation inference");
     assert!(ri.exact, "{label}: enumerated");
     assert_eq!(ri.assignments as f64, num(&r["count"]), "{label}: count");
-    assert_eq!(ri.possible_assignments.map(|c| c as f64), Some(num(&r["count"])));
-    close(ri.observed, num(&r["observed"]), 1e-10, &format!("{label} observed"));
-    close(ri.observed, fit.estimate, 1e-10, &format!("{label} observed = estimate"));
-    assert!((ri.p_value - num(&r["p_value"])).abs() < 1e-12, "{label}: p {} vs {}", ri.p_value, r["p_value"]);
+    assert_eq!(
+        ri.possible_assignments.map(|c| c as f64),
+        Some(num(&r["count"]))
+    );
+    close(
+        ri.observed,
+        num(&r["observed"]),
+        1e-10,
+        &format!("{label} observed"),
+    );
+    close(
+        ri.observed,
+        fit.estimate,
+        1e-10,
+        &format!("{label} observed = estimate"),
+    );
+    assert!(
+        (ri.p_value - num(&r["p_value"])).abs() < 1e-12,
+        "{label}: p {} vs {}",
+        ri.p_value,
+        r["p_value"]
+    );
     // p(τ) at every grid point equals brute force.
     let taus = nums(&r["taus"]);
     let ps = nums(&r["p_tau"]);
     for (&tau, &p) in taus.iter().zip(&ps) {
         let got = fit.randomization_p_value(tau).unwrap();
-        assert!((got - p).abs() < 1e-12, "{label}: p({tau}) = {got}, brute force {p}");
+        assert!(
+            (got - p).abs() < 1e-12,
+            "{label}: p({tau}) = {got}, brute force {p}"
+        );
     }
     // The interval is consistent with the grid: accepted grid points inside, rejected outside.
     let alpha = 1.0 - ri.level;
-    let (lo, hi) = (ri.conf_low.unwrap_or(f64::NEG_INFINITY), ri.conf_high.unwrap_or(f64::INFINITY));
+    let (lo, hi) = (
+        ri.conf_low.unwrap_or(f64::NEG_INFINITY),
+        ri.conf_high.unwrap_or(f64::INFINITY),
+    );
     for (&tau, &p) in taus.iter().zip(&ps) {
         if p > alpha {
-            assert!(tau >= lo && tau <= hi, "{label}: accepted τ = {tau} outside [{lo}, {hi}]");
+            assert!(
+                tau >= lo && tau <= hi,
+                "{label}: accepted τ = {tau} outside [{lo}, {hi}]"
+            );
         } else if ri.ci_connected {
-            assert!(tau < lo || tau > hi, "{label}: rejected τ = {tau} inside [{lo}, {hi}]");
+            assert!(
+                tau < lo || tau > hi,
+                "{label}: rejected τ = {tau} inside [{lo}, {hi}]"
+            );
         }
     }
     // The bounds are breakpoints: just inside accepted, just outside rejected.
@@ -91,7 +125,12 @@ fn exact_simple() {
 #[test]
 fn exact_blocked() {
     let fit = check_exact("blocked_dim");
-    assert!(fit.randomization.unwrap().permuted.contains("within blocks"));
+    assert!(
+        fit.randomization
+            .unwrap()
+            .permuted
+            .contains("within blocks")
+    );
 }
 
 #[test]
@@ -112,7 +151,13 @@ fn exact_lin() {
 
 #[test]
 fn monte_carlo_within_mc_error() {
-    for label in ["simple_dim", "blocked_dim", "clustered_dim", "simple_ancova", "simple_lin"] {
+    for label in [
+        "simple_dim",
+        "blocked_dim",
+        "clustered_dim",
+        "simple_ancova",
+        "simple_lin",
+    ] {
         let r = case(label);
         let (mut c, file) = config(label);
         let b = 20_000usize;
@@ -140,14 +185,34 @@ fn automatic_for_small_arms_and_off_on_request() {
     let mut c = RctConfig::new("y", "z");
     let t = table("ri_simple.csv");
     let fit_auto = fit(&t, c.clone());
-    let ri = fit_auto.randomization.as_ref().expect("automatic below 30 per arm");
+    let ri = fit_auto
+        .randomization
+        .as_ref()
+        .expect("automatic below 30 per arm");
     assert!(ri.reason.contains("fewer than 30"), "{}", ri.reason);
-    assert!(fit_auto.inference.method.contains("randomisation inference"));
-    assert!(fit_auto.inference.warnings.iter().any(|w| w.contains("(< 20)")));
+    assert!(
+        fit_auto
+            .inference
+            .method
+            .contains("randomisation inference")
+    );
+    assert!(
+        fit_auto
+            .inference
+            .warnings
+            .iter()
+            .any(|w| w.contains("(< 20)"))
+    );
     c.randomization_inference = Some(0);
     let fit_off = fit(&t, c);
     assert!(fit_off.randomization.is_none());
-    assert!(fit_off.inference.warnings.iter().any(|w| w.contains("switched off")));
+    assert!(
+        fit_off
+            .inference
+            .warnings
+            .iter()
+            .any(|w| w.contains("switched off"))
+    );
     // Large arms: no automatic randomisation inference.
     let mut c = RctConfig::new("got", "any");
     c.randomization_inference = None;

@@ -7,7 +7,9 @@ use serde_json::Value;
 use std::path::PathBuf;
 
 pub fn fixture_path(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
 }
 
 pub fn fixture(name: &str) -> Value {
@@ -56,7 +58,10 @@ pub fn nums(v: &Value) -> Vec<f64> {
 
 pub fn strs(v: &Value) -> Vec<String> {
     match v {
-        Value::Array(a) => a.iter().map(|s| s.as_str().unwrap_or("").to_string()).collect(),
+        Value::Array(a) => a
+            .iter()
+            .map(|s| s.as_str().unwrap_or("").to_string())
+            .collect(),
         Value::String(s) => vec![s.clone()],
         _ => vec![],
     }
@@ -69,15 +74,53 @@ pub const TOL: f64 = 1e-8;
 #[track_caller]
 pub fn check_effect(fit: &RctFit, r: &Value, term: &str) {
     let terms = strs(&r["term"]);
-    let j = terms.iter().position(|t| t == term).expect("term in fixture");
+    let j = terms
+        .iter()
+        .position(|t| t == term)
+        .expect("term in fixture");
     let call = r["call"].as_str().unwrap_or("");
-    close(fit.estimate, nums(&r["estimate"])[j], TOL, &format!("{call}: estimate"));
-    close(fit.std_error, nums(&r["std_error"])[j], TOL, &format!("{call}: std_error"));
-    close(fit.df.expect("df"), nums(&r["df"])[j], TOL, &format!("{call}: df"));
-    close(fit.statistic, nums(&r["statistic"])[j], TOL, &format!("{call}: statistic"));
-    close(fit.p_value, nums(&r["p_value"])[j], 1e-6, &format!("{call}: p_value"));
-    close(fit.conf_low, nums(&r["conf_low"])[j], TOL, &format!("{call}: conf_low"));
-    close(fit.conf_high, nums(&r["conf_high"])[j], TOL, &format!("{call}: conf_high"));
+    close(
+        fit.estimate,
+        nums(&r["estimate"])[j],
+        TOL,
+        &format!("{call}: estimate"),
+    );
+    close(
+        fit.std_error,
+        nums(&r["std_error"])[j],
+        TOL,
+        &format!("{call}: std_error"),
+    );
+    close(
+        fit.df.expect("df"),
+        nums(&r["df"])[j],
+        TOL,
+        &format!("{call}: df"),
+    );
+    close(
+        fit.statistic,
+        nums(&r["statistic"])[j],
+        TOL,
+        &format!("{call}: statistic"),
+    );
+    close(
+        fit.p_value,
+        nums(&r["p_value"])[j],
+        1e-6,
+        &format!("{call}: p_value"),
+    );
+    close(
+        fit.conf_low,
+        nums(&r["conf_low"])[j],
+        TOL,
+        &format!("{call}: conf_low"),
+    );
+    close(
+        fit.conf_high,
+        nums(&r["conf_high"])[j],
+        TOL,
+        &format!("{call}: conf_high"),
+    );
 }
 
 /// Compare every tidy row (by position) with an estimatr entry.
@@ -89,10 +132,35 @@ pub fn check_tidy(fit: &RctFit, r: &Value) {
     for (k, row) in fit.tidy.iter().enumerate() {
         let what = format!("{call}: {}", row.term);
         close(row.estimate, est[k], TOL, &format!("{what} estimate"));
-        close(row.std_error, nums(&r["std_error"])[k], TOL, &format!("{what} std_error"));
-        close(row.df.expect("df"), nums(&r["df"])[k], TOL, &format!("{what} df"));
-        close(row.conf_low, nums(&r["conf_low"])[k], TOL, &format!("{what} conf_low"));
-        close(row.conf_high, nums(&r["conf_high"])[k], TOL, &format!("{what} conf_high"));
-        close(row.p_value, nums(&r["p_value"])[k], 1e-6, &format!("{what} p_value"));
+        close(
+            row.std_error,
+            nums(&r["std_error"])[k],
+            TOL,
+            &format!("{what} std_error"),
+        );
+        close(
+            row.df.expect("df"),
+            nums(&r["df"])[k],
+            TOL,
+            &format!("{what} df"),
+        );
+        close(
+            row.conf_low,
+            nums(&r["conf_low"])[k],
+            TOL,
+            &format!("{what} conf_low"),
+        );
+        close(
+            row.conf_high,
+            nums(&r["conf_high"])[k],
+            TOL,
+            &format!("{what} conf_high"),
+        );
+        close(
+            row.p_value,
+            nums(&r["p_value"])[k],
+            1e-6,
+            &format!("{what} p_value"),
+        );
     }
 }
