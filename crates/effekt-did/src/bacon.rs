@@ -20,8 +20,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::panel::{DidData, Panel};
 use crate::DidError;
+use crate::panel::{DidData, Panel};
 
 /// Which kind of 2×2 comparison.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -89,10 +89,14 @@ pub fn bacon_decomposition(data: &DidData, panel: &Panel) -> Result<BaconDecompo
         reason: reason.to_string(),
     };
     if !panel.balanced {
-        return Err(unavailable("it needs a balanced panel (every unit in every period)"));
+        return Err(unavailable(
+            "it needs a balanced panel (every unit in every period)",
+        ));
     }
     if !data.covariates.is_empty() {
-        return Err(unavailable("it is defined for the regression without covariates"));
+        return Err(unavailable(
+            "it is defined for the regression without covariates",
+        ));
     }
     if data.weights.is_some() {
         return Err(unavailable("it is defined for the unweighted regression"));
@@ -140,7 +144,9 @@ pub fn bacon_decomposition(data: &DidData, panel: &Panel) -> Result<BaconDecompo
         .sum::<f64>()
         / n;
     if !(vd > 0.0) {
-        return Err(unavailable("the treatment has no variation after removing unit and period effects"));
+        return Err(unavailable(
+            "the treatment has no variation after removing unit and period effects",
+        ));
     }
     let share = |gr: usize| size[gr] as f64 / nu as f64;
     let dshare = |k: usize| (tp - cohorts[k]) as f64 / tp as f64;
@@ -167,8 +173,12 @@ pub fn bacon_decomposition(data: &DidData, panel: &Panel) -> Result<BaconDecompo
             let nkl = nk / (nk + nl);
             let (dk, dl) = (dshare(ki), dshare(li));
             // k treated, l not yet: periods [0, l)
-            let est_k = (window(ki, k, l) - window(ki, 0, k)) - (window(li, k, l) - window(li, 0, k));
-            let w_k = ((nk + nl) * (1.0 - dl)).powi(2) * nkl * (1.0 - nkl) * ((dk - dl) / (1.0 - dl))
+            let est_k =
+                (window(ki, k, l) - window(ki, 0, k)) - (window(li, k, l) - window(li, 0, k));
+            let w_k = ((nk + nl) * (1.0 - dl)).powi(2)
+                * nkl
+                * (1.0 - nkl)
+                * ((dk - dl) / (1.0 - dl))
                 * ((1.0 - dk) / (1.0 - dl))
                 / vd;
             components.push(BaconComponent {
@@ -179,8 +189,10 @@ pub fn bacon_decomposition(data: &DidData, panel: &Panel) -> Result<BaconDecompo
                 weight: w_k,
             });
             // l treated, k already treated: periods [k, T)
-            let est_l = (window(li, l, tp) - window(li, k, l)) - (window(ki, l, tp) - window(ki, k, l));
-            let w_l = ((nk + nl) * dk).powi(2) * nkl * (1.0 - nkl) * (dl / dk) * ((dk - dl) / dk) / vd;
+            let est_l =
+                (window(li, l, tp) - window(li, k, l)) - (window(ki, l, tp) - window(ki, k, l));
+            let w_l =
+                ((nk + nl) * dk).powi(2) * nkl * (1.0 - nkl) * (dl / dk) * ((dk - dl) / dk) / vd;
             components.push(BaconComponent {
                 kind: BaconKind::LaterVsEarlier,
                 treated: panel.periods[l],

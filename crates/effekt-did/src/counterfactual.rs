@@ -50,9 +50,19 @@ pub(crate) fn by_period(
                 .count();
             let observed = wmean(y, w, treated);
             let eff: Vec<f64> = (0..n)
-                .map(|i| if treated(i) { effect(i).unwrap_or(0.0) } else { 0.0 })
+                .map(|i| {
+                    if treated(i) {
+                        effect(i).unwrap_or(0.0)
+                    } else {
+                        0.0
+                    }
+                })
                 .collect();
-            let effect_t = if n_now > 0 { wmean(&eff, w, treated) } else { None };
+            let effect_t = if n_now > 0 {
+                wmean(&eff, w, treated)
+            } else {
+                None
+            };
             PeriodCounterfactual {
                 period: panel.periods[t],
                 n_treated,

@@ -19,7 +19,9 @@ pub enum DidError {
         source: effekt_models::ModelError,
     },
     /// Columns of different length.
-    #[error("{what} has {found} values but the outcome has {expected}; all columns must have one value per row")]
+    #[error(
+        "{what} has {found} values but the outcome has {expected}; all columns must have one value per row"
+    )]
     LengthMismatch {
         what: String,
         expected: usize,
@@ -27,7 +29,11 @@ pub enum DidError {
     },
     /// A value that is not a finite number.
     #[error("{what}, row {row}: {value} is not a finite number; fix the value or mark it missing")]
-    NonFinite { what: String, row: usize, value: f64 },
+    NonFinite {
+        what: String,
+        row: usize,
+        value: f64,
+    },
     /// Two rows for the same unit and period.
     #[error(
         "unit {unit:?} has two rows for period {period} (rows {first_row} and {second_row}); a panel needs one row per unit and period: remove the duplicate or aggregate it"
@@ -127,7 +133,9 @@ pub enum DidError {
 }
 
 impl DidError {
-    pub(crate) fn model(context: impl Into<String>) -> impl FnOnce(effekt_models::ModelError) -> Self {
+    pub(crate) fn model(
+        context: impl Into<String>,
+    ) -> impl FnOnce(effekt_models::ModelError) -> Self {
         let context = context.into();
         move |source| DidError::Model { context, source }
     }

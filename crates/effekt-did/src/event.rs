@@ -9,11 +9,11 @@
 use effekt_models::{Counterfactual, InferenceNote, TidyRow, VarianceEstimator};
 use serde::{Deserialize, Serialize};
 
+use crate::DidError;
 use crate::counterfactual::{PeriodCounterfactual, by_period};
 use crate::panel::{DidData, Panel, PanelSummary};
 use crate::regress::{Regressor, VcovChoice, fe_regression, wmean};
 use crate::twfe::check_level;
-use crate::DidError;
 
 /// Settings of the event study.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -117,7 +117,10 @@ pub fn event_term(e: i64) -> String {
 /// # Errors
 /// Panel validation errors, [`DidError::InvalidOption`] (window not containing the reference,
 /// reference event time not observed), [`DidError::Model`].
-pub fn fit_event_study(data: &DidData, config: &EventStudyConfig) -> Result<EventStudyFit, DidError> {
+pub fn fit_event_study(
+    data: &DidData,
+    config: &EventStudyConfig,
+) -> Result<EventStudyFit, DidError> {
     let panel = Panel::new(data)?;
     fit_event_panel(data, &panel, config)
 }
@@ -164,12 +167,18 @@ pub(crate) fn fit_event_panel(
         .filter(|&&e| e != reference)
         .map(|&e| Regressor {
             name: event_term(e),
-            values: et.iter().map(|x| f64::from(u8::from(*x == Some(e)))).collect(),
+            values: et
+                .iter()
+                .map(|x| f64::from(u8::from(*x == Some(e))))
+                .collect(),
             must_keep: false,
         })
         .collect();
     let fe = fe_regression(data, panel, regressors, config.vcov)?;
-    let tidy = fe.fit.tidy(config.level).map_err(DidError::model("event study"))?;
+    let tidy = fe
+        .fit
+        .tidy(config.level)
+        .map_err(DidError::model("event study"))?;
     let y = &data.outcome;
     let w = data.weights.as_deref();
     let coef_of = |e: i64| -> Option<&TidyRow> {
@@ -191,7 +200,11 @@ pub(crate) fn fit_event_panel(
             let observed = wmean(y, w, at);
             let row = coef_of(e);
             let is_ref = e == reference;
-            let estimate = if is_ref { Some(0.0) } else { row.map(|r| r.estimate) };
+            let estimate = if is_ref {
+                Some(0.0)
+            } else {
+                row.map(|r| r.estimate)
+            };
             EventStudyRow {
                 event_time: e,
                 term: event_term(e),
@@ -235,7 +248,10 @@ pub(crate) fn fit_event_panel(
     for v in &mut c {
         *v /= total;
     }
-    let ct = fe.fit.contrast(&c, config.level).map_err(DidError::model("event study average"))?;
+    let ct = fe
+        .fit
+        .contrast(&c, config.level)
+        .map_err(DidError::model("event study average"))?;
     let estimate = TidyRow {
         term: "average post-treatment effect".into(),
         estimate: ct.estimate,
@@ -258,14 +274,22 @@ pub(crate) fn fit_event_panel(
     } else {
         let restr: Vec<Vec<f64>> = leads
             .iter()
-            .map(|&j| (0..terms.len()).map(|l| f64::from(u8::from(l == j))).collect())
+            .map(|&j| {
+                (0..terms.len())
+                    .map(|l| f64::from(u8::from(l == j)))
+                    .collect()
+            })
             .collect();
-        let wt = fe.fit.wald(&restr, None).map_err(DidError::model("pre-trend test"))?;
+        let wt = fe
+            .fit
+            .wald(&restr, None)
+            .map_err(DidError::model("pre-trend test"))?;
         let names: Vec<String> = leads.iter().map(|&j| terms[j].clone()).collect();
         Some(match (&wt.htz, fe.estimator) {
             (Some(h), VarianceEstimator::Cr2) => PreTrendTest {
                 terms: names,
-                method: "HTZ Wald test with CR2 (Pustejovsky & Tipton 2018), F(q, ν − q + 1)".into(),
+                method: "HTZ Wald test with CR2 (Pustejovsky & Tipton 2018), F(q, ν − q + 1)"
+                    .into(),
                 statistic: h.f,
                 df1: h.df1,
                 df2: Some(h.df2),
@@ -292,7 +316,13 @@ pub(crate) fn fit_event_panel(
         if !panel.treated_now[i] {
             return None;
         }
-        et[i].and_then(|e| if e == reference { Some(0.0) } else { coef_of(e).map(|r| r.estimate) })
+        et[i].and_then(|e| {
+            if e == reference {
+                Some(0.0)
+            } else {
+                coef_of(e).map(|r| r.estimate)
+            }
+        })
     };
     let by_period = by_period(panel, y, w, effect_of);
     let observed = wmean(y, w, |i| panel.treated_now[i]).unwrap_or(f64::NAN);

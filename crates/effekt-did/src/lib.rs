@@ -225,11 +225,7 @@ impl DidFit {
             DidFit::Twfe(_) => "two-way fixed effects (unit and period)",
             DidFit::EventStudy(_) => "event study (two-way fixed effects, leads and lags)",
         };
-        let n_treated = self
-            .by_period()
-            .iter()
-            .map(|r| r.n_treated)
-            .sum::<usize>();
+        let n_treated = self.by_period().iter().map(|r| r.n_treated).sum::<usize>();
         Glance {
             n: p.n,
             n_treated,
@@ -251,7 +247,11 @@ impl DidFit {
 /// Panel validation errors (see [`Panel::new`]), estimator errors, and
 /// [`DidError::InvalidOption`] for `method = cs` (use [`cs`] directly) or a wild bootstrap
 /// requested for the event study.
-pub fn fit(data: &DidData, config: &DidConfig, progress: Option<ProgressFn<'_>>) -> Result<DidFit, DidError> {
+pub fn fit(
+    data: &DidData,
+    config: &DidConfig,
+    progress: Option<ProgressFn<'_>>,
+) -> Result<DidFit, DidError> {
     let panel = Panel::new(data)?;
     match config.method {
         DidMethod::TwoByTwo => two_by_two::fit_2x2_panel(

@@ -74,7 +74,9 @@ impl DidData {
             Some((name, v)) => (name, TreatmentInput::FirstTreated(v)),
             None => (
                 treatment_name.unwrap_or_else(|| "treatment".into()),
-                TreatmentInput::Indicator(ds.treatment.clone().ok_or_else(|| missing("treatment"))?),
+                TreatmentInput::Indicator(
+                    ds.treatment.clone().ok_or_else(|| missing("treatment"))?,
+                ),
             ),
         };
         Ok(Self {
@@ -201,7 +203,10 @@ impl Panel {
         if let Some(w) = &data.weights {
             check_len("the weights column", w.len())?;
         }
-        for (name, v) in [(&data.outcome_name, &data.outcome), (&data.time_name, &data.time)] {
+        for (name, v) in [
+            (&data.outcome_name, &data.outcome),
+            (&data.time_name, &data.time),
+        ] {
             if let Some((i, &x)) = v.iter().enumerate().find(|(_, x)| !x.is_finite()) {
                 return Err(DidError::NonFinite {
                     what: format!("column {name:?}"),
@@ -313,7 +318,8 @@ impl Panel {
                     match value[u] {
                         None => value[u] = Some((gi, i)),
                         Some((prev, _)) if !same(prev, gi) => {
-                            let show = |x: Option<f64>| x.map_or("never".to_string(), |v| v.to_string());
+                            let show =
+                                |x: Option<f64>| x.map_or("never".to_string(), |v| v.to_string());
                             return Err(DidError::FirstTreatedVaries {
                                 unit: unit_labels[u].clone(),
                                 first: show(prev),
@@ -325,7 +331,9 @@ impl Panel {
                     }
                 }
                 for u in 0..n_units {
-                    let Some((Some(gv), _)) = value[u] else { continue };
+                    let Some((Some(gv), _)) = value[u] else {
+                        continue;
+                    };
                     if gv > last {
                         late += 1;
                         continue;
@@ -352,7 +360,9 @@ impl Panel {
                 for u in 0..n_units {
                     let Some(k) = cohort[u] else { continue };
                     let first = (0..tp).find(|&t| seen[u * tp + t].is_some()).unwrap_or(0);
-                    let early = value[u].and_then(|(v, _)| v).is_some_and(|v| v < periods[0]);
+                    let early = value[u]
+                        .and_then(|(v, _)| v)
+                        .is_some_and(|v| v < periods[0]);
                     if k <= first || early {
                         let units = (0..n_units).filter(|&v| cohort[v] == Some(k)).count();
                         let cohort_value = value[u].and_then(|(v, _)| v).unwrap_or(periods[k]);
@@ -376,7 +386,8 @@ impl Panel {
         cohorts.dedup();
         for &g in &cohorts {
             for t in g..tp {
-                let cohort_seen = (0..n_units).any(|u| cohort[u] == Some(g) && seen[u * tp + t].is_some());
+                let cohort_seen =
+                    (0..n_units).any(|u| cohort[u] == Some(g) && seen[u * tp + t].is_some());
                 if !cohort_seen {
                     continue;
                 }

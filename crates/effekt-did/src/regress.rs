@@ -7,8 +7,8 @@ use effekt_models::{
 };
 use serde::{Deserialize, Serialize};
 
-use crate::panel::{DidData, Panel};
 use crate::DidError;
+use crate::panel::{DidData, Panel};
 
 /// Below this many clusters the automatic choice is CR2 with Satterthwaite df.
 pub const FEW_CLUSTERS: usize = 30;
@@ -69,12 +69,19 @@ pub(crate) struct FeFit {
 }
 
 /// Expanded covariate columns (numeric as is, categorical as dummies).
-pub(crate) fn covariate_columns(data: &DidData) -> Result<(Vec<(String, Vec<f64>)>, Vec<String>), DidError> {
+/// Named columns.
+pub(crate) type Columns = Vec<(String, Vec<f64>)>;
+
+pub(crate) fn covariate_columns(data: &DidData) -> Result<(Columns, Vec<String>), DidError> {
     if data.covariates.is_empty() {
         return Ok((Vec::new(), Vec::new()));
     }
-    let (cols, notes) = expand_covariates(&data.covariates).map_err(DidError::model("covariates"))?;
-    Ok((cols.into_iter().map(|c| (c.name, c.values)).collect(), notes))
+    let (cols, notes) =
+        expand_covariates(&data.covariates).map_err(DidError::model("covariates"))?;
+    Ok((
+        cols.into_iter().map(|c| (c.name, c.values)).collect(),
+        notes,
+    ))
 }
 
 /// `y = α_i + λ_t + Σ regressors + covariates + ε` with the chosen cluster-robust variance.
@@ -112,7 +119,9 @@ pub(crate) fn fe_regression(
             for t in 1..tp {
                 columns.push((
                     format!("period::{}", panel.periods[t]),
-                    time.iter().map(|&c| f64::from(u8::from(c as usize == t))).collect(),
+                    time.iter()
+                        .map(|&c| f64::from(u8::from(c as usize == t)))
+                        .collect(),
                     false,
                 ));
             }
@@ -122,7 +131,9 @@ pub(crate) fn fe_regression(
                 for u in 1..panel.n_units() {
                     columns.push((
                         format!("unit::{}", panel.unit_labels[u]),
-                        unit.iter().map(|&c| f64::from(u8::from(c as usize == u))).collect(),
+                        unit.iter()
+                            .map(|&c| f64::from(u8::from(c as usize == u)))
+                            .collect(),
                         false,
                     ));
                 }

@@ -4,12 +4,12 @@ use effekt_models::{Counterfactual, InferenceNote, TidyRow, VarianceEstimator};
 use effekt_resample::ProgressFn;
 use serde::{Deserialize, Serialize};
 
+use crate::DidError;
 use crate::bacon::{BaconDecomposition, bacon_decomposition};
 use crate::counterfactual::{PeriodCounterfactual, by_period};
 use crate::panel::{DidData, Panel, PanelSummary};
 use crate::regress::{Regressor, VcovChoice, covariate_columns, fe_regression, wmean};
 use crate::wild::{WildBootstrap, WildBootstrapConfig, WildBootstrapResult, WildProblem};
-use crate::DidError;
 
 /// Settings of the TWFE estimator.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -84,7 +84,11 @@ pub(crate) fn fit_twfe_panel(
     progress: Option<ProgressFn<'_>>,
 ) -> Result<TwfeFit, DidError> {
     check_level(config.level)?;
-    let d: Vec<f64> = panel.treated_now.iter().map(|&b| f64::from(u8::from(b))).collect();
+    let d: Vec<f64> = panel
+        .treated_now
+        .iter()
+        .map(|&b| f64::from(u8::from(b)))
+        .collect();
     let fe = fe_regression(
         data,
         panel,
@@ -130,7 +134,10 @@ pub(crate) fn fit_twfe_panel(
                 x: &d,
                 x_name: &data.treatment_name,
                 controls: covs.iter().map(|c| c.1.as_slice()).collect(),
-                fixed_effects: vec![(data.unit_name.as_str(), &unit), (data.time_name.as_str(), &time)],
+                fixed_effects: vec![
+                    (data.unit_name.as_str(), &unit),
+                    (data.time_name.as_str(), &time),
+                ],
                 clusters: &panel.cluster,
                 weights: w,
             };
@@ -142,7 +149,9 @@ pub(crate) fn fit_twfe_panel(
         match bacon_decomposition(data, panel) {
             Ok(b) => Some(b),
             Err(DidError::BaconNotAvailable { reason }) => {
-                notes.push(format!("Goodman-Bacon decomposition not computed: {reason}"));
+                notes.push(format!(
+                    "Goodman-Bacon decomposition not computed: {reason}"
+                ));
                 None
             }
             Err(e) => return Err(e),

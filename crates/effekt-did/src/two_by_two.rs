@@ -11,12 +11,12 @@ use effekt_models::{
 use effekt_resample::ProgressFn;
 use serde::{Deserialize, Serialize};
 
+use crate::DidError;
 use crate::counterfactual::PeriodCounterfactual;
 use crate::panel::{DidData, Panel, PanelSummary};
 use crate::regress::{VcovChoice, covariate_columns, wmean};
 use crate::twfe::check_level;
 use crate::wild::{WildBootstrap, WildBootstrapConfig, WildBootstrapResult, WildProblem};
-use crate::DidError;
 
 /// Term name of the DiD coefficient in the regression form.
 pub const INTERACTION: &str = "treated:post";
@@ -113,8 +113,16 @@ pub(crate) fn fit_2x2_panel(
     }
     let start = cohorts[0];
     let n = panel.n();
-    let treated: Vec<f64> = panel.ever_treated.iter().map(|&b| f64::from(u8::from(b))).collect();
-    let post: Vec<f64> = panel.period.iter().map(|&t| f64::from(u8::from(t >= start))).collect();
+    let treated: Vec<f64> = panel
+        .ever_treated
+        .iter()
+        .map(|&b| f64::from(u8::from(b)))
+        .collect();
+    let post: Vec<f64> = panel
+        .period
+        .iter()
+        .map(|&t| f64::from(u8::from(t >= start)))
+        .collect();
     let inter: Vec<f64> = treated.iter().zip(&post).map(|(a, b)| a * b).collect();
     let (covs, mut notes) = covariate_columns(data)?;
     let mut b = DesignBuilder::new(n)
@@ -154,7 +162,10 @@ pub(crate) fn fit_2x2_panel(
     let y = &data.outcome;
     let cell = |t: bool, p: bool| {
         let keep = |i: usize| panel.ever_treated[i] == t && (post[i] == 1.0) == p;
-        (wmean(y, w, keep).unwrap_or(f64::NAN), (0..n).filter(|&i| keep(i)).count())
+        (
+            wmean(y, w, keep).unwrap_or(f64::NAN),
+            (0..n).filter(|&i| keep(i)).count(),
+        )
     };
     let (tpre, ntpre) = cell(true, false);
     let (tpost, ntpost) = cell(true, true);

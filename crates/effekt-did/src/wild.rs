@@ -231,7 +231,11 @@ impl WildBootstrap {
         }
         if let Some(w) = p.weights {
             len("the weights", w.len())?;
-            if let Some((i, &v)) = w.iter().enumerate().find(|(_, v)| !(v.is_finite() && **v >= 0.0)) {
+            if let Some((i, &v)) = w
+                .iter()
+                .enumerate()
+                .find(|(_, v)| !(v.is_finite() && **v >= 0.0))
+            {
                 return Err(DidError::NonFinite {
                     what: "weights".into(),
                     row: i + 1,
@@ -342,27 +346,36 @@ impl WildBootstrap {
         let xd = &dm[1];
 
         // partial out the remaining columns
-        let (xt, u0, nt, kmat): (Vec<f64>, Vec<f64>, Vec<Vec<f64>>, Vec<f64>) = if controls.is_empty() {
-            (xd.clone(), yd.clone(), Vec::new(), Vec::new())
-        } else {
-            let mut b = DesignBuilder::new(n);
-            for (j, c) in controls.iter().enumerate() {
-                b = b.numeric(format!("c{j}"), (*c).clone());
-            }
-            let design = b.build().map_err(DidError::model("wild bootstrap: controls"))?;
-            let opts = OlsOptions {
-                weights: p.weights,
-                vcov: Some(VarianceEstimator::Classical),
-                ..Default::default()
+        let (xt, u0, nt, kmat): (Vec<f64>, Vec<f64>, Vec<Vec<f64>>, Vec<f64>) =
+            if controls.is_empty() {
+                (xd.clone(), yd.clone(), Vec::new(), Vec::new())
+            } else {
+                let mut b = DesignBuilder::new(n);
+                for (j, c) in controls.iter().enumerate() {
+                    b = b.numeric(format!("c{j}"), (*c).clone());
+                }
+                let design = b
+                    .build()
+                    .map_err(DidError::model("wild bootstrap: controls"))?;
+                let opts = OlsOptions {
+                    weights: p.weights,
+                    vcov: Some(VarianceEstimator::Classical),
+                    ..Default::default()
+                };
+                let fx = ols(&design, xd, &opts)
+                    .map_err(DidError::model("wild bootstrap: partialling out"))?;
+                let fy = ols(&design, yd, &opts)
+                    .map_err(DidError::model("wild bootstrap: partialling out"))?;
+                let kept: Vec<Vec<f64>> = fx
+                    .kept_columns()
+                    .iter()
+                    .map(|&j| controls[j].clone())
+                    .collect();
+                let q = kept.len();
+                let bread = fx.bread();
+                let kmat: Vec<f64> = (0..q * q).map(|ab| bread[(ab / q, ab % q)]).collect();
+                (fx.residuals().to_vec(), fy.residuals().to_vec(), kept, kmat)
             };
-            let fx = ols(&design, xd, &opts).map_err(DidError::model("wild bootstrap: partialling out"))?;
-            let fy = ols(&design, yd, &opts).map_err(DidError::model("wild bootstrap: partialling out"))?;
-            let kept: Vec<Vec<f64>> = fx.kept_columns().iter().map(|&j| controls[j].clone()).collect();
-            let q = kept.len();
-            let bread = fx.bread();
-            let kmat: Vec<f64> = (0..q * q).map(|ab| bread[(ab / q, ab % q)]).collect();
-            (fx.residuals().to_vec(), fy.residuals().to_vec(), kept, kmat)
-        };
         let q = nt.len();
         let cc: f64 = (0..n).map(|i| w(i) * xt[i] * xt[i]).sum();
         if !(cc > 1e-12 * raw_norm[1]) || !cc.is_finite() {
@@ -424,7 +437,8 @@ impl WildBootstrap {
         };
         let k_params = 1 + q + nested.len();
         let ssc = if n_used > k_params {
-            (g as f64 / (g as f64 - 1.0)) * ((n_used as f64 - 1.0) / (n_used as f64 - k_params as f64))
+            (g as f64 / (g as f64 - 1.0))
+                * ((n_used as f64 - 1.0) / (n_used as f64 - k_params as f64))
         } else {
             f64::NAN
         };
@@ -534,23 +548,38 @@ impl WildBootstrap {
         }
     }
 
-    fn stats(&self, cfg: &WildBootstrapConfig, progress: Option<ProgressFn<'_>>) -> (bool, Vec<[f64; 5]>) {
+    fn stats(
+        &self,
+        cfg: &WildBootstrapConfig,
+        progress: Option<ProgressFn<'_>>,
+    ) -> (bool, Vec<[f64; 5]>) {
         let (enumerate, b) = self.plan(cfg);
         let g = self.g;
         let out = if enumerate {
-            map_indexed(b, progress, || self.scratch(), |idx, (v, a, bb)| {
-                for (k, vk) in v.iter_mut().enumerate() {
-                    *vk = if (idx >> k) & 1 == 1 { 1.0 } else { -1.0 };
-                }
-                self.replicate(v, a, bb)
-            })
+            map_indexed(
+                b,
+                progress,
+                || self.scratch(),
+                |idx, (v, a, bb)| {
+                    for (k, vk) in v.iter_mut().enumerate() {
+                        *vk = if (idx >> k) & 1 == 1 { 1.0 } else { -1.0 };
+                    }
+                    self.replicate(v, a, bb)
+                },
+            )
         } else {
             let streams = Streams::new(cfg.seed, Purpose::Multiplier);
             let weights = cfg.weights;
-            map_replicates(&streams, b, progress, || self.scratch(), |_, rng, (v, a, bb)| {
-                draw(weights, rng, &mut v[..g]);
-                self.replicate(v, a, bb)
-            })
+            map_replicates(
+                &streams,
+                b,
+                progress,
+                || self.scratch(),
+                |_, rng, (v, a, bb)| {
+                    draw(weights, rng, &mut v[..g]);
+                    self.replicate(v, a, bb)
+                },
+            )
         };
         (enumerate, out)
     }
@@ -587,7 +616,7 @@ impl WildBootstrap {
                 expected: "at least 1 (9,999 or more recommended)".into(),
             });
         }
-        if !(cfg.level > 0.0 && cfg.level < 1.0) || !cfg.null.is_finite() {
+        if !(cfg.level > 0.0 && cfg.level < 1.0 && cfg.null.is_finite()) {
             return Err(DidError::InvalidOption {
                 option: "wild bootstrap level / null".into(),
                 value: format!("{} / {}", cfg.level, cfg.null),
@@ -602,7 +631,10 @@ impl WildBootstrap {
             let t = t_of(r).abs() * (1.0 + TIE);
             let count = match cfg.kind {
                 WildKind::Wcr => st.iter().filter(|s| self.t_star(s, r).abs() > t).count(),
-                WildKind::Wcu => st.iter().filter(|s| self.t_star(s, self.beta).abs() > t).count(),
+                WildKind::Wcu => st
+                    .iter()
+                    .filter(|s| self.t_star(s, self.beta).abs() > t)
+                    .count(),
             };
             count as f64 / bn
         };

@@ -15,7 +15,12 @@ fn panel(start: &[Option<f64>], periods: usize) -> DidData {
             unit.push(u as u32);
             time.push(t as f64);
             d.push(s.is_some_and(|s| t as f64 >= s));
-            y.push(u as f64 + t as f64 * 0.5 + if d.last() == Some(&true) { 1.0 } else { 0.0 } + ((u * 7 + t * 3) % 5) as f64 * 0.1);
+            y.push(
+                u as f64
+                    + t as f64 * 0.5
+                    + if d.last() == Some(&true) { 1.0 } else { 0.0 }
+                    + ((u * 7 + t * 3) % 5) as f64 * 0.1,
+            );
         }
     }
     let n = y.len();
@@ -45,8 +50,14 @@ fn duplicate_unit_period_rows_name_the_unit_period_and_rows() {
     let mut d = panel(&[Some(3.0), None, None], 4);
     d.time[1] = 1.0; // family-0 now has wave 1 twice (rows 2 and 3)
     let e = err(&d);
-    assert!(matches!(e, DidError::DuplicateUnitTime { ref unit, period, first_row: 2, second_row: 3 } if unit == "family-0" && period == 1.0), "{e:?}");
-    assert!(e.to_string().contains("family-0") && e.to_string().contains("rows 2 and 3"), "{e}");
+    assert!(
+        matches!(e, DidError::DuplicateUnitTime { ref unit, period, first_row: 2, second_row: 3 } if unit == "family-0" && period == 1.0),
+        "{e:?}"
+    );
+    assert!(
+        e.to_string().contains("family-0") && e.to_string().contains("rows 2 and 3"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -57,19 +68,40 @@ fn treatment_switching_off_is_rejected_with_the_design_assumption() {
     }
     let e = err(&d);
     let msg = e.to_string();
-    assert!(matches!(e, DidError::TreatmentSwitchesOff { on_period: 2.0, off_period: 4.0, row: 5, .. }), "{e:?}");
-    assert!(msg.contains("stays on") && msg.contains("family-0"), "{msg}");
+    assert!(
+        matches!(
+            e,
+            DidError::TreatmentSwitchesOff {
+                on_period: 2.0,
+                off_period: 4.0,
+                row: 5,
+                ..
+            }
+        ),
+        "{e:?}"
+    );
+    assert!(
+        msg.contains("stays on") && msg.contains("family-0"),
+        "{msg}"
+    );
 }
 
 #[test]
 fn cohort_without_pre_period_is_named() {
     let d = panel(&[Some(1.0), Some(3.0), None], 4);
     let e = err(&d);
-    assert!(matches!(e, DidError::NoPrePeriod { cohort, units: 1, ref example } if cohort == 1.0 && example == "family-0"), "{e:?}");
+    assert!(
+        matches!(e, DidError::NoPrePeriod { cohort, units: 1, ref example } if cohort == 1.0 && example == "family-0"),
+        "{e:?}"
+    );
     assert!(e.to_string().contains("no pre-treatment period"));
     // same through a first-treated column, also for a start before the first period
     let mut d = panel(&[Some(3.0), None, None], 4);
-    d.treatment = TreatmentInput::FirstTreated((0..12).map(|i| if i < 4 { Some(0.5) } else { None }).collect());
+    d.treatment = TreatmentInput::FirstTreated(
+        (0..12)
+            .map(|i| if i < 4 { Some(0.5) } else { None })
+            .collect(),
+    );
     assert!(matches!(err(&d), DidError::NoPrePeriod { cohort, .. } if cohort == 0.5));
 }
 
@@ -78,8 +110,21 @@ fn no_valid_controls_names_cohort_and_period() {
     // everybody treated from wave 4 on, no never-treated units
     let d = panel(&[Some(2.0), Some(4.0), Some(4.0)], 5);
     let e = err(&d);
-    assert!(matches!(e, DidError::NoValidControls { cohort: 2.0, period: 4.0 }), "{e:?}");
-    assert!(e.to_string().contains("cohort first treated in 2 in period 4"), "{e}");
+    assert!(
+        matches!(
+            e,
+            DidError::NoValidControls {
+                cohort: 2.0,
+                period: 4.0
+            }
+        ),
+        "{e:?}"
+    );
+    assert!(
+        e.to_string()
+            .contains("cohort first treated in 2 in period 4"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -87,7 +132,10 @@ fn single_cluster_and_single_period_are_rejected() {
     let mut d = panel(&[Some(3.0), None, None], 4);
     d.cluster = Some(("kommun".into(), vec!["Umeå".into()], vec![0; 12]));
     let e = err(&d);
-    assert!(matches!(e, DidError::SingleCluster { ref column, ref label } if column == "kommun" && label == "Umeå"), "{e:?}");
+    assert!(
+        matches!(e, DidError::SingleCluster { ref column, ref label } if column == "kommun" && label == "Umeå"),
+        "{e:?}"
+    );
     let d = panel(&[Some(1.0), None], 1);
     assert!(matches!(err(&d), DidError::TooFewPeriods { count: 1 }));
 }
@@ -97,18 +145,32 @@ fn first_treated_column_rules() {
     let base = panel(&[Some(3.0), None, None], 4);
     // varies within a unit
     let mut d = base.clone();
-    let mut g: Vec<Option<f64>> = (0..12).map(|i| if i < 4 { Some(3.0) } else { None }).collect();
+    let mut g: Vec<Option<f64>> = (0..12)
+        .map(|i| if i < 4 { Some(3.0) } else { None })
+        .collect();
     g[2] = Some(2.0);
     d.treatment = TreatmentInput::FirstTreated(g);
-    assert!(matches!(err(&d), DidError::FirstTreatedVaries { ref unit, row: 4, .. } if unit == "family-0"));
+    assert!(
+        matches!(err(&d), DidError::FirstTreatedVaries { ref unit, row: 4, .. } if unit == "family-0")
+    );
     // not an observed period
     let mut d = base.clone();
-    d.treatment = TreatmentInput::FirstTreated((0..12).map(|i| if i < 4 { Some(2.5) } else { None }).collect());
+    d.treatment = TreatmentInput::FirstTreated(
+        (0..12)
+            .map(|i| if i < 4 { Some(2.5) } else { None })
+            .collect(),
+    );
     assert!(matches!(err(&d), DidError::FirstTreatedNotAPeriod { period, .. } if period == 2.5));
     // 0 and empty mean never; a start after the last period is never within the panel (noted)
     let mut d = base.clone();
     d.treatment = TreatmentInput::FirstTreated(
-        (0..12).map(|i| match i / 4 { 0 => Some(3.0), 1 => Some(0.0), _ => Some(9.0) }).collect(),
+        (0..12)
+            .map(|i| match i / 4 {
+                0 => Some(3.0),
+                1 => Some(0.0),
+                _ => Some(9.0),
+            })
+            .collect(),
     );
     let p = Panel::new(&d).unwrap();
     assert_eq!(p.cohort, vec![Some(2), None, None]);
@@ -122,7 +184,15 @@ fn first_treated_column_rules() {
 #[test]
 fn staggered_data_is_not_a_2x2_and_unbalanced_panels_fit() {
     let d = panel(&[Some(3.0), Some(4.0), None, None], 5);
-    let e = fit(&d, &DidConfig { method: DidMethod::TwoByTwo, ..Default::default() }, None).unwrap_err();
+    let e = fit(
+        &d,
+        &DidConfig {
+            method: DidMethod::TwoByTwo,
+            ..Default::default()
+        },
+        None,
+    )
+    .unwrap_err();
     assert!(matches!(e, DidError::NotTwoByTwo { count: 2, .. }), "{e:?}");
     assert!(e.to_string().contains("3, 4"));
     // drop one row: unbalanced, TWFE still fits, no Goodman-Bacon (noted)

@@ -77,9 +77,14 @@ pub fn did_data(
         .map(|c| effekt_data::Covariate {
             name: c.name.clone(),
             values: match &c.values {
-                effekt_data::CovariateValues::Numeric(v) => effekt_data::CovariateValues::Numeric(pick(v)),
+                effekt_data::CovariateValues::Numeric(v) => {
+                    effekt_data::CovariateValues::Numeric(pick(v))
+                }
                 effekt_data::CovariateValues::Categorical { levels, codes } => {
-                    effekt_data::CovariateValues::Categorical { levels: levels.clone(), codes: pick_u(codes) }
+                    effekt_data::CovariateValues::Categorical {
+                        levels: levels.clone(),
+                        codes: pick_u(codes),
+                    }
                 }
             },
         })
@@ -94,7 +99,10 @@ pub fn did_data(
         time: pick(ds.time.as_ref().unwrap()),
         treatment_name: "D".into(),
         treatment: TreatmentInput::Indicator(rows.iter().map(|&k| treat(ds.rows[k])).collect()),
-        cluster: ds.cluster.as_ref().map(|c| (c.column.clone(), c.labels.clone(), pick_u(&c.codes))),
+        cluster: ds
+            .cluster
+            .as_ref()
+            .map(|c| (c.column.clone(), c.labels.clone(), pick_u(&c.codes))),
         weights: ds.weights.as_ref().map(pick),
         covariates,
         row_numbers: Some(rows.iter().map(|&k| t.row_number(ds.rows[k])).collect()),
@@ -103,21 +111,36 @@ pub fn did_data(
 
 /// Numeric column of a dataset (missing as NaN).
 pub fn num(file: &str, col: &str) -> Vec<f64> {
-    table(file).numeric(col).unwrap().into_iter().map(|v| v.unwrap_or(f64::NAN)).collect()
+    table(file)
+        .numeric(col)
+        .unwrap()
+        .into_iter()
+        .map(|v| v.unwrap_or(f64::NAN))
+        .collect()
 }
 
 /// Column as text.
 pub fn text(file: &str, col: &str) -> Vec<String> {
     let t = table(file);
     let c = t.column(col).unwrap();
-    (0..t.nrows()).map(|i| c.data.display(i).unwrap_or_default()).collect()
+    (0..t.nrows())
+        .map(|i| c.data.display(i).unwrap_or_default())
+        .collect()
 }
 
 pub fn organ() -> DidData {
     let state = text("organ_donations.csv", "State");
     let q = num("organ_donations.csv", "Quarter_Num");
     did_data(
-        &Spec { file: "organ_donations.csv", outcome: "Rate", unit: "State", time: "Quarter_Num", cluster: None, weights: None, covariates: &[] },
+        &Spec {
+            file: "organ_donations.csv",
+            outcome: "Rate",
+            unit: "State",
+            time: "Quarter_Num",
+            cluster: None,
+            weights: None,
+            covariates: &[],
+        },
         |_| true,
         |i| state[i] == "California" && q[i] >= 4.0,
     )
@@ -126,7 +149,15 @@ pub fn organ() -> DidData {
 pub fn castle(weights: Option<&'static str>, covariates: &'static [&'static str]) -> DidData {
     let post = num("castle.csv", "post");
     did_data(
-        &Spec { file: "castle.csv", outcome: "l_homicide", unit: "sid", time: "year", cluster: None, weights, covariates },
+        &Spec {
+            file: "castle.csv",
+            outcome: "l_homicide",
+            unit: "sid",
+            time: "year",
+            cluster: None,
+            weights,
+            covariates,
+        },
         |_| true,
         |i| post[i] == 1.0,
     )
@@ -134,7 +165,11 @@ pub fn castle(weights: Option<&'static str>, covariates: &'static [&'static str]
 
 /// First year with post == 1 per state id.
 pub fn castle_effyear() -> std::collections::HashMap<i64, f64> {
-    let (post, sid, year) = (num("castle.csv", "post"), num("castle.csv", "sid"), num("castle.csv", "year"));
+    let (post, sid, year) = (
+        num("castle.csv", "post"),
+        num("castle.csv", "sid"),
+        num("castle.csv", "year"),
+    );
     let mut m = std::collections::HashMap::new();
     for i in 0..post.len() {
         if post[i] == 1.0 {
@@ -152,7 +187,15 @@ pub fn castle_effyear() -> std::collections::HashMap<i64, f64> {
 pub fn het(cluster: Option<&'static str>) -> DidData {
     let treat = text("df_het.csv", "treat");
     did_data(
-        &Spec { file: "df_het.csv", outcome: "dep_var", unit: "unit", time: "year", cluster, weights: None, covariates: &[] },
+        &Spec {
+            file: "df_het.csv",
+            outcome: "dep_var",
+            unit: "unit",
+            time: "year",
+            cluster,
+            weights: None,
+            covariates: &[],
+        },
         |_| true,
         |i| treat[i] == "true",
     )
