@@ -1,0 +1,253 @@
+//! Greedy nearest-neighbour matching, k:1, with or without replacement, within exact strata,
+//! with calipers — the semantics of MatchIt 4.5.1's general kernel `nn_matchC`.
+//!
+//! Without replacement the matching runs in `ratio` rounds; in round r every focal unit, in the
+//! matching order, takes the nearest still unused eligible control (MatchIt: first the first
+//! control of every treated unit, then the second, …). With replacement every focal unit takes
+//! its `ratio` nearest eligible controls. Eligible: same exact stratum, not discarded, within
+//! the caliper on the score (`|d_t − d_c| ≤ w`) and within every covariate caliper. Exact ties
+//! go to the control earliest in the internal order.
+
+use crate::search::{Constraint, KdTree, Line};
+
+/// Where the units live for the distance.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Space<'a> {
+    /// One value per unit; distance `|d_t − d_c|`.
+    Line(&'a [f64]),
+    /// `dim` coordinates per unit (row-major); Euclidean distance.
+    Points { coords: &'a [f64], dim: usize },
+}
+
+/// One matching problem: focal units choose from a pool.
+pub(crate) struct Problem<'a> {
+    pub space: Space<'a>,
+    /// Focal units in processing order (eligible ones only).
+    pub order: &'a [usize],
+    /// Pool units that can be chosen (eligible ones only).
+    pub pool: &'a [usize],
+    pub strata: Option<&'a [u32]>,
+    /// Caliper on the score (for `Space::Line`, the line itself).
+    pub score_caliper: Option<Constraint<'a>>,
+    pub covariate_calipers: &'a [Constraint<'a>],
+    pub ratio: usize,
+    pub replace: bool,
+}
+
+enum Searcher {
+    Line(Line),
+    Tree(KdTree),
+}
+
+struct Searchers {
+    by_stratum: Vec<Searcher>,
+    /// unit → (stratum index into `by_stratum`) for pool units.
+    stratum_of: Vec<u32>,
+    /// unit → slot inside its searcher (pool units).
+    slot_of: Vec<u32>,
+}
+
+const NONE: u32 = u32::MAX;
+
+fn build(p: &Problem<'_>, n: usize) -> Searchers {
+    let n_strata = match p.strata {
+        Some(s) => s.iter().map(|&c| c as usize + 1).max().unwrap_or(0),
+        None => 1,
+    };
+    let mut members: Vec<Vec<u32>> = vec![Vec::new(); n_strata];
+    for &u in p.pool {
+        let s = p.strata.map_or(0, |s| s[u] as usize);
+        members[s].push(u as u32);
+    }
+    let mut stratum_of = vec![NONE; n];
+    let mut slot_of = vec![NONE; n];
+    let mut by_stratum = Vec::with_capacity(n_strata);
+    let mut cons: Vec<&[f64]> = Vec::new();
+    if let Space::Points { .. } = p.space {
+        if let Some(c) = &p.score_caliper {
+            cons.push(c.values);
+        }
+        for c in p.covariate_calipers {
+            cons.push(c.values);
+        }
+    }
+    for (s, units) in members.into_iter().enumerate() {
+        for &u in &units {
+            stratum_of[u as usize] = s as u32;
+        }
+        let searcher = match p.space {
+            Space::Line(values) => {
+                let line = Line::new(units.clone(), values);
+                for &u in &units {
+                    if let Some(pos) = line.position(u, values) {
+                        slot_of[u as usize] = pos as u32;
+                    }
+                }
+                Searcher::Line(line)
+            }
+            Space::Points { coords, dim } => {
+                let tree = KdTree::new(&units, coords, dim, &cons);
+                for (u, slot) in tree.slot_map() {
+                    slot_of[u as usize] = slot as u32;
+                }
+                Searcher::Tree(tree)
+            }
+        };
+        by_stratum.push(searcher);
+    }
+    Searchers {
+        by_stratum,
+        stratum_of,
+        slot_of,
+    }
+}
+
+impl Searchers {
+    fn alive(&self, s: usize) -> usize {
+        match &self.by_stratum[s] {
+            Searcher::Line(l) => l.alive(),
+            Searcher::Tree(t) => t.alive(),
+        }
+    }
+
+    fn remove(&mut self, unit: usize) {
+        let s = self.stratum_of[unit];
+        if s == NONE {
+            return;
+        }
+        let slot = self.slot_of[unit] as usize;
+        match &mut self.by_stratum[s as usize] {
+            Searcher::Line(l) => l.remove(slot),
+            Searcher::Tree(t) => t.remove(slot),
+        }
+    }
+
+    fn best(&mut self, p: &Problem<'_>, s: usize, t: usize, exclude: &[u32]) -> Option<u32> {
+        let ok = |u: u32| {
+            !exclude.contains(&u)
+                && p.covariate_calipers
+                    .iter()
+                    .all(|c| c.ok(t, u as usize))
+        };
+        match (&mut self.by_stratum[s], p.space) {
+            (Searcher::Line(line), Space::Line(values)) => line
+                .best(values[t], p.score_caliper.map(|c| c.width), &ok)
+                .map(|(_, u)| u),
+            (Searcher::Tree(tree), Space::Points { coords, dim }) => {
+                let q = &coords[t * dim..(t + 1) * dim];
+                let mut bounds = Vec::new();
+                if let Some(c) = &p.score_caliper {
+                    bounds.push(interval(c.values[t], c.width));
+                }
+                for c in p.covariate_calipers {
+                    bounds.push(interval(c.values[t], c.width));
+                }
+                // covariate calipers are checked by the bounds already; keep `ok` for exclusion
+                let okx = |u: u32| !exclude.contains(&u);
+                tree.best(q, &bounds, &okx).map(|(_, u)| u)
+            }
+            _ => None,
+        }
+    }
+}
+
+/// The closed interval `[v − w, v + w]` as the set of `x` with `|x − v| ≤ w` in floating point
+/// (`|x − v|` is monotone in `x`, so the bounds are found by nudging to the exact edge).
+fn interval(v: f64, w: f64) -> (f64, f64) {
+    let mut lo = v - w;
+    while (lo - v).abs() > w {
+        lo = next_up(lo);
+    }
+    while (prev_down(lo) - v).abs() <= w {
+        lo = prev_down(lo);
+    }
+    let mut hi = v + w;
+    while (hi - v).abs() > w {
+        hi = prev_down(hi);
+    }
+    while (next_up(hi) - v).abs() <= w {
+        hi = next_up(hi);
+    }
+    (lo, hi)
+}
+
+fn next_up(x: f64) -> f64 {
+    x.next_up()
+}
+
+fn prev_down(x: f64) -> f64 {
+    x.next_down()
+}
+
+/// Run the matching. Returns, per unit index, the pool units it was matched to (empty for
+/// non-focal or unmatched units).
+pub(crate) fn run(p: &Problem<'_>, n: usize) -> Vec<Vec<u32>> {
+    let mut matches: Vec<Vec<u32>> = vec![Vec::new(); n];
+    let mut searchers = build(p, n);
+    let stratum_of_focal = |t: usize| -> Option<usize> {
+        let s = p.strata.map_or(0, |s| s[t] as usize);
+        (s < searchers_len(p)).then_some(s)
+    };
+    if p.replace {
+        for &t in p.order {
+            let Some(s) = stratum_of_focal(t) else { continue };
+            if s >= searchers.by_stratum.len() {
+                continue;
+            }
+            let mut picked: Vec<u32> = Vec::with_capacity(p.ratio);
+            for _ in 0..p.ratio {
+                match searchers.best(p, s, t, &picked) {
+                    Some(u) => picked.push(u),
+                    None => break,
+                }
+            }
+            matches[t] = picked;
+        }
+        return matches;
+    }
+    let mut total_alive: usize = (0..searchers.by_stratum.len()).map(|s| searchers.alive(s)).sum();
+    'rounds: for _round in 0..p.ratio {
+        for &t in p.order {
+            if total_alive == 0 {
+                break 'rounds;
+            }
+            let Some(s) = stratum_of_focal(t) else { continue };
+            if s >= searchers.by_stratum.len() || searchers.alive(s) == 0 {
+                continue;
+            }
+            let exclude = std::mem::take(&mut matches[t]);
+            let found = searchers.best(p, s, t, &exclude);
+            matches[t] = exclude;
+            if let Some(u) = found {
+                matches[t].push(u);
+                searchers.remove(u as usize);
+                total_alive -= 1;
+            }
+        }
+    }
+    matches
+}
+
+fn searchers_len(p: &Problem<'_>) -> usize {
+    match p.strata {
+        Some(s) => s.iter().map(|&c| c as usize + 1).max().unwrap_or(0),
+        None => 1,
+    }
+}
+
+/// For focal units left unmatched: could any pool unit of their stratum have been matched if
+/// none had been used? (`true` = the calipers/stratum leave nothing; `false` = the eligible
+/// controls were all used by units matched earlier.)
+pub(crate) fn nothing_eligible(p: &Problem<'_>, n: usize, units: &[usize]) -> Vec<bool> {
+    let mut searchers = build(p, n);
+    units
+        .iter()
+        .map(|&t| {
+            let s = p.strata.map_or(0, |s| s[t] as usize);
+            if s >= searchers.by_stratum.len() || searchers.alive(s) == 0 {
+                return true;
+            }
+            searchers.best(p, s, t, &[]).is_none()
+        })
+        .collect()
+}
