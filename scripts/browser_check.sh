@@ -4,11 +4,11 @@
 #
 #   scripts/browser_check.sh [STUDY] [OUT_DIR]
 #
-# STUDY defaults to the randomised pilot in crates/effekt-report/tests/fixtures (it runs with
+# STUDY defaults to the randomised IHF example in crates/effekt-report/tests/fixtures (it runs with
 # today's designs); OUT_DIR to target/browser-check. Needs Debian's chromium package; no network.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-study="${1:-crates/effekt-report/tests/fixtures/pilot_study.toml}"
+study="${1:-crates/effekt-report/tests/fixtures/ihf_randomised/study.toml}"
 out="${2:-target/browser-check}"
 mkdir -p "$out"
 cargo run --quiet -- run "$study" --out "$out/en" --lang en > /dev/null

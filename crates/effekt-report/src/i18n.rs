@@ -130,6 +130,7 @@ pub mod msg {
     pub const N: Text = t("n", "n");
     pub const N_TREATED: Text = t("n treated", "n insatsgrupp");
     pub const N_CONTROL: Text = t("n comparison", "n jämförelsegrupp");
+    pub const N_BOTH: Text = t("n (treated / comparison)", "n (insats / jämförelse)");
     pub const PERIOD: Text = t("Wave", "Mättillfälle");
     pub const SUBGROUP: Text = t("Subgroup", "Undergrupp");
     pub const DIFFERENCE_TEST: Text = t(

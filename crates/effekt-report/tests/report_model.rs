@@ -368,3 +368,45 @@ fn love_plot_event_study_and_pre_trend_render_from_model_data() {
         std::fs::write(Path::new(&dir).join("with_love_and_event_study.html"), html).unwrap();
     }
 }
+
+#[test]
+fn randomised_ihf_example_covers_the_true_effects() {
+    let dir = fixture("ihf_randomised");
+    let text = std::fs::read_to_string(dir.join("study.toml")).unwrap();
+    let study = Study::parse(&text, "study.toml").unwrap();
+    let table = read_table(&dir.join("ihf.csv"), &ReadOptions::default()).unwrap();
+    let inputs = RunInputs {
+        study: &study,
+        table: &table,
+        data_file: "ihf.csv",
+        data_sha256: String::new(),
+        study_sha256: String::new(),
+    };
+    let r = run_study(&inputs, &RunOptions::default(), &NoProgress).unwrap();
+    let truth: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("ihf.json")).unwrap()).unwrap();
+    assert_eq!(r.outcomes.len(), 5);
+    for o in &r.outcomes {
+        let att = truth["estimands"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["outcome"] == o.id.as_str() && e["estimand"] == "ATT" && e["wave"] == 2)
+            .unwrap()["value"]
+            .as_f64()
+            .unwrap();
+        let h = o.headline.as_ref().unwrap();
+        assert!(
+            h.conf_low <= att && att <= h.conf_high,
+            "{}: {att} outside [{}, {}]",
+            o.id,
+            h.conf_low,
+            h.conf_high
+        );
+        assert_eq!(h.estimate.signum(), att.signum(), "{}", o.id);
+    }
+    assert!(r.contract.is_some() && r.power.is_some());
+    assert!(
+        r.outcomes[0].subgroups[0].is_sex && r.outcomes[0].subgroups[0].difference_test.is_some()
+    );
+}

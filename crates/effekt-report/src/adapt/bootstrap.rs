@@ -7,14 +7,18 @@ use effekt_resample::{BootstrapResult, Interval, IntervalMethod};
 /// Number of histogram bins for the bootstrap distribution.
 pub const HISTOGRAM_BINS: usize = 40;
 
-/// Display name of an interval method.
-pub fn interval_name(m: IntervalMethod) -> &'static str {
-    match m {
-        IntervalMethod::Percentile => "percentile",
-        IntervalMethod::Basic => "basic",
-        IntervalMethod::Normal => "normal",
-        IntervalMethod::Studentized => "studentized",
-        IntervalMethod::Bca => "BCa",
+/// Display name of an interval method in `lang`.
+pub fn interval_name(m: IntervalMethod, lang: Language) -> &'static str {
+    match (m, lang) {
+        (IntervalMethod::Percentile, Language::En) => "percentile",
+        (IntervalMethod::Percentile, Language::Sv) => "percentil",
+        (IntervalMethod::Basic, Language::En) => "basic",
+        (IntervalMethod::Basic, Language::Sv) => "enkel (basic)",
+        (IntervalMethod::Normal, Language::En) => "normal",
+        (IntervalMethod::Normal, Language::Sv) => "normal",
+        (IntervalMethod::Studentized, Language::En) => "studentized",
+        (IntervalMethod::Studentized, Language::Sv) => "studentiserad",
+        (IntervalMethod::Bca, _) => "BCa",
     }
 }
 
@@ -32,7 +36,9 @@ pub fn tidy_from_bootstrap(b: &BootstrapResult, scheme: &str, lang: Language) ->
         conf_low: first.and_then(|i| finite(i.low)),
         conf_high: first.and_then(|i| finite(i.high)),
         method: tx::bootstrap(
-            first.map_or("percentile", |i| interval_name(i.method)),
+            first.map_or(interval_name(IntervalMethod::Percentile, lang), |i| {
+                interval_name(i.method, lang)
+            }),
             scheme,
             b.resamples,
             b.seed,
@@ -50,9 +56,9 @@ pub fn alternative_from_interval(
 ) -> AlternativeEstimate {
     let note = i
         .requested
-        .map(|r| tx::fallback(interval_name(r), interval_name(i.method), lang));
+        .map(|r| tx::fallback(interval_name(r, lang), interval_name(i.method, lang), lang));
     AlternativeEstimate {
-        method: tx::bootstrap_alternative(interval_name(i.method), scheme, b.resamples, lang),
+        method: tx::bootstrap_alternative(interval_name(i.method, lang), scheme, b.resamples, lang),
         estimate: finite(b.estimate),
         std_error: finite(b.std_error),
         conf_low: finite(i.low),

@@ -222,7 +222,7 @@ pub fn estimate(
             i.low,
             i.high,
             tx::bootstrap(
-                interval_name(i.method),
+                interval_name(i.method, lang),
                 &scheme_text,
                 boot.resamples,
                 boot.seed,

@@ -28,7 +28,9 @@ nav.toc a { color: var(--accent); text-decoration: none; }
 table { border-collapse: collapse; width: 100%; margin: 10px 0 14px; font-size: 0.92rem; }
 th, td { border-bottom: 1px solid var(--line); padding: 5px 8px; text-align: left; vertical-align: top; }
 th { background: var(--bg-soft); font-weight: 600; }
-td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+td.num { white-space: nowrap; }
+.table-wrap { overflow-x: auto; }
 figure { margin: 14px 0 20px; }
 figure svg.plot { width: 100%; max-width: 720px; height: auto; display: block; border: 1px solid var(--line); border-radius: 4px; }
 figcaption { color: var(--muted); font-size: 0.88rem; margin-top: 4px; max-width: 720px; }
@@ -52,7 +54,7 @@ footer { margin-top: 48px; color: var(--muted); font-size: 0.85rem; border-top: 
 "#;
 
 fn table(t: &TextTable) -> String {
-    let mut s = String::from("<table>\n<thead><tr>");
+    let mut s = String::from("<div class=\"table-wrap\"><table>\n<thead><tr>");
     for (i, h) in t.headers.iter().enumerate() {
         let class = if t.numeric.get(i).copied().unwrap_or(false) {
             " class=\"num\""
@@ -74,7 +76,7 @@ fn table(t: &TextTable) -> String {
         }
         s.push_str("</tr>\n");
     }
-    s.push_str("</tbody></table>\n");
+    s.push_str("</tbody></table></div>\n");
     s
 }
 

@@ -251,28 +251,30 @@ pub fn subgroup_table(
     let mut t = TextTable::new(
         vec![
             msg::SUBGROUP.get(lang),
-            msg::N_TREATED.get(lang),
-            msg::N_CONTROL.get(lang),
-            msg::OBSERVED_TREATED.get(lang),
+            msg::N_BOTH.get(lang),
+            msg::TREATED.get(lang),
             msg::CONTROL.get(lang),
             msg::EFFECT.get(lang),
             &cih,
             msg::P_VALUE.get(lang),
         ],
-        vec![false, true, true, true, true, true, true, true],
+        vec![false, true, true, true, true, true, true],
     );
     for l in &s.levels {
         if l.suppressed {
             let sup = msg::SUPPRESSED.get(lang).to_string();
-            let mut row = vec![format!("{} = {}", s.column, l.level)];
-            row.extend(std::iter::repeat_n(sup, 7));
+            let mut row = vec![l.level.clone()];
+            row.extend(std::iter::repeat_n(sup, 6));
             t.rows.push(row);
             continue;
         }
         t.rows.push(vec![
-            format!("{} = {}", s.column, l.level),
-            opt_count(l.n_treated, threshold, lang),
-            opt_count(l.n_control, threshold, lang),
+            l.level.clone(),
+            format!(
+                "{} / {}",
+                opt_count(l.n_treated, threshold, lang),
+                opt_count(l.n_control, threshold, lang)
+            ),
             opt_level(l.treated_observed, &o.scale, lang),
             opt_level(l.control, &o.scale, lang),
             opt_effect(l.estimate, &o.scale, lang),
@@ -293,11 +295,10 @@ pub fn difference_test_text(
     let mut s = format!("{}: ", msg::DIFFERENCE_TEST.get(lang));
     if let Some(diff) = d.difference {
         s.push_str(&format!(
-            "{} {} {} ({}: {}); ",
-            msg::EFFECT.get(lang).to_lowercase(),
+            "{} {} ({}: {}); ",
             match lang {
-                Language::En => "difference",
-                Language::Sv => "skillnad",
+                Language::En => "difference in effect",
+                Language::Sv => "skillnad i effekt",
             },
             fmt_effect(diff, &o.scale, o.scale.decimals as usize, lang),
             ci_heading(level, lang),
