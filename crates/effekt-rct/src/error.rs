@@ -62,7 +62,7 @@ pub enum RctError {
     /// The treatment is a linear combination of the covariates (and the intercept).
     #[error(
         "the treatment {treatment:?} is perfectly collinear with {}: the effect cannot be separated from the covariate(s); remove the covariate(s) that duplicate the treatment",
-        covariates.join(", ")
+        covariates.iter().map(|c| format!("{c:?}")).collect::<Vec<_>>().join(", ")
     )]
     CollinearWithTreatment {
         treatment: String,
