@@ -187,3 +187,68 @@ reference_tests!(
     df_het_unbalanced_notyet_reg,
     df_het_weighted_ipw,
 );
+
+/// Anticipation ≥ 2 with a varying base period: R `did` compares the pre-treatment cells inside
+/// the anticipation window with the previous period, csdid 0.4.3 the cell (g, g−1) with the
+/// period before g − anticipation. effekt follows R `did`; with never-treated controls (whose
+/// set does not depend on anticipation) R's (g, g−1) cell is csdid's cell with anticipation 0.
+/// So: every other cell and aggregate equals csdid with anticipation 2, the cells (g, g−1) and
+/// event time −1 equal csdid with anticipation 0.
+#[test]
+fn df_het_anticipation2_follows_r_did_in_the_window() {
+    let a2 = fixture("df_het_anticipation2_never");
+    let a0 = fixture("df_het_never_dr");
+    let case = &a2["case"];
+    let fit = fit_cs(&input(case), &config(case), None).unwrap();
+    let cells2 = a2["att_gt"].as_array().unwrap();
+    let cells0 = a0["att_gt"].as_array().unwrap();
+    assert_eq!(fit.att_gt.len(), cells2.len());
+    let mut window = 0;
+    for (o, t2) in fit.att_gt.iter().zip(cells2) {
+        let t = if o.time == o.group - 1.0 {
+            window += 1;
+            assert_eq!(o.base_period, o.time - 1.0, "R did: previous period");
+            cells0
+                .iter()
+                .find(|c| c["group"] == t2["group"] && c["time"] == t2["time"])
+                .unwrap()
+        } else {
+            t2
+        };
+        let what = format!("ATT({},{})", o.group, o.time);
+        close(&what, o.effect.estimate, t["att"].as_f64().unwrap(), TOL);
+        check_se(&what, o.effect.std_error, &t["se"]);
+    }
+    assert_eq!(window, 2);
+    close(
+        "simple",
+        fit.simple.estimate,
+        a2["simple"]["overall"]["att"].as_f64().unwrap(),
+        TOL,
+    );
+    check_agg("group", fit.group.as_ref().unwrap(), &a2["group"]);
+    check_agg("calendar", fit.calendar.as_ref().unwrap(), &a2["calendar"]);
+    let dynamic = fit.dynamic.as_ref().unwrap();
+    close(
+        "dynamic overall",
+        dynamic.overall.estimate,
+        a2["dynamic"]["overall"]["att"].as_f64().unwrap(),
+        TOL,
+    );
+    for r in &dynamic.rows {
+        let src = if r.key == -1.0 { &a0 } else { &a2 };
+        let t = src["dynamic"]["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["key"].as_f64() == Some(r.key))
+            .unwrap();
+        close(
+            &format!("e = {}", r.key),
+            r.effect.estimate,
+            t["att"].as_f64().unwrap(),
+            TOL,
+        );
+        check_se(&format!("e = {} SE", r.key), r.effect.std_error, &t["se"]);
+    }
+}
