@@ -32,7 +32,6 @@ use crate::{Estimand, MatchError};
 /// What the weighting produced.
 #[derive(Debug, Clone)]
 pub(crate) struct Weighted {
-    pub weights: Vec<f64>,
     pub mu1: f64,
     pub mu0: f64,
     pub se: f64,
@@ -182,7 +181,6 @@ pub(crate) fn ipw(
     let v = sandwich(&psi, &a, n)?;
     let var = v[(p, p)] + v[(p + 1, p + 1)] - 2.0 * v[(p, p + 1)];
     Ok(Weighted {
-        weights: w,
         mu1,
         mu0,
         se: var.max(0.0).sqrt(),
@@ -310,10 +308,7 @@ pub(crate) fn aipw(
     }
     let v = sandwich(&psi, &a, n)?;
     let var = v[(om1, om1)] + v[(om0, om0)] - 2.0 * v[(om1, om0)];
-    // AIPW has no weights of its own; report the IPW (ATE) weights for balance
-    let weights = ipw_weights(ps, treat, keep, Estimand::Ate);
     Ok(Weighted {
-        weights,
         mu1,
         mu0,
         se: var.max(0.0).sqrt(),
