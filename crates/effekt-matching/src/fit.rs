@@ -682,12 +682,35 @@ fn nearest_design(
             } else {
                 "exact matching".to_string()
             };
+            // a caliper that would let about half of the focal units find a match: the median
+            // distance to the nearest unit of the other group, in SD units
+            let suggestion = match (score_caliper, score) {
+                (Some((c, w)), Some(s)) if w > 0.0 => {
+                    let mut pool_vals: Vec<f64> = pool.iter().map(|&i| s[i]).collect();
+                    pool_vals.sort_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
+                    let mut near: Vec<f64> = focal
+                        .iter()
+                        .map(|&t| {
+                            let x = s[t];
+                            let k = pool_vals.partition_point(|&v| v < x);
+                            let l = k.checked_sub(1).map_or(f64::INFINITY, |j| x - pool_vals[j]);
+                            let r = pool_vals.get(k).map_or(f64::INFINITY, |v| v - x);
+                            l.min(r)
+                        })
+                        .collect();
+                    near.sort_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
+                    near.get(near.len() / 2).filter(|v| v.is_finite()).map(|m| {
+                        format!("--caliper {} (half of the {} units have a match within it)", round_up_2(m / w * c), group_name(focal_group))
+                    })
+                }
+                _ => None,
+            };
             return Err(MatchError::NoneMatched {
                 what,
                 focal: group_name(focal_group).into(),
                 dropped: focal.len(),
                 width: score_caliper.map(|c| c.1),
-                suggestion: score_caliper.map(|(c, _)| format!("--caliper {}", fmt_num(c * 2.5))),
+                suggestion,
             });
         }
         if !unmatched.is_empty() {
@@ -791,10 +814,21 @@ fn nearest_design(
     })
 }
 
-fn fmt_num(x: f64) -> String {
-    let s = format!("{x:.3}");
-    let s = s.trim_end_matches('0').trim_end_matches('.');
-    s.to_string()
+/// `x` rounded up to two significant digits, formatted without trailing zeros.
+fn round_up_2(x: f64) -> String {
+    if !(x > 0.0) || !x.is_finite() {
+        return format!("{x}");
+    }
+    let e = x.log10().floor() as i32 - 1;
+    let m = 10f64.powi(e);
+    let v = (x / m).ceil() * m;
+    let decimals = (-e).max(0) as usize;
+    let s = format!("{v:.decimals$}");
+    if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s
+    }
 }
 
 fn cem_design(prep: &Prepared, config: &MatchConfig) -> Result<Design, MatchError> {
