@@ -206,3 +206,31 @@ fn bad_input_is_exit_2_with_a_clear_message() {
         &["no column \"l_homicid\""],
     );
 }
+
+#[test]
+fn callaway_santanna_through_the_cli() {
+    let het = dataset("df_het.csv");
+    let base = ["did", "--data", het.as_str(), "--outcome", "dep_var", "--unit", "unit", "--time", "year", "--method", "cs"];
+    let run = |extra: &[&str]| {
+        let mut a: Vec<&str> = base.to_vec();
+        a.extend_from_slice(extra);
+        let o = effekt(&a);
+        assert!(o.status.success(), "{}", stderr(&o));
+        o.stdout
+    };
+    // the first-treated column and the treatment indicator give the same analysis
+    let one = run(&["--first-treated", "g", "--bootstrap", "199", "--seed", "3", "--threads", "1", "--json", "-"]);
+    assert_eq!(one, run(&["--first-treated", "g", "--bootstrap", "199", "--seed", "3", "--threads", "2", "--json", "-"]));
+    let v: serde_json::Value = serde_json::from_slice(&one).unwrap();
+    let w: serde_json::Value = serde_json::from_slice(&run(&["--treatment", "treat", "--bootstrap", "199", "--seed", "3", "--json", "-"])).unwrap();
+    assert_eq!(v["estimate"], w["estimate"]);
+    assert_eq!(v["std_error"], w["std_error"]);
+    for key in ["estimate", "std_error", "conf_low", "conf_high", "p_value", "group_time", "event_study", "counterfactual", "tidy"] {
+        assert!(v.get(key).is_some(), "missing {key}");
+    }
+    assert_eq!(v["method"], "cs");
+    assert!(!v["group_time"].as_array().unwrap().is_empty());
+    // the simple ATT is close to the true ATT of the simulation (2.22 over treated unit-years)
+    assert!((v["estimate"].as_f64().unwrap() - 2.2).abs() < 0.3, "{}", v["estimate"]);
+    bad(&[base.as_slice(), &["--first-treated", "g", "--wild-bootstrap", "99"]].concat(), &["multiplier bootstrap"]);
+}

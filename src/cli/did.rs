@@ -270,9 +270,17 @@ pub fn run(args: Args) -> CliResult {
         )));
     }
     if args.method == MethodArg::Cs {
-        return Err(CliError::bad_msg(
-            "--method cs (Callaway-Sant'Anna) is not available in this build yet; use --method twfe or event-study, or see the open issue",
-        ));
+        if args.wild_bootstrap.is_some() {
+            return Err(CliError::bad_msg(
+                "--wild-bootstrap tests the 2x2 or TWFE coefficient; Callaway-Sant'Anna uses the multiplier bootstrap (--bootstrap B)",
+            ));
+        }
+        if args.vcov != VcovArg::Auto {
+            return Err(CliError::bad_msg(
+                "--vcov applies to 2x2, twfe and event-study; Callaway-Sant'Anna uses influence-function standard errors and the multiplier bootstrap (--bootstrap B)",
+            ));
+        }
+        return run_cs(&args);
     }
     if args.method == MethodArg::EventStudy && args.wild_bootstrap.is_some() {
         return Err(CliError::bad_msg(
@@ -610,6 +618,249 @@ fn print_table(o: &Output<'_>) {
     }
     for n in &o.notes {
         println!("  note: {n}");
+    }
+    for w in &o.warnings {
+        println!("  warning: {w}");
+    }
+}
+
+#[derive(Debug, Serialize)]
+struct CsOutput<'a> {
+    method: &'static str,
+    description: String,
+    outcome: &'a str,
+    term: &'static str,
+    estimate: f64,
+    std_error: Option<f64>,
+    statistic: Option<f64>,
+    df: Option<f64>,
+    p_value: Option<f64>,
+    conf_low: Option<f64>,
+    conf_high: Option<f64>,
+    level: f64,
+    inference: &'a InferenceNote,
+    /// The aggregation asked for with --aggregate (shown in the table).
+    aggregate: &'static str,
+    counterfactual: &'a [effekt_did::cs::CsPeriodCounterfactual],
+    group_time: &'a [effekt_did::cs::AttGt],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    event_study: Option<&'a effekt_did::cs::CsAggregate>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    group: Option<&'a effekt_did::cs::CsAggregate>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    calendar: Option<&'a effekt_did::cs::CsAggregate>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pretest: Option<&'a effekt_did::cs::CsPretest>,
+    tidy: Vec<TidyRow>,
+    glance: effekt_models::Glance,
+    cs: &'a effekt_did::cs::CsFit,
+    dropped_rows: usize,
+    warnings: Vec<String>,
+}
+
+/// `--method cs`: Callaway & Sant'Anna (2021) through `effekt_did::cs::fit_cs`.
+fn run_cs(args: &Args) -> CliResult {
+    use effekt_did::cs::{Aggregation, ControlGroup, CsConfig, CsData, CsEstimator, fit_cs};
+    let roles = Roles {
+        outcome: Some(args.outcome.clone()),
+        unit: Some(args.unit.clone()),
+        time: Some(args.time.clone()),
+        cluster: args.cluster.clone(),
+        weights: args.weight_column.clone(),
+        covariates: args
+            .covariates
+            .as_deref()
+            .map(split_list)
+            .unwrap_or_default(),
+        treatment: args.treatment.clone(),
+        ..Roles::default()
+    };
+    let table = args.data.read()?;
+    let ds = select(&table, &roles, args.data.missing_policy(), &args.time)?;
+    // the first-treated period per table row: the column, or derived from the indicator
+    let first: Vec<Option<f64>> = match &args.first_treated {
+        Some(col) => table.numeric(col)?,
+        None => {
+            let rows: Vec<usize> = ds.rows.iter().map(|&i| table.row_number(i)).collect();
+            let data = DidData::from_dataset(&ds, None, args.treatment.clone(), Some(rows))
+                .map_err(did_error)?;
+            let panel = effekt_did::Panel::new(&data).map_err(did_error)?;
+            let mut full = vec![None; table.nrows()];
+            for (k, &i) in ds.rows.iter().enumerate() {
+                full[i] = panel.cohort[panel.unit[k]].map(|g| panel.periods[g]);
+            }
+            full
+        }
+    };
+    let mut input =
+        CsData::from_dataset(&ds, &first).map_err(|e| CliError::bad(DidError::from(e)))?;
+    input.row_numbers = ds.rows.iter().map(|&i| table.row_number(i)).collect();
+    let aggregate = args.aggregate.unwrap_or(AggregateArg::Simple);
+    let config = CsConfig {
+        control_group: match args.control.unwrap_or(ControlArg::NeverTreated) {
+            ControlArg::NeverTreated => ControlGroup::NeverTreated,
+            ControlArg::NotYetTreated => ControlGroup::NotYetTreated,
+        },
+        estimator: match args.estimator.unwrap_or(EstimatorArg::Dr) {
+            EstimatorArg::Dr => CsEstimator::Dr,
+            EstimatorArg::Ipw => CsEstimator::Ipw,
+            EstimatorArg::Or => CsEstimator::Or,
+        },
+        anticipation: args.anticipation.unwrap_or(0),
+        aggregations: vec![
+            Aggregation::Simple,
+            Aggregation::Group,
+            Aggregation::Dynamic,
+            Aggregation::Calendar,
+        ],
+        bootstrap: args.bootstrap.unwrap_or(1000),
+        seed: args.seed,
+        level: args.level,
+        cluster: args.cluster.clone(),
+        ..CsConfig::default()
+    };
+    let progress = Progress::new(config.bootstrap as u64, "multiplier bootstrap");
+    let tick = |n: u64| progress.tick(n);
+    let fitted = with_threads(args.threads, || fit_cs(&input, &config, Some(&tick)))?
+        .map_err(|e| CliError::bad(DidError::from(e)))?;
+    progress.finish();
+    let h = fitted.headline();
+    let mut warnings = fitted.inference.warnings.clone();
+    for w in &fitted.warnings {
+        if !warnings.contains(w) {
+            warnings.push(w.clone());
+        }
+    }
+    if ds.dropped > 0 {
+        warnings.push(format!(
+            "{} row(s) with missing values were dropped (--missing drop)",
+            ds.dropped
+        ));
+    }
+    let out = CsOutput {
+        method: "cs",
+        description: format!(
+            "{} of {}; headline = simple aggregation of the post-treatment ATT(g,t) (cohort-size weights)",
+            fitted.method, args.outcome
+        ),
+        outcome: &args.outcome,
+        term: "ATT (simple)",
+        estimate: h.estimate,
+        std_error: h.std_error,
+        statistic: h.statistic,
+        df: None,
+        p_value: h.p_value,
+        conf_low: h.conf_low,
+        conf_high: h.conf_high,
+        level: args.level,
+        inference: &fitted.inference,
+        aggregate: match aggregate {
+            AggregateArg::Simple => "simple",
+            AggregateArg::Group => "group",
+            AggregateArg::Dynamic => "dynamic",
+            AggregateArg::Calendar => "calendar",
+        },
+        counterfactual: &fitted.counterfactual,
+        group_time: &fitted.att_gt,
+        event_study: fitted.dynamic.as_ref(),
+        group: fitted.group.as_ref(),
+        calendar: fitted.calendar.as_ref(),
+        pretest: fitted.pretest.as_ref(),
+        tidy: fitted.tidy(),
+        glance: fitted.glance(),
+        cs: &fitted,
+        dropped_rows: ds.dropped,
+        warnings,
+    };
+    match &args.json {
+        Some(path) => write_json(path, &out)?,
+        None => print_cs(&out, aggregate),
+    }
+    Ok(())
+}
+
+fn print_cs(o: &CsOutput<'_>, aggregate: AggregateArg) {
+    let f = o.cs;
+    println!("Difference-in-differences (cs): {}", o.description);
+    println!(
+        "  {} units ({} never treated), {} rows, {} periods{}",
+        f.n_units,
+        f.n_never_treated,
+        f.n_rows,
+        f.periods.len(),
+        f.n_clusters
+            .map(|g| format!(", {g} clusters"))
+            .unwrap_or_default()
+    );
+    let c: Vec<String> = f
+        .cohorts
+        .iter()
+        .map(|c| format!("{} ({} units)", c.cohort, c.units))
+        .collect();
+    println!("  first treated: {}", c.join(", "));
+    println!();
+    println!("  effect ({})", o.term);
+    println!("    estimate   {:>12.6}", o.estimate);
+    println!("    std. error {:>12}", num(o.std_error));
+    println!(
+        "    {:.0}% CI     [{}, {}]   p = {}",
+        o.level * 100.0,
+        num(o.conf_low),
+        num(o.conf_high),
+        num(o.p_value)
+    );
+    println!("  inference: {}", o.inference.method);
+    println!("    why: {}", o.inference.reason);
+    let agg = match aggregate {
+        AggregateArg::Simple => None,
+        AggregateArg::Group => o.group,
+        AggregateArg::Dynamic => o.event_study,
+        AggregateArg::Calendar => o.calendar,
+    };
+    if let Some(a) = agg {
+        println!();
+        println!(
+            "  aggregation {} (overall {:.6}, SE {}):",
+            o.aggregate,
+            a.overall.estimate,
+            num(a.overall.std_error)
+        );
+        println!(
+            "  {:>10} {:>12} {:>12} {:>12} {:>12}",
+            "key", "estimate", "std. error", "band low", "band high"
+        );
+        for r in &a.rows {
+            println!(
+                "  {:>10} {:>12.6} {:>12} {:>12} {:>12}",
+                r.key,
+                r.effect.estimate,
+                num(r.effect.std_error),
+                num(r.effect.band_low),
+                num(r.effect.band_high)
+            );
+        }
+    }
+    println!();
+    println!(
+        "  {:>10} {:>8} {:>12} {:>14} {:>12} {:>12}",
+        "period", "treated", "observed", "counterfactual", "effect", "comparison"
+    );
+    for r in o.counterfactual {
+        println!(
+            "  {:>10} {:>8} {:>12.6} {:>14.6} {:>12.6} {:>12.6}",
+            r.period,
+            r.n_treated,
+            r.counterfactual.treated_observed,
+            r.counterfactual.treated_counterfactual,
+            r.effect,
+            r.counterfactual.control
+        );
+    }
+    if let Some(p) = o.pretest {
+        println!(
+            "  pre-test (all pre-treatment ATT(g,t) = 0): chi2 = {:.3} on {} df, p = {:.4}",
+            p.statistic, p.df, p.p_value
+        );
     }
     for w in &o.warnings {
         println!("  warning: {w}");

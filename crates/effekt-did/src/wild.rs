@@ -43,6 +43,7 @@
 use effekt_models::{DemeanOptions, DesignBuilder, OlsOptions, VarianceEstimator, demean, ols};
 use effekt_resample::rng::{RngCore, RngExt};
 use effekt_resample::{ProgressFn, Purpose, Streams, map_indexed, map_replicates};
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::DidError;
@@ -627,14 +628,29 @@ impl WildBootstrap {
         let bn = st.len() as f64;
         let se = self.se;
         let t_of = |r: f64| (self.beta - r) / se;
+        // WCU: the bootstrap t's do not depend on r; sort their absolute values once (NaN from
+        // degenerate draws never counts as exceeding)
+        let wcu_sorted: Vec<f64> = match cfg.kind {
+            WildKind::Wcu => {
+                let mut v: Vec<f64> = st
+                    .iter()
+                    .map(|s| self.t_star(s, self.beta).abs())
+                    .filter(|x| !x.is_nan())
+                    .collect();
+                v.sort_by(f64::total_cmp);
+                v
+            }
+            WildKind::Wcr => Vec::new(),
+        };
         let p_at = |r: f64| -> f64 {
             let t = t_of(r).abs() * (1.0 + TIE);
             let count = match cfg.kind {
-                WildKind::Wcr => st.iter().filter(|s| self.t_star(s, r).abs() > t).count(),
-                WildKind::Wcu => st
-                    .iter()
-                    .filter(|s| self.t_star(s, self.beta).abs() > t)
-                    .count(),
+                // an exact integer count, so the parallel sum is the same at any thread count
+                WildKind::Wcr => st
+                    .par_chunks(4096)
+                    .map(|c| c.iter().filter(|s| self.t_star(s, r).abs() > t).count())
+                    .sum::<usize>(),
+                WildKind::Wcu => wcu_sorted.len() - wcu_sorted.partition_point(|&x| x <= t),
             };
             count as f64 / bn
         };
@@ -739,9 +755,11 @@ fn invert(p: &dyn Fn(f64) -> f64, beta: f64, se: f64, alpha: f64) -> (Option<f64
                 return None;
             }
         }
+        // p is a step function of r: stop at a width far below any reported digit
+        let tol = 1e-12 * step0.max(beta.abs() * 1e-3);
         for _ in 0..200 {
             let mid = 0.5 * (inner + outer);
-            if mid == inner || mid == outer {
+            if mid == inner || mid == outer || (outer - inner).abs() <= tol {
                 break;
             }
             if p(mid) >= alpha {
