@@ -262,8 +262,16 @@ fn abadie_imbens(inp: &EffectInput<'_>, ai: &AiInput<'_>) -> Result<(f64, f64), 
     let est = used.iter().sum::<f64>() / n1;
     let ate = inp.estimand == Estimand::Ate;
     let sig2: Vec<f64> = if ai.j == 0 {
-        let s = 0.5 * used.iter().map(|t| (t - est) * (t - est)).sum::<f64>() / n1;
-        vec![s; n]
+        // Matching: half the mean over matched pairs of (τ_pair − τ̂)², pairs weighted 1/M_i
+        let mut s = 0.0;
+        for (i, row) in ai.matches.iter().enumerate() {
+            let m = row.len() as f64;
+            for &c in row {
+                let tp = if inp.treat[i] { y[i] - y[c as usize] } else { y[c as usize] - y[i] };
+                s += (tp - est) * (tp - est) / m;
+            }
+        }
+        vec![0.5 * s / n1; n]
     } else {
         conditional_variances(inp, ai, &k)?
     };
