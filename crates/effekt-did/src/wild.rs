@@ -365,8 +365,6 @@ impl WildBootstrap {
                 };
                 let fx = ols(&design, xd, &opts)
                     .map_err(DidError::model("wild bootstrap: partialling out"))?;
-                let fy = ols(&design, yd, &opts)
-                    .map_err(DidError::model("wild bootstrap: partialling out"))?;
                 let kept: Vec<Vec<f64>> = fx
                     .kept_columns()
                     .iter()
@@ -375,7 +373,21 @@ impl WildBootstrap {
                 let q = kept.len();
                 let bread = fx.bread();
                 let kmat: Vec<f64> = (0..q * q).map(|ab| bread[(ab / q, ab % q)]).collect();
-                (fx.residuals().to_vec(), fy.residuals().to_vec(), kept, kmat)
+                // the outcome's residual with the same factorisation: ỹ − Ñ K Ñ'W ỹ
+                let nty: Vec<f64> = kept
+                    .iter()
+                    .map(|c| (0..n).map(|i| w(i) * c[i] * yd[i]).sum())
+                    .collect();
+                let by: Vec<f64> = (0..q)
+                    .map(|a| (0..q).map(|b| kmat[a * q + b] * nty[b]).sum())
+                    .collect();
+                let mut u0 = yd.clone();
+                for (c, b) in kept.iter().zip(&by) {
+                    for (u, v) in u0.iter_mut().zip(c) {
+                        *u -= b * v;
+                    }
+                }
+                (fx.residuals().to_vec(), u0, kept, kmat)
             };
         let q = nt.len();
         let cc: f64 = (0..n).map(|i| w(i) * xt[i] * xt[i]).sum();
