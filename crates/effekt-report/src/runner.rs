@@ -78,9 +78,12 @@ pub fn run_study(
     study.check_columns(table, inputs.data_file)?;
 
     let tick = |n: u64| progress.tick(n);
-    let want_draws = c.contract.is_some();
     let mut results = Vec::new();
     for outcome in study.resolved_outcomes() {
+        let want_draws = c
+            .contract
+            .as_ref()
+            .is_some_and(|k| needs_level_draws(k, &outcome.column));
         let prepared = analysis::prepare(study, table, &outcome)?;
         let total = c.inference.bootstrap as u64 * if want_draws { 2 } else { 1 };
         progress.start(&format!("bootstrap {}", outcome.column), total);
@@ -152,6 +155,10 @@ pub fn run_study(
     build::build_report(&build_inputs, &results, contract, power, warnings, privacy)
 }
 
+/// One outcome's result, effect replicates and (when the contract needs them) treated-mean
+/// replicates.
+type Series<'a> = (&'a OutcomeResult, &'a Vec<f64>, Option<&'a Vec<f64>>);
+
 /// Evaluate the contract on the bootstrap replicates of every outcome. Replicates that are not
 /// finite in any series are left out of all series (the draws must stay joint), with a warning.
 fn evaluate_contract(
@@ -162,22 +169,26 @@ fn evaluate_contract(
     warnings: &mut Vec<String>,
 ) -> Result<effekt_contract::ContractEvaluation, ReportError> {
     let b = study.config.inference.bootstrap;
-    let mut series: Vec<(&OutcomeResult, &Vec<f64>, &Vec<f64>)> = Vec::new();
+    let mut series: Vec<Series<'_>> = Vec::new();
     for r in results {
-        let (Some(boot), Some(tr)) = (&r.estimate.bootstrap, &r.estimate.treated_observed_draws)
-        else {
+        let Some(boot) = &r.estimate.bootstrap else {
             return Err(ReportError::Contract(format!(
                 "outcome `{}` has no bootstrap replicates to evaluate the contract on",
                 r.prepared.outcome.column
             )));
         };
-        series.push((r, &boot.replicates, tr));
+        series.push((
+            r,
+            &boot.replicates,
+            r.estimate.treated_observed_draws.as_ref(),
+        ));
     }
+    let ok = |v: Option<&f64>| v.is_some_and(|v| v.is_finite());
     let keep: Vec<usize> = (0..b)
         .filter(|&i| {
-            series.iter().all(|(_, e, t)| {
-                e.get(i).is_some_and(|v| v.is_finite()) && t.get(i).is_some_and(|v| v.is_finite())
-            })
+            series
+                .iter()
+                .all(|(_, e, t)| ok(e.get(i)) && t.is_none_or(|t| ok(t.get(i))))
         })
         .collect();
     if let Some(g) = results
@@ -203,9 +214,9 @@ fn evaluate_contract(
         .iter()
         .map(|(_, e, _)| keep.iter().map(|&i| e[i]).collect())
         .collect();
-    let treated: Vec<Vec<f64>> = series
+    let treated: Vec<Option<Vec<f64>>> = series
         .iter()
-        .map(|(_, _, t)| keep.iter().map(|&i| t[i]).collect())
+        .map(|(_, _, t)| t.map(|t| keep.iter().map(|&i| t[i]).collect()))
         .collect();
     let draws: Vec<OutcomeDraws<'_>> = series
         .iter()
@@ -220,7 +231,7 @@ fn evaluate_contract(
                     treated_counterfactual: Some(cf.treated_counterfactual),
                 },
                 effect: &effects[k],
-                treated_observed: Some(&treated[k]),
+                treated_observed: treated[k].as_deref(),
                 treated_counterfactual: None,
             }
         })
@@ -233,6 +244,39 @@ fn evaluate_contract(
     };
     effekt_contract::evaluate(config, &refs, &draws, &options)
         .map_err(|e| ReportError::Contract(e.to_string()))
+}
+
+/// Whether the contract uses the treated group's level of `outcome` (observed or
+/// counterfactual), so that the treated mean must be bootstrapped from the same replicates as
+/// the effect. Contracts on effects alone do not pay for the extra pass.
+pub fn needs_level_draws(contract: &effekt_contract::ContractConfig, outcome: &str) -> bool {
+    use effekt_contract::{ComponentConfig, Quantity, RepaymentCondition, Split};
+    let level = |q: Quantity| {
+        matches!(
+            q,
+            Quantity::TreatedObserved | Quantity::TreatedCounterfactual
+        )
+    };
+    let thresholds = contract
+        .thresholds
+        .iter()
+        .any(|t| t.outcome == outcome && level(t.quantity));
+    let components = contract.components.iter().any(|c| match c {
+        ComponentConfig::RateCard(r) => r.outcome == outcome && level(r.quantity),
+        ComponentConfig::JointPot(j) => match &j.split {
+            Split::Achievement(a) => a
+                .members
+                .iter()
+                .any(|m| m.outcome == outcome && level(m.quantity)),
+            _ => false,
+        },
+        ComponentConfig::InvestorRepayment(i) => match &i.conditional {
+            RepaymentCondition::Savings(s) => s.outcome == outcome && level(s.quantity),
+            _ => false,
+        },
+        _ => false,
+    });
+    thresholds || components
 }
 
 /// Power for a future two-group study anchored on this study's comparison group.

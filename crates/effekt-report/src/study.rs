@@ -570,6 +570,10 @@ impl Default for ReportConfig {
     }
 }
 
+/// Fewest bootstrap replicates accepted (intervals need far more; this only keeps the
+/// resampling well defined for quick trial runs).
+pub const MIN_BOOTSTRAP: usize = 10;
+
 /// Default privacy threshold.
 pub const DEFAULT_PRIVACY_THRESHOLD: u32 = 5;
 /// Lowest privacy threshold accepted.
@@ -760,11 +764,11 @@ impl Study {
                 ),
             ));
         }
-        if inf.bootstrap == 0 || inf.bootstrap > 10_000_000 {
+        if !(MIN_BOOTSTRAP..=10_000_000).contains(&inf.bootstrap) {
             return Err(self.error(
                 "inference.bootstrap",
                 format!(
-                    "bootstrap = {} replicates: use between 1 and 10,000,000 (1999 or more for confidence intervals)",
+                    "bootstrap = {} replicates: use between {MIN_BOOTSTRAP} and 10,000,000 (1999 or more for confidence intervals)",
                     inf.bootstrap
                 ),
             ));
