@@ -14,9 +14,12 @@
 //!   2018): they stay close to nominal with few clusters, where CR1 with `G − 1` df over-rejects
 //!   (Cameron, Gelbach & Miller 2008).
 //! * **No `n × n` and no `n_g × n_g` for large clusters.** CR2 needs `(I − H_gg)^{-1/2}` per
-//!   cluster; it is obtained from a thin QR of the cluster's `n_g × k` rows and a `k × k`
-//!   eigendecomposition (see [`vcov`]), and the Satterthwaite/HTZ degrees of freedom from
-//!   `k`-vectors per cluster, never the `G × G` or `n × n` matrices of the textbook formulas.
+//!   cluster; unweighted it is obtained from the `k × k` Gram matrix of the cluster's rows of
+//!   the orthonormalised design (one pass over the data, one `k × k` eigendecomposition per
+//!   cluster), weighted from a thin QR of the cluster's rows (see [`vcov`]); the
+//!   Satterthwaite/HTZ degrees of freedom come from `k`-vectors per cluster, never the `G × G`
+//!   or `n × n` matrices of the textbook formulas. Many small fits (power simulations) cost
+//!   microseconds each.
 //! * **Aliasing like R.** Collinear columns are dropped with R's rule and tolerance and reported
 //!   by name; columns the caller flags as *must keep* (the treatment) turn aliasing into an error.
 //! * **No panics on data.** Every problem is a [`ModelError`] naming the column/row/count.

@@ -193,6 +193,117 @@ pub(crate) fn sym_power(a: MatRef<'_, f64>, p: f64, tol: f64) -> Result<Mat<f64>
     Ok(mm(vf.as_ref(), v.transpose()))
 }
 
+/// Eigendecompositions of many small symmetric `n × n` matrices of one size, without a heap
+/// allocation per matrix.
+///
+/// `n = 1` is trivial and `n = 2` uses the closed-form Jacobi rotation that diagonalises a
+/// symmetric 2 × 2 matrix (Golub & Van Loan 2013, *Matrix Computations*, §8.5.2, `sym.schur2`);
+/// larger sizes call faer's self-adjoint eigendecomposition with buffers reused between calls.
+pub(crate) struct SmallSymEigen {
+    n: usize,
+    s: Mat<f64>,
+    u: Mat<f64>,
+    d: Diag<f64>,
+    mem: MemBuffer,
+}
+
+impl SmallSymEigen {
+    /// A workspace for `n × n` matrices.
+    pub(crate) fn new(n: usize) -> Self {
+        let mem = if n > 2 {
+            MemBuffer::new(evd::self_adjoint_evd_scratch::<f64>(
+                n,
+                ComputeEigenvectors::Yes,
+                PAR,
+                Default::default(),
+            ))
+        } else {
+            MemBuffer::new(faer::dyn_stack::StackReq::EMPTY)
+        };
+        Self {
+            n,
+            s: Mat::zeros(n, n),
+            u: Mat::zeros(n, n),
+            d: Diag::zeros(n),
+            mem,
+        }
+    }
+
+    /// Eigenvalues and eigenvectors of the symmetric matrix given column-major in `a`
+    /// (`n²` entries, only the upper triangle is read): `vals` gets the eigenvalues, `vecs` the
+    /// orthonormal eigenvectors as the columns of a column-major `n × n` matrix.
+    pub(crate) fn eigen(
+        &mut self,
+        a: &[f64],
+        vals: &mut [f64],
+        vecs: &mut [f64],
+    ) -> Result<(), ModelError> {
+        let n = self.n;
+        match n {
+            0 => {}
+            1 => {
+                vals[0] = a[0];
+                vecs[0] = 1.0;
+            }
+            2 => {
+                let (app, apq, aqq) = (a[0], a[2], a[3]);
+                let (c, s) = if apq == 0.0 {
+                    (1.0, 0.0)
+                } else {
+                    let tau = (aqq - app) / (2.0 * apq);
+                    let t = if tau >= 0.0 {
+                        1.0 / (tau + tau.hypot(1.0))
+                    } else {
+                        -1.0 / (-tau + tau.hypot(1.0))
+                    };
+                    let c = 1.0 / t.hypot(1.0);
+                    (c, t * c)
+                };
+                // J = [[c, s], [−s, c]], J'AJ = diag(app − t apq, aqq + t apq)
+                let t = if c == 0.0 { 0.0 } else { s / c };
+                vals[0] = app - t * apq;
+                vals[1] = aqq + t * apq;
+                vecs[0] = c;
+                vecs[1] = -s;
+                vecs[2] = s;
+                vecs[3] = c;
+            }
+            _ => {
+                for j in 0..n {
+                    for i in 0..n {
+                        self.s[(i, j)] = if i <= j { a[i + j * n] } else { a[j + i * n] };
+                    }
+                }
+                evd::self_adjoint_evd(
+                    self.s.as_ref(),
+                    self.d.as_mut(),
+                    Some(self.u.as_mut()),
+                    PAR,
+                    MemStack::new(&mut self.mem),
+                    Default::default(),
+                )
+                .map_err(|_| ModelError::Numerical {
+                    what: "symmetric eigendecomposition".into(),
+                })?;
+                for (v, d) in vals.iter_mut().zip(self.d.column_vector().iter()) {
+                    *v = *d;
+                }
+                for j in 0..n {
+                    for i in 0..n {
+                        vecs[i + j * n] = self.u[(i, j)];
+                    }
+                }
+            }
+        }
+        if vals[..n].iter().any(|v| !v.is_finite()) {
+            return Err(ModelError::Numerical {
+                what: "symmetric eigendecomposition".into(),
+            });
+        }
+        Ok(())
+    }
+}
+
 /// `X' diag(d) X` for an `n × k` matrix and a weight vector.
 pub(crate) fn crossprod_weighted(x: MatRef<'_, f64>, d: &[f64]) -> Mat<f64> {
     let dx = Mat::from_fn(x.nrows(), x.ncols(), |i, j| d[i] * x[(i, j)]);
@@ -211,4 +322,79 @@ pub(crate) fn quad_form(a: MatRef<'_, f64>, c: &[f64]) -> f64 {
         s += c[i] * t;
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(a: [f64; 4]) {
+        let mut e = SmallSymEigen::new(2);
+        let (mut vals, mut vecs) = ([0.0; 2], [0.0; 4]);
+        e.eigen(&a, &mut vals, &mut vecs).unwrap();
+        let m = Mat::from_fn(2, 2, |i, j| a[i.min(j) + 2 * i.max(j)]);
+        let (fv, _) = sym_eigen(m.as_ref()).unwrap();
+        let mut got = vals;
+        got.sort_by(f64::total_cmp);
+        let scale = a.iter().fold(0.0f64, |s, v| s.max(v.abs())).max(1e-300);
+        for (g, f) in got.iter().zip(&fv) {
+            assert!(
+                (g - f).abs() <= 4.0 * f64::EPSILON * scale,
+                "{a:?}: {got:?} vs {fv:?}"
+            );
+        }
+        // A v = λ v and V'V = I
+        for c in 0..2 {
+            let v = [vecs[2 * c], vecs[2 * c + 1]];
+            for i in 0..2 {
+                let av = m[(i, 0)] * v[0] + m[(i, 1)] * v[1];
+                assert!(
+                    (av - vals[c] * v[i]).abs() <= 8.0 * f64::EPSILON * scale,
+                    "{a:?}"
+                );
+            }
+        }
+        let dot = vecs[0] * vecs[2] + vecs[1] * vecs[3];
+        assert!(dot.abs() <= 4.0 * f64::EPSILON);
+        for c in 0..2 {
+            let nrm = vecs[2 * c].hypot(vecs[2 * c + 1]);
+            assert!((nrm - 1.0).abs() <= 4.0 * f64::EPSILON);
+        }
+    }
+
+    #[test]
+    fn closed_form_2x2_eigen_equals_faer() {
+        // column-major [a11, a21, a12, a22]; only the upper triangle (a12) is read
+        for a in [
+            [2.0, 0.0, 0.0, 1.0],
+            [1.0, 0.0, 0.0, 1.0],
+            [1.0, 0.5, 0.5, 1.0],
+            [0.04, 0.04, 0.04, 0.04],
+            [0.3, -0.2, -0.2, 0.7],
+            [1e-8, 3e-9, 3e-9, 0.9],
+            [0.5, 1e-200, 1e-200, 0.5 + 1e-12],
+            [1e150, 1.0, 1.0, -1e150],
+            [0.0, 0.0, 0.0, 0.0],
+            [-3.0, 2.0, 2.0, 5.0],
+        ] {
+            check(a);
+        }
+    }
+
+    #[test]
+    fn small_eigen_of_larger_size_equals_faer() {
+        let m = Mat::from_fn(4, 4, |i, j| 1.0 / (1.0 + i as f64 + j as f64));
+        let a: Vec<f64> = (0..16).map(|p| m[(p % 4, p / 4)]).collect();
+        let mut e = SmallSymEigen::new(4);
+        let (mut vals, mut vecs) = (vec![0.0; 4], vec![0.0; 16]);
+        for _ in 0..2 {
+            e.eigen(&a, &mut vals, &mut vecs).unwrap();
+            let (fv, fu) = sym_eigen(m.as_ref()).unwrap();
+            assert_eq!(vals, fv);
+            assert_eq!(
+                vecs,
+                (0..16).map(|p| fu[(p % 4, p / 4)]).collect::<Vec<_>>()
+            );
+        }
+    }
 }

@@ -20,7 +20,9 @@ use serde::{Deserialize, Serialize};
 use statrs::distribution::{ContinuousCDF, FisherSnedecor};
 
 use crate::design::{ColumnOrigin, DesignMatrix};
-use crate::linalg::{inverse_from_r, lstsq_vec, qr_r, quad_form, sym_eigen, upper_solve_in_place};
+use crate::linalg::{
+    lstsq_vec, mm, qr_r, quad_form, sym_eigen, upper_inverse, upper_solve_in_place,
+};
 use crate::tidy::TidyRow;
 use crate::vcov::{self, Cr2Route, DfRule, VarianceEstimator, Vcov, VcovInput};
 use crate::{ModelError, dist};
@@ -96,6 +98,8 @@ pub struct OlsFit {
     e_used: Vec<f64>,
     clusters_used: Option<Vec<u32>>,
     m: Mat<f64>,
+    /// `R^{-1}` of the fit's QR, so that `M = L L'`.
+    l: Mat<f64>,
     absorbed: usize,
     vcov: Vcov,
 }
@@ -253,7 +257,9 @@ pub fn ols(design: &DesignMatrix, y: &[f64], opts: &OlsOptions<'_>) -> Result<Ol
             what: "least-squares solve".into(),
         });
     }
-    let m = inverse_from_r(r_x.as_ref());
+    // (R'R)^{-1} = R^{-1} R^{-T}
+    let l = upper_inverse(r_x.as_ref());
+    let m = mm(l.as_ref(), l.transpose());
     let mut fitted = vec![0.0; n];
     for (&j, b) in kept.iter().zip(&coefficients) {
         for (f, xv) in fitted.iter_mut().zip(x.col(j).iter()) {
@@ -279,6 +285,7 @@ pub fn ols(design: &DesignMatrix, y: &[f64], opts: &OlsOptions<'_>) -> Result<Ol
         est,
         &VcovInput {
             x: x_used.as_ref(),
+            l: l.as_ref(),
             w: w_used.as_deref(),
             e: &e_used,
             m: m.as_ref(),
@@ -304,6 +311,7 @@ pub fn ols(design: &DesignMatrix, y: &[f64], opts: &OlsOptions<'_>) -> Result<Ol
         e_used,
         clusters_used,
         m,
+        l,
         absorbed: opts.absorbed_df,
         vcov,
     })
@@ -572,6 +580,7 @@ impl OlsFit {
             estimator,
             &VcovInput {
                 x: self.x_used.as_ref(),
+                l: self.l.as_ref(),
                 w: self.w_used.as_deref(),
                 e: &self.e_used,
                 m: self.m.as_ref(),

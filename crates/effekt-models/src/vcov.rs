@@ -22,6 +22,24 @@
 //! leverages of the within design, not of the full dummy design. CR2 on the within design equals
 //! CR2 with explicit dummies only when every absorbed factor is nested in the clusters (tested);
 //! keep non-nested factors (e.g. time) as dummy columns when CR2 is wanted.
+//!
+//! # CR2: Gram route
+//! CR2 needs `A_g = (I − H_gg)^{+1/2}` per cluster. estimatr and clubSandwich eigendecompose
+//! the `n_g × n_g` matrix ([`Cr2Route::Direct`]); [`Cr2Route::LowRank`] uses a thin QR of the
+//! cluster's rows. For unweighted fits [`Cr2Route::Auto`] takes a third evaluation of the same
+//! formula, which needs no per-cluster factorisation of `n_g`-row matrices: with `M = L L'`
+//! (`L = R^{-1}` of the fit's QR) and `Q = X L` (so `Q'Q = I` and `H_gg = Q_g Q_g'`), let
+//! `G_g = Q_g'Q_g` (`k × k`). Since `(Q_g Q_g') Q_g = Q_g G_g`, every function of
+//! `B_g = I − Q_g Q_g'` acts on the columns of `Q_g` as the same function of `I − G_g`:
+//! `A_g Q_g = Q_g T_g`, `T_g = (I − G_g)^{+1/2}` (eigenvalues of `I − G_g` at or below
+//! [`CR2_EIGEN_TOL`] mapped to 0, exactly the directions where `B_g` has them). Hence
+//! `A_g X_g = Q_g T_g L^{-1}`, `V = L (Σ_g ũ_g ũ_g') L'` with `ũ_g = T_g Q_g'e_g`, and the
+//! Satterthwaite/HTZ quantities of a contrast `c` need only `d = L'c` projected on the
+//! eigenvectors of each `G_g` (the `P` matrices of Bell & McCaffrey in this basis have
+//! `C = −I`). The `G_g` and `Q_g'e_g` of all clusters come from one pass over the rows, followed
+//! by one `k × k` eigendecomposition per cluster (closed form for `k ≤ 2`). The three routes
+//! agree to 1e-12 relative on well-conditioned designs (tests `cr2_routes.rs`); when a cluster
+//! holds almost all the leverage in some direction every route loses accuracy as `ε/(1 − λ)²`.
 
 use std::fmt;
 use std::str::FromStr;
@@ -31,7 +49,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::ModelError;
-use crate::linalg::{crossprod_weighted, mm, qr, sym_eigen, sym_power, tmm};
+use crate::linalg::{SmallSymEigen, crossprod_weighted, mm, qr, sym_eigen, sym_power, tmm};
 
 /// Eigenvalues at or below this are treated as zero when taking the inverse square root of
 /// `I − H_gg` (clubSandwich `matrix_power(tol = -12)`, estimatr: `> 1e-12`).
@@ -146,18 +164,27 @@ impl FromStr for VarianceEstimator {
     }
 }
 
-/// Which route computes `(I − H_gg)^{-1/2}` in CR2 (exposed for testing the two against each
-/// other; [`Cr2Route::Auto`] is what every caller should use).
+/// Which route computes `(I − H_gg)^{-1/2}` in CR2 (exposed for testing the routes against each
+/// other; [`Cr2Route::Auto`] is what every caller should use). All routes evaluate the same
+/// formula; they differ only in rounding.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Cr2Route {
-    /// `n_g × n_g` eigendecomposition when the cluster has at most `m` rows (`m = k`, or `2k`
-    /// with weights), the low-rank `m × m` route otherwise.
+    /// Unweighted with at least `k` rows per cluster on average (`G·k ≤ n`): the
+    /// [`Cr2Route::Gram`] route. Otherwise, per cluster: the `n_g × n_g` eigendecomposition
+    /// when the cluster has at most `m` rows (`m = k`, or `2k` with weights), the low-rank
+    /// `m × m` route otherwise.
     #[default]
     Auto,
     /// Always the `n_g × n_g` eigendecomposition (as estimatr/clubSandwich).
     Direct,
     /// Always the low-rank route through a thin QR of the cluster's rows.
     LowRank,
+    /// One pass over the rows accumulating the `k × k` Gram matrix `G_g = Q_g'Q_g` of each
+    /// cluster's rows of the orthonormalised design `Q = X L` (`M = L L'`), then a `k × k`
+    /// eigendecomposition per cluster: `(I − H_gg)^{+1/2} Q_g = Q_g (I − G_g)^{+1/2}` (see the
+    /// [module docs](self#cr2-gram-route)). Unweighted fits only; with weights it behaves as
+    /// `Auto`.
+    Gram,
 }
 
 /// How the degrees of freedom of a t test are found.
@@ -172,6 +199,8 @@ pub(crate) enum DfRule {
 /// Inputs shared by all estimators (rows with positive weight only).
 pub(crate) struct VcovInput<'a> {
     pub x: MatRef<'a, f64>,
+    /// A factor of the bread, `M = L L'` (the inverse of the `R` of the fit's QR).
+    pub l: MatRef<'a, f64>,
     pub w: Option<&'a [f64]>,
     pub e: &'a [f64],
     pub m: MatRef<'a, f64>,
@@ -217,19 +246,41 @@ impl Vcov {
 
 /// Everything needed to compute Satterthwaite df and HTZ tests for any contrast after a CR2 fit.
 #[derive(Debug, Clone)]
-pub(crate) struct Cr2State {
-    /// `X` with rows sorted by cluster.
-    xs: Mat<f64>,
-    /// Weights sorted by cluster.
-    ws: Option<Vec<f64>>,
-    /// `F = blockdiag(A_g) W X`, rows sorted by cluster.
-    f: Mat<f64>,
-    /// Cluster boundaries in the sorted order (`G + 1` entries).
-    starts: Vec<usize>,
-    m: Mat<f64>,
-    /// `C` of `(I−H)(I−H)'` restricted to the cluster blocks: `−M` unweighted,
-    /// `[[P, −M], [−M, 0]]` weighted (`P = M X'W²X M`).
-    core: Mat<f64>,
+pub(crate) enum Cr2State {
+    /// Row form (Direct and LowRank routes, weighted fits).
+    Rows {
+        /// `X` with rows sorted by cluster.
+        xs: Mat<f64>,
+        /// Weights sorted by cluster.
+        ws: Option<Vec<f64>>,
+        /// `F = blockdiag(A_g) W X`, rows sorted by cluster.
+        f: Mat<f64>,
+        /// Cluster boundaries in the sorted order (`G + 1` entries).
+        starts: Vec<usize>,
+        m: Mat<f64>,
+        /// `C` of `(I−H)(I−H)'` restricted to the cluster blocks: `−M` unweighted,
+        /// `[[P, −M], [−M, 0]]` weighted (`P = M X'W²X M`).
+        core: Mat<f64>,
+    },
+    /// Per-cluster eigendecompositions `G_g = V_g diag(γ_g) V_g'` in the orthonormal basis
+    /// `Q = X L` (Gram route, unweighted), kept as the eigenvectors and the weights of
+    /// `G_g T_g = V_g diag(γφ) V_g'` and `T_g G_g T_g = V_g diag(γφ²) V_g'`
+    /// (`φ = (1 − γ)^{-1/2}`, 0 where dropped). Contrasts are projected on the eigenvectors, so
+    /// directions with weight 0 (dropped, or the null space of `Q_g`) contribute exactly 0 —
+    /// reconstructing the `k × k` products would leave rounding of the size of the largest
+    /// weight in them.
+    Gram {
+        l: Mat<f64>,
+        g: usize,
+        /// `V_g`, column-major, `k²` per cluster.
+        vecs: Vec<f64>,
+        /// `γφ`, `k` per cluster.
+        w1: Vec<f64>,
+        /// `γφ²`, `k` per cluster.
+        w2: Vec<f64>,
+        /// `−I_k`: the `C` of the row form expressed in the orthonormal basis.
+        core: Mat<f64>,
+    },
 }
 
 /// Rows sorted by cluster code (stable) and the start of each cluster.
@@ -383,17 +434,28 @@ fn scale(a: &mut Mat<f64>, f: f64) {
 /// `C = [[P, −M], [−M, 0]]` (weighted). With a thin QR `Z_g = Q R` and the eigendecomposition
 /// `R C R' = E Λ E'`, `B_g^{+1/2} = I + Q E (f(1 + Λ) − I) E' Q'`, so no `n_g × n_g` matrix is
 /// formed for large clusters.
+///
+/// For unweighted fits with `G·k ≤ n` the Gram route of the module docs is used instead.
 fn cr2(inp: &VcovInput<'_>) -> Result<Vcov, ModelError> {
     let n = inp.x.nrows();
     let k = inp.x.ncols();
     let codes = inp.clusters.ok_or(ModelError::ClustersRequired {
         estimator: "CR2".into(),
     })?;
-    let (order, starts) = cluster_index(codes);
-    let g = starts.len() - 1;
+    let (ids, g) = dense_cluster_ids(codes);
     if g < 2 {
         return Err(ModelError::TooFewClusters { count: g });
     }
+    let gram = inp.w.is_none()
+        && match inp.route {
+            Cr2Route::Auto => g.saturating_mul(k) <= n,
+            Cr2Route::Gram => true,
+            Cr2Route::Direct | Cr2Route::LowRank => false,
+        };
+    if gram {
+        return cr2_gram(inp, &ids, g);
+    }
+    let (order, starts) = cluster_index(codes);
     let xs = Mat::from_fn(n, k, |i, j| inp.x[(order[i], j)]);
     let ws: Option<Vec<f64>> = inp.w.map(|w| order.iter().map(|&i| w[i]).collect());
     let es: Vec<f64> = order.iter().map(|&i| inp.e[i]).collect();
@@ -438,13 +500,132 @@ fn cr2(inp: &VcovInput<'_>) -> Result<Vcov, ModelError> {
     }
     let meat = tmm(u.as_ref(), u.as_ref());
     let matrix = mm(mm(m.as_ref(), meat.as_ref()).as_ref(), m.as_ref());
-    let state = Cr2State {
+    let state = Cr2State::Rows {
         xs,
         ws,
         f,
         starts,
         m,
         core,
+    };
+    let df = state.coefficient_df();
+    Ok(Vcov {
+        estimator: VarianceEstimator::Cr2,
+        matrix,
+        df,
+        rule: DfRule::Satterthwaite,
+        n_clusters: Some(g),
+        factor: 1.0,
+        cr2: Some(state),
+    })
+}
+
+/// Dense cluster index of each row, clusters numbered in increasing code order (as
+/// [`cluster_index`]), and the number of clusters.
+pub(crate) fn dense_cluster_ids(codes: &[u32]) -> (Vec<u32>, usize) {
+    let n = codes.len();
+    let max = codes.iter().copied().max().unwrap_or(0) as usize;
+    if max <= 4 * n + 64 {
+        let mut map = vec![u32::MAX; max + 1];
+        for &c in codes {
+            map[c as usize] = 0;
+        }
+        let mut g = 0u32;
+        for v in &mut map {
+            if *v == 0 {
+                *v = g;
+                g += 1;
+            }
+        }
+        (codes.iter().map(|&c| map[c as usize]).collect(), g as usize)
+    } else {
+        let mut u = codes.to_vec();
+        u.sort_unstable();
+        u.dedup();
+        let ids = codes
+            .iter()
+            .map(|c| u.binary_search(c).unwrap_or_else(|i| i) as u32)
+            .collect();
+        (ids, u.len())
+    }
+}
+
+/// The Gram route of [`cr2`] (unweighted).
+fn cr2_gram(inp: &VcovInput<'_>, ids: &[u32], g: usize) -> Result<Vcov, ModelError> {
+    let n = inp.x.nrows();
+    let k = inp.x.ncols();
+    let kk = k * k;
+    let l = inp.l;
+    let q = mm(inp.x, l);
+    // G_g (upper triangle) and Q_g'e_g of every cluster in one pass over the rows
+    let mut gram = vec![0.0; g * kk];
+    let mut qe = vec![0.0; g * k];
+    let mut qi = vec![0.0; k];
+    for i in 0..n {
+        for (a, v) in qi.iter_mut().enumerate() {
+            *v = q[(i, a)];
+        }
+        let c = ids[i] as usize;
+        let gb = &mut gram[c * kk..(c + 1) * kk];
+        for b in 0..k {
+            let qb = qi[b];
+            for a in 0..=b {
+                gb[a + b * k] += qi[a] * qb;
+            }
+        }
+        let e = inp.e[i];
+        for (r, v) in qe[c * k..(c + 1) * k].iter_mut().zip(&qi) {
+            *r += v * e;
+        }
+    }
+    let mut eig = SmallSymEigen::new(k);
+    let mut vals = vec![0.0; k];
+    let mut phi = vec![0.0; k];
+    let mut vr = vec![0.0; k];
+    let mut ut = vec![0.0; k];
+    let mut omega = Mat::<f64>::zeros(k, k);
+    let mut all_vecs = vec![0.0; g * kk];
+    let mut w1 = vec![0.0; g * k];
+    let mut w2 = vec![0.0; g * k];
+    for c in 0..g {
+        let vecs = &mut all_vecs[c * kk..(c + 1) * kk];
+        eig.eigen(&gram[c * kk..(c + 1) * kk], &mut vals, vecs)?;
+        for (p, gam) in phi.iter_mut().zip(vals.iter_mut()) {
+            let b = 1.0 - *gam;
+            *p = if b > CR2_EIGEN_TOL { b.powf(-0.5) } else { 0.0 };
+            // the null space of Q_g (e.g. intercept and a cluster-level treatment): exactly 0 in
+            // theory, ±1e-17 after rounding; as noise it would leak into G_g T_g and T_g G_g T_g
+            if gam.abs() <= CR2_EIGEN_TOL {
+                *gam = 0.0;
+            }
+        }
+        // ũ_g = V diag(φ) V' Q_g'e_g
+        let r = &qe[c * k..(c + 1) * k];
+        for i in 0..k {
+            vr[i] = phi[i] * (0..k).map(|a| vecs[a + i * k] * r[a]).sum::<f64>();
+        }
+        for a in 0..k {
+            ut[a] = (0..k).map(|i| vecs[a + i * k] * vr[i]).sum();
+        }
+        for b in 0..k {
+            for a in 0..k {
+                omega[(a, b)] += ut[a] * ut[b];
+            }
+        }
+        // G_g T_g = V diag(γφ) V', T_g G_g T_g = V diag(γφ²) V'
+        for i in 0..k {
+            w1[c * k + i] = vals[i] * phi[i];
+            w2[c * k + i] = vals[i] * phi[i] * phi[i];
+        }
+    }
+    let matrix = mm(mm(l, omega.as_ref()).as_ref(), l.transpose());
+    let state = Cr2State::Gram {
+        l: l.to_owned(),
+        g,
+        vecs: all_vecs,
+        w1,
+        w2,
+        core: Mat::from_fn(k, k, |i, j| if i == j { -1.0 } else { 0.0 }),
     };
     let df = state.coefficient_df();
     Ok(Vcov {
@@ -481,7 +662,7 @@ pub(crate) fn cr2_block(
     };
     let mz = z.ncols();
     let direct = match route {
-        Cr2Route::Auto => ng <= mz,
+        Cr2Route::Auto | Cr2Route::Gram => ng <= mz,
         Cr2Route::Direct => true,
         Cr2Route::LowRank => false,
     };
@@ -524,6 +705,9 @@ pub(crate) fn cr2_block(
 /// `P[s,t]_{gh} = δ_gh p_{g,s}'p_{g,t} + y_{g,s}' C y_{h,t}` with `y_{g,s} = [X_g'p_{g,s}; X_g'W_g p_{g,s}]`
 /// (only the first half unweighted) hold all moments. They are never formed: traces of products
 /// reduce to sums over clusters and `m × m` matrices (`m = k` or `2k`).
+/// Largest `m` for which [`PStats`] multiplies `m × m` matrices with plain loops.
+const SMALL: usize = 8;
+
 struct PStats<'a> {
     q: usize,
     mdim: usize,
@@ -584,12 +768,35 @@ impl PStats<'_> {
         }
         let sbc = self.s(b, c);
         let sda = self.s(d, a);
-        let l = mm(self.core, sbc.as_ref());
-        let r = mm(self.core, sda.as_ref());
+        let md = self.mdim;
         let mut tr = 0.0;
-        for i in 0..self.mdim {
-            for j in 0..self.mdim {
-                tr += l[(i, j)] * r[(j, i)];
+        if md <= SMALL {
+            // tr(C S_bc C S_da) with plain loops (no allocation) for small m
+            let mut l = [0.0; SMALL * SMALL];
+            let mut r = [0.0; SMALL * SMALL];
+            for j in 0..md {
+                for i in 0..md {
+                    let (mut x, mut z) = (0.0, 0.0);
+                    for h in 0..md {
+                        x += self.core[(i, h)] * sbc[(h, j)];
+                        z += self.core[(i, h)] * sda[(h, j)];
+                    }
+                    l[i + j * md] = x;
+                    r[i + j * md] = z;
+                }
+            }
+            for i in 0..md {
+                for j in 0..md {
+                    tr += l[i + j * md] * r[j + i * md];
+                }
+            }
+        } else {
+            let l = mm(self.core, sbc.as_ref());
+            let r = mm(self.core, sda.as_ref());
+            for i in 0..md {
+                for j in 0..md {
+                    tr += l[(i, j)] * r[(j, i)];
+                }
             }
         }
         t + tr
@@ -597,57 +804,129 @@ impl PStats<'_> {
 }
 
 impl Cr2State {
+    fn k(&self) -> usize {
+        match self {
+            Self::Rows { m, .. } => m.nrows(),
+            Self::Gram { l, .. } => l.nrows(),
+        }
+    }
+
     fn stats(&self, contrasts: &[Vec<f64>]) -> PStats<'_> {
-        let k = self.m.nrows();
-        let q = contrasts.len();
-        let g = self.starts.len() - 1;
-        let weighted = self.ws.is_some();
-        let mdim = if weighted { 2 * k } else { k };
-        let cm = Mat::from_fn(k, q, |j, s| contrasts[s][j]);
-        // columns p_s = F M c_s for all rows (n × q)
-        let p = mm(self.f.as_ref(), mm(self.m.as_ref(), cm.as_ref()).as_ref());
-        let mut sig = vec![0.0; g * q * q];
-        let mut y = vec![0.0; g * q * mdim];
-        for c in 0..g {
-            let (s0, len) = (self.starts[c], self.starts[c + 1] - self.starts[c]);
-            let pg = p.as_ref().subrows(s0, len);
-            let xg = self.xs.as_ref().subrows(s0, len);
-            let sg = tmm(pg, pg);
-            let yb = tmm(xg, pg);
-            let yd = self.ws.as_ref().map(|w| {
-                let wp = Mat::from_fn(len, q, |i, a| w[s0 + i] * pg[(i, a)]);
-                tmm(xg, wp.as_ref())
-            });
-            for a in 0..q {
-                for b in 0..q {
-                    sig[(c * q + a) * q + b] = sg[(a, b)];
-                }
-                let o = (c * q + a) * mdim;
-                for j in 0..k {
-                    y[o + j] = yb[(j, a)];
-                    if let Some(yd) = &yd {
-                        y[o + k + j] = yd[(j, a)];
+        match self {
+            Self::Rows {
+                xs,
+                ws,
+                f,
+                starts,
+                m,
+                core,
+            } => {
+                let k = m.nrows();
+                let q = contrasts.len();
+                let g = starts.len() - 1;
+                let mdim = if ws.is_some() { 2 * k } else { k };
+                let cm = Mat::from_fn(k, q, |j, s| contrasts[s][j]);
+                // columns p_s = F M c_s for all rows (n × q)
+                let p = mm(f.as_ref(), mm(m.as_ref(), cm.as_ref()).as_ref());
+                let mut sig = vec![0.0; g * q * q];
+                let mut y = vec![0.0; g * q * mdim];
+                for c in 0..g {
+                    let (s0, len) = (starts[c], starts[c + 1] - starts[c]);
+                    let pg = p.as_ref().subrows(s0, len);
+                    let xg = xs.as_ref().subrows(s0, len);
+                    let sg = tmm(pg, pg);
+                    let yb = tmm(xg, pg);
+                    let yd = ws.as_ref().map(|w| {
+                        let wp = Mat::from_fn(len, q, |i, a| w[s0 + i] * pg[(i, a)]);
+                        tmm(xg, wp.as_ref())
+                    });
+                    for a in 0..q {
+                        for b in 0..q {
+                            sig[(c * q + a) * q + b] = sg[(a, b)];
+                        }
+                        let o = (c * q + a) * mdim;
+                        for j in 0..k {
+                            y[o + j] = yb[(j, a)];
+                            if let Some(yd) = &yd {
+                                y[o + k + j] = yd[(j, a)];
+                            }
+                        }
                     }
                 }
+                PStats {
+                    q,
+                    mdim,
+                    sig,
+                    y,
+                    core: core.as_ref(),
+                    g,
+                }
             }
-        }
-        PStats {
-            q,
-            mdim,
-            sig,
-            y,
-            core: self.core.as_ref(),
-            g,
+            Self::Gram {
+                l,
+                g,
+                vecs,
+                w1,
+                w2,
+                core,
+            } => {
+                // in the orthonormal basis: d_s = L'c_s, with z_s = V_g'd_s
+                // y_{g,s} = G_g T_g d_s = V_g (γφ ∘ z_s), sig_{g,ab} = Σ_i γφ²_i z_{a,i} z_{b,i}
+                let (k, g, q) = (l.nrows(), *g, contrasts.len());
+                let kk = k * k;
+                let d: Vec<f64> = (0..q)
+                    .flat_map(|s| {
+                        (0..k).map(move |m| (0..k).map(|j| l[(j, m)] * contrasts[s][j]).sum())
+                    })
+                    .collect();
+                let mut sig = vec![0.0; g * q * q];
+                let mut y = vec![0.0; g * q * k];
+                let mut z = vec![0.0; q * k];
+                for c in 0..g {
+                    let v = &vecs[c * kk..(c + 1) * kk];
+                    let (a1, a2) = (&w1[c * k..(c + 1) * k], &w2[c * k..(c + 1) * k]);
+                    for s in 0..q {
+                        let ds = &d[s * k..(s + 1) * k];
+                        for i in 0..k {
+                            z[s * k + i] = (0..k).map(|m| v[m + i * k] * ds[m]).sum();
+                        }
+                        let o = (c * q + s) * k;
+                        for m in 0..k {
+                            y[o + m] = (0..k).map(|i| v[m + i * k] * a1[i] * z[s * k + i]).sum();
+                        }
+                    }
+                    for a in 0..q {
+                        for b in 0..q {
+                            sig[(c * q + a) * q + b] = (0..k)
+                                .map(|i| a2[i] * z[a * k + i] * z[b * k + i])
+                                .sum::<f64>();
+                        }
+                    }
+                }
+                PStats {
+                    q,
+                    mdim: k,
+                    sig,
+                    y,
+                    core: core.as_ref(),
+                    g,
+                }
+            }
         }
     }
 
     /// Satterthwaite df of each coefficient, in chunks of contrasts so that the per-cluster
     /// blocks stay below ~4 million numbers.
     pub(crate) fn coefficient_df(&self) -> Vec<f64> {
-        let k = self.m.nrows();
-        let g = self.starts.len() - 1;
-        let n = self.f.nrows();
-        let mdim = if self.ws.is_some() { 2 * k } else { k };
+        let k = self.k();
+        let (g, n, mdim) = match self {
+            Self::Rows { ws, f, starts, .. } => (
+                starts.len() - 1,
+                f.nrows(),
+                if ws.is_some() { 2 * k } else { k },
+            ),
+            Self::Gram { g, .. } => (*g, 0, k),
+        };
         let per = (g * (mdim + k) + n).max(1);
         let chunk = (4_000_000 / per).clamp(1, k.max(1));
         let mut df = Vec::with_capacity(k);
@@ -686,7 +965,7 @@ impl Cr2State {
         let st = self.stats(c);
         let omega = Mat::from_fn(q, q, |a, b| st.tr(a, b));
         let on = sym_power(omega.as_ref(), -0.5, CR2_EIGEN_TOL)?;
-        let k = self.m.nrows();
+        let k = self.k();
         // c̃_s = Σ_a Ω^{-1/2}[s,a] c_a
         let ct: Vec<Vec<f64>> = (0..q)
             .map(|s| {
