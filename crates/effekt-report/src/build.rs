@@ -97,7 +97,11 @@ pub fn scale_of(outcome: &ResolvedOutcome, lang: Language) -> Scale {
             range: outcome.scale_range.map(|(a, b)| [a, b]),
         },
         OutcomeType::Continuous => {
-            let unit = outcome.unit.clone().unwrap_or_default();
+            let unit = match lang {
+                Language::En => outcome.unit.clone(),
+                Language::Sv => outcome.unit_sv.clone(),
+            }
+            .unwrap_or_default();
             Scale {
                 kind: ScaleKind::Units,
                 display_factor: 1.0,

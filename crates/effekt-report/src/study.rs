@@ -473,9 +473,13 @@ pub struct OutcomeConfig {
     /// Outcome type; required without a template.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub outcome_type: Option<OutcomeType>,
-    /// Unit of a continuous outcome, for sentences ("points", "days").
+    /// Unit of a continuous outcome, for sentences ("points", "days"); used in both languages
+    /// unless `unit_sv` is given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit: Option<String>,
+    /// Swedish unit word ("poäng", "dagar").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit_sv: Option<String>,
 }
 
 /// `[subgroups]`.
@@ -616,8 +620,10 @@ pub struct ResolvedOutcome {
     pub label_en: String,
     /// Swedish label.
     pub label_sv: String,
-    /// Unit word for continuous outcomes.
+    /// Unit word for continuous outcomes (English).
     pub unit: Option<String>,
+    /// Swedish unit word.
+    pub unit_sv: Option<String>,
     /// Rating range, when known.
     pub scale_range: Option<(f64, f64)>,
 }
@@ -845,6 +851,7 @@ impl Study {
                     label_en,
                     label_sv,
                     unit: o.unit.clone(),
+                    unit_sv: o.unit_sv.clone().or(o.unit.clone()),
                     scale_range: spec.and_then(|s| s.scale_range),
                 }
             })
