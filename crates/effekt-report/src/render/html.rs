@@ -43,6 +43,7 @@ footer { margin-top: 48px; color: var(--muted); font-size: 0.85rem; border-top: 
   html { font-size: 11pt; }
   main { max-width: none; padding: 0; }
   nav.toc { display: none; }
+  section[id^="outcome-"], #contract, #methods { break-before: page; page-break-before: always; }
   h2 { break-after: avoid; page-break-after: avoid; }
   h3 { break-after: avoid; page-break-after: avoid; }
   figure, table, .headline { break-inside: avoid; page-break-inside: avoid; }
