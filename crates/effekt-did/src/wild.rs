@@ -654,14 +654,30 @@ impl WildBootstrap {
             }
             WildKind::Wcr => Vec::new(),
         };
+        // WCR: columns of the per-replicate numbers, so that p(r) is a tight loop of
+        // multiply-adds: |t*(r)| > |t(r)| ⇔ (n₀ − r n₁)² > t(r)² · ssc · (d₀ − 2r d₁ + r² d₂)
+        let cols: [Vec<f64>; 5] = match cfg.kind {
+            WildKind::Wcr => std::array::from_fn(|j| st.iter().map(|s| s[j]).collect()),
+            WildKind::Wcu => Default::default(),
+        };
+        let ssc = self.ssc;
         let p_at = |r: f64| -> f64 {
             let t = t_of(r).abs() * (1.0 + TIE);
             let count = match cfg.kind {
                 // an exact integer count, so the parallel sum is the same at any thread count
-                WildKind::Wcr => st
-                    .par_chunks(4096)
-                    .map(|c| c.iter().filter(|s| self.t_star(s, r).abs() > t).count())
-                    .sum::<usize>(),
+                WildKind::Wcr => {
+                    let tt = t * t * ssc;
+                    let [n0, n1, d0, d1, d2] = &cols;
+                    (0..n0.len())
+                        .into_par_iter()
+                        .with_min_len(4096)
+                        .filter(|&i| {
+                            let num = n0[i] - r * n1[i];
+                            let den = (d0[i] - 2.0 * r * d1[i] + r * r * d2[i]).max(0.0);
+                            num * num > tt * den
+                        })
+                        .count()
+                }
                 WildKind::Wcu => wcu_sorted.len() - wcu_sorted.partition_point(|&x| x <= t),
             };
             count as f64 / bn
