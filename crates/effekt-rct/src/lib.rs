@@ -68,8 +68,9 @@
 //! Samii & Aronow (2012) Statistics & Probability Letters 82:365–370; Thornton (2008) AER
 //! 98:1829–1863.
 
-// Numerical kernels index several arrays in lock-step.
-#![allow(clippy::needless_range_loop)]
+// Numerical kernels index several arrays in lock-step, and `!(x > 0.0)` deliberately treats NaN
+// as failing the check.
+#![allow(clippy::needless_range_loop, clippy::neg_cmp_op_on_partial_ord)]
 
 pub mod binary;
 mod boot;
