@@ -180,7 +180,7 @@ fn fmt_num(x: f64) -> String {
         };
     }
     let a = x.abs();
-    if a != 0.0 && (a < 1e-3 || a >= 1e6) {
+    if a != 0.0 && !(1e-3..1e6).contains(&a) {
         format!("{x:.3e}")
     } else {
         format!("{x:.4}")
@@ -195,6 +195,12 @@ fn fmt_p(p: f64) -> String {
     } else {
         format!("{p:.3}")
     }
+}
+
+/// "= 0.123" or "< 0.001".
+fn p_eq(p: f64) -> String {
+    let f = fmt_p(p);
+    if f.starts_with('<') { f } else { format!("= {f}") }
 }
 
 fn fmt_opt(x: Option<f64>, inf: &str) -> String {
@@ -296,8 +302,8 @@ fn render(fit: &RctFit, source: &str) -> String {
         );
         let _ = writeln!(
             s,
-            "  sharp null of no effect: p = {} (two-sided)",
-            fmt_p(ri.p_value)
+            "  sharp null of no effect: p {} (two-sided)",
+            p_eq(ri.p_value)
         );
         let _ = writeln!(
             s,
@@ -374,8 +380,8 @@ fn render(fit: &RctFit, source: &str) -> String {
         let f = &b.fisher;
         let _ = writeln!(
             s,
-            "  Fisher's exact test p = {}; conditional ML odds ratio {}, {}% CI [{}, {}]",
-            fmt_p(f.p_value),
+            "  Fisher's exact test p {}; conditional ML odds ratio {}, {}% CI [{}, {}]",
+            p_eq(f.p_value),
             fmt_opt(f.odds_ratio, "Inf"),
             pct,
             fmt_num(f.conf_low),
