@@ -199,3 +199,29 @@ fn result_round_trips_through_json() {
             .is_err()
     );
 }
+
+#[test]
+fn lin_with_an_aliased_interaction_matches_the_pooled_fit_in_randomisation_inference() {
+    // x is 1 for every treated row: T·x_c is aliased with T and dropped (as R's lm_lin); the
+    // treated arm's own regression is singular, so randomisation inference falls back to the
+    // pooled regression for that assignment and still reproduces the estimate.
+    let mut c = RctConfig::new("y", "t");
+    c.estimator = Estimator::Lin;
+    c.covariates = vec!["x".into()];
+    c.randomization_inference = Some(100);
+    let csv = "y,t,x\n3,1,1\n4,1,1\n2.5,1,1\n5,1,1\n1,0,0\n2,0,1\n1.5,0,0\n2.2,0,1\n0.7,0,0\n";
+    let f = fit_csv(csv, c).unwrap();
+    assert!(
+        f.notes.iter().any(|n| n.contains("t:x_c dropped")),
+        "{:?}",
+        f.notes
+    );
+    let ri = f.randomization.as_ref().unwrap();
+    assert!(ri.exact);
+    assert!(
+        (ri.observed - f.estimate).abs() < 1e-10,
+        "{} vs {}",
+        ri.observed,
+        f.estimate
+    );
+}
