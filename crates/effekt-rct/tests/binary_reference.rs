@@ -201,3 +201,27 @@ fn binary_outcome_must_be_zero_one() {
     assert!(msg.contains("binary outcome must be 0 or 1"), "{msg}");
     assert!(msg.contains("row 2"), "{msg}");
 }
+
+#[test]
+fn degenerate_tables_do_not_fail() {
+    // No events at all, and events everywhere: Fisher p = 1, the odds ratio undetermined
+    // (0 and +∞ as fisher.test's rules give), every interval defined.
+    for (a, n1, c, n0) in [(0, 8, 0, 9), (8, 8, 9, 9), (0, 5, 5, 5)] {
+        let t = TwoByTwo {
+            treated_events: a,
+            treated_total: n1,
+            control_events: c,
+            control_total: n0,
+        };
+        let b = binary_effects(t, 0.95).unwrap();
+        assert!(b.risk_difference.conf_low.unwrap() <= b.risk_difference.conf_high.unwrap());
+        assert!(b.risk_ratio.estimate.unwrap().is_finite());
+        assert!(b.odds_ratio.estimate.unwrap().is_finite());
+        assert!((0.0..=1.0).contains(&b.fisher.p_value));
+    }
+    let r = fisher_exact(0, 8, 0, 9, 0.95).unwrap();
+    assert_eq!(
+        (r.p_value, r.odds_ratio, r.conf_low, r.conf_high),
+        (1.0, Some(0.0), 0.0, None)
+    );
+}
