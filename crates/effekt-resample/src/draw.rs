@@ -93,10 +93,46 @@ impl Indices {
     }
 }
 
+/// A uniform integer in `0..s` (1 ≤ s ≤ 2³²) from the 32-bit output `x`, by Lemire's (2019)
+/// nearly divisionless method: the threshold (2³² − s) mod s — the only division — is computed
+/// only in the rare case that the low half of x·s falls below s. Rejected outputs are replaced
+/// by the generator's next outputs, so the result is a deterministic function of the stream.
+#[inline(always)]
+pub(crate) fn bounded(x: u32, s: u32, rng: &mut Rng) -> u32 {
+    let s64 = s as u64;
+    let mut m = x as u64 * s64;
+    if (m as u32) < s {
+        let t = s.wrapping_neg() % s;
+        while (m as u32) < t {
+            m = rng.next_u32() as u64 * s64;
+        }
+    }
+    (m >> 32) as u32
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::rng::{Purpose, Streams};
+
+    #[test]
+    fn bounded_is_in_range_and_uniform() {
+        let mut rng = Streams::new(5, Purpose::Permutation).get(0);
+        for s in [1u32, 2, 3, 10, 1000, u32::MAX] {
+            for _ in 0..1000 {
+                let x = rng.next_u32();
+                assert!(bounded(x, s, &mut rng) < s);
+            }
+        }
+        let mut counts = [0usize; 3];
+        for _ in 0..30_000 {
+            let x = rng.next_u32();
+            counts[bounded(x, 3, &mut rng) as usize] += 1;
+        }
+        for c in counts {
+            assert!((c as f64 - 10_000.0).abs() < 5.0 * (30_000.0f64 * (2.0 / 9.0)).sqrt());
+        }
+    }
 
     #[test]
     fn indices_are_in_range_uniform_and_consistent_between_consumers() {

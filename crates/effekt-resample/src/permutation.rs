@@ -13,10 +13,10 @@
 //! random, assignment b from its own stream (seed, b), so results do not depend on thread count.
 
 use crate::ResampleError;
+use crate::draw::{CHUNK, bounded};
 use crate::engine::{ProgressFn, map_indexed, map_replicates};
-use crate::linear::uniform;
 use crate::rng::{Purpose, Streams};
-use rand::distr::Distribution;
+use rand::Rng as _;
 use serde::{Deserialize, Serialize};
 
 /// Permutation settings.
@@ -44,8 +44,12 @@ impl Default for PermutationConfig {
 #[derive(Debug, Clone)]
 pub struct PermutationPlan {
     n: usize,
-    /// Per block: the units (clusters or single rows) and how many of them are treated.
-    blocks: Vec<(Vec<Vec<usize>>, usize)>,
+    /// Per block: the units (clusters or single rows) as indices into `unit_offsets`, and how
+    /// many of them are treated.
+    blocks: Vec<(Vec<u32>, usize)>,
+    /// Rows of every unit, concatenated: unit u owns `unit_rows[unit_offsets[u]..unit_offsets[u+1]]`.
+    unit_rows: Vec<usize>,
+    unit_offsets: Vec<usize>,
     clustered: bool,
 }
 
@@ -136,13 +140,18 @@ impl PermutationPlan {
                 }
             }
         }
-        let mut per_block: Vec<(Vec<Vec<usize>>, usize)> = vec![(Vec::new(), 0); n_blocks];
+        let mut per_block: Vec<(Vec<u32>, usize)> = vec![(Vec::new(), 0); n_blocks];
+        let mut unit_rows = Vec::with_capacity(n);
+        let mut unit_offsets = Vec::with_capacity(units.len() + 1);
+        unit_offsets.push(0);
         for (u, rows) in units.into_iter().enumerate() {
             let b = unit_block[u];
             if treated[rows[0]] {
                 per_block[b].1 += 1;
             }
-            per_block[b].0.push(rows);
+            per_block[b].0.push(u as u32);
+            unit_rows.extend_from_slice(&rows);
+            unit_offsets.push(unit_rows.len());
         }
         per_block.retain(|(u, _)| !u.is_empty());
         let n_treated: usize = per_block.iter().map(|(_, k)| k).sum();
@@ -155,6 +164,8 @@ impl PermutationPlan {
         Ok(Self {
             n,
             blocks: per_block,
+            unit_rows,
+            unit_offsets,
             clustered: clusters.is_some(),
         })
     }
@@ -219,18 +230,26 @@ impl PermutationPlan {
                     &streams,
                     config.permutations,
                     progress,
-                    || (vec![false; self.n], Vec::new()),
-                    |_, rng, (z, idx): &mut (Vec<bool>, Vec<usize>)| {
+                    || (vec![false; self.n], Vec::new(), vec![0u32; CHUNK]),
+                    |_, rng, (z, idx, buf): &mut (Vec<bool>, Vec<u32>, Vec<u32>)| {
                         z.fill(false);
                         for (units, k) in &self.blocks {
-                            // Partial Fisher–Yates: the first k of a random permutation.
+                            // Partial Fisher–Yates: the first k of a random permutation of the
+                            // block's units, drawing the k random numbers in bulk.
+                            let m = units.len();
                             idx.clear();
-                            idx.extend(0..units.len());
-                            for j in 0..*k {
-                                let r = j + uniform(units.len() - j).sample(rng) as usize;
-                                idx.swap(j, r);
-                                for &i in &units[idx[j]] {
-                                    z[i] = true;
+                            idx.extend_from_slice(units);
+                            let mut j = 0;
+                            while j < *k {
+                                let len = (*k - j).min(buf.len());
+                                rng.fill(&mut buf[..len]);
+                                for &x in &buf[..len] {
+                                    let r = j + bounded(x, (m - j) as u32, rng) as usize;
+                                    idx.swap(j, r);
+                                    for &i in self.rows_of(idx[j]) {
+                                        z[i] = true;
+                                    }
+                                    j += 1;
                                 }
                             }
                         }
@@ -244,6 +263,12 @@ impl PermutationPlan {
                 })
             }
         }
+    }
+
+    #[inline]
+    fn rows_of(&self, unit: u32) -> &[usize] {
+        let u = unit as usize;
+        &self.unit_rows[self.unit_offsets[u]..self.unit_offsets[u + 1]]
     }
 
     /// Assignment number `r` (0-based) in the enumeration order: mixed radix over blocks, and
@@ -263,7 +288,7 @@ impl PermutationPlan {
                     x += 1;
                 }
                 rb -= binomial(x, j).unwrap_or(0);
-                for &i in &units[x] {
+                for &i in self.rows_of(units[x]) {
                     z[i] = true;
                 }
                 top = x;
