@@ -293,12 +293,24 @@ pub(crate) fn prepare(data: &CsData, cfg: &CsConfig) -> Result<Prepared, CsError
     // rows sorted by (unit, time)
     let mut order: Vec<usize> = (0..nr).collect();
     if let Some(u) = unit {
-        order.sort_by(|&i, &j| {
-            u.codes[i]
-                .cmp(&u.codes[j])
-                .then(data.time[i].total_cmp(&data.time[j]))
-                .then(i.cmp(&j))
-        });
+        // Counting sort by unit code (codes are dense level indices), then by time within unit.
+        let n_codes = u.codes.iter().copied().max().map_or(0, |m| m as usize + 1);
+        let mut start = vec![0usize; n_codes + 1];
+        for &c in &u.codes {
+            start[c as usize + 1] += 1;
+        }
+        for k in 0..n_codes {
+            start[k + 1] += start[k];
+        }
+        let mut next = start.clone();
+        for (i, &c) in u.codes.iter().enumerate() {
+            order[next[c as usize]] = i;
+            next[c as usize] += 1;
+        }
+        for k in 0..n_codes {
+            order[start[k]..start[k + 1]]
+                .sort_by(|&i, &j| data.time[i].total_cmp(&data.time[j]).then(i.cmp(&j)));
+        }
         for win in order.windows(2) {
             let (i, j) = (win[0], win[1]);
             if u.codes[i] != u.codes[j] {
@@ -360,9 +372,11 @@ pub(crate) fn prepare(data: &CsData, cfg: &CsConfig) -> Result<Prepared, CsError
     let mut keep = vec![true; nr];
     let mut dropped = Vec::new();
     let mut warnings = Vec::new();
+    // Distinct values, increasing (hash first: the inputs have a million rows but few values).
     let distinct = |v: &mut Vec<f64>| {
+        let mut seen = std::collections::HashSet::new();
+        v.retain(|x| seen.insert((x + 0.0).to_bits()));
         v.sort_by(f64::total_cmp);
-        v.dedup();
     };
     let mut times: Vec<f64> = data.time.clone();
     distinct(&mut times);

@@ -120,6 +120,8 @@ pub(crate) fn draws(
     let m = s.nrows();
     let nb = s.ncols();
     let nt = contrasts.ncols();
+    // S' (base columns × rows): a block of rows is a contiguous block of columns.
+    let st = s.transpose().to_owned();
     let n_chunks = replicates.div_ceil(CHUNK);
     // Mammen: a with probability pa, b otherwise.
     let sqrt5 = 5.0f64.sqrt();
@@ -133,28 +135,28 @@ pub(crate) fn draws(
             let b1 = (b0 + CHUNK).min(replicates);
             let r = b1 - b0;
             let mut rngs: Vec<_> = (b0..b1).map(|b| streams.get(b as u64)).collect();
-            let mut d = Mat::<f64>::zeros(r, nb);
-            let mut u = Mat::<f64>::zeros(r, ROW_BLOCK.min(m.max(1)));
+            // d' = S' V (base columns × replicates), accumulated over row blocks
+            let mut dt = Mat::<f64>::zeros(nb, r);
+            let mut u = Mat::<f64>::zeros(ROW_BLOCK.min(m.max(1)), r);
             let mut start = 0;
             while start < m {
                 let len = ROW_BLOCK.min(m - start);
                 for (ri, rng) in rngs.iter_mut().enumerate() {
+                    let col = &mut u.col_as_slice_mut(ri)[..len];
                     match weights {
                         MultiplierWeights::Rademacher => {
-                            let mut i = 0;
-                            while i < len {
+                            for block in col.chunks_mut(64) {
                                 let word = rng.next_u64();
-                                let lim = (len - i).min(64);
-                                for bit in 0..lim {
-                                    u[(ri, i + bit)] =
-                                        if (word >> bit) & 1 == 1 { 1.0 } else { -1.0 };
+                                for (bit, v) in block.iter_mut().enumerate() {
+                                    // +1 when the bit is set, −1 otherwise (sign bit = !bit)
+                                    let neg = (!(word >> bit) & 1) << 63;
+                                    *v = f64::from_bits(ONE_BITS | neg);
                                 }
-                                i += lim;
                             }
                         }
                         MultiplierWeights::Mammen => {
-                            for i in 0..len {
-                                u[(ri, i)] = if u64::from(rng.next_u32()) < thresh {
+                            for v in col.iter_mut() {
+                                *v = if u64::from(rng.next_u32()) < thresh {
                                     ma
                                 } else {
                                     mb
@@ -164,21 +166,22 @@ pub(crate) fn draws(
                     }
                 }
                 matmul(
-                    d.as_mut(),
+                    dt.as_mut(),
                     Accum::Add,
-                    u.as_ref().subcols(0, len),
-                    s.as_ref().subrows(start, len),
+                    st.as_ref().subcols(start, len),
+                    u.as_ref().subrows(0, len),
                     1.0,
                     Par::Seq,
                 );
                 start += len;
             }
-            let mut t = Mat::<f64>::zeros(r, nt);
+            // targets' = C' d' / n (targets × replicates)
+            let mut t = Mat::<f64>::zeros(nt, r);
             matmul(
                 t.as_mut(),
                 Accum::Replace,
-                d.as_ref(),
-                contrasts.as_ref(),
+                contrasts.as_ref().transpose(),
+                dt.as_ref(),
                 1.0 / n as f64,
                 Par::Seq,
             );
@@ -187,15 +190,16 @@ pub(crate) fn draws(
             }
             let mut out = Vec::with_capacity(r * nt);
             for i in 0..r {
-                for j in 0..nt {
-                    out.push(t[(i, j)]);
-                }
+                out.extend_from_slice(t.col_as_slice(i));
             }
             out
         })
         .collect();
     chunks.concat()
 }
+
+/// Bit pattern of 1.0.
+const ONE_BITS: u64 = 0x3FF0_0000_0000_0000;
 
 /// R's type-1 quantile (inverse of the empirical distribution) of sorted data.
 pub(crate) fn quantile_type1(sorted: &[f64], p: f64) -> f64 {
