@@ -37,7 +37,7 @@ fn data(n: usize, g: usize, units: usize) -> Data {
     let mut d = Data {
         y: Vec::with_capacity(n),
         x: Vec::with_capacity(n),
-        z: vec![Vec::with_capacity(n); 8],
+        z: (0..8).map(|_| Vec::with_capacity(n)).collect(),
         ones: vec![1.0; n],
         cluster: Vec::with_capacity(n),
         unit: Vec::with_capacity(n),
