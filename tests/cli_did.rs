@@ -5,7 +5,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 fn effekt(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_effekt")).args(args).output().expect("run effekt")
+    Command::new(env!("CARGO_BIN_EXE_effekt"))
+        .args(args)
+        .output()
+        .expect("run effekt")
 }
 
 fn dataset(name: &str) -> String {
@@ -32,7 +35,12 @@ fn json(args: &[&str]) -> serde_json::Value {
 fn bad(args: &[&str], needles: &[&str]) {
     let o = effekt(args);
     let msg = stderr(&o);
-    assert_eq!(o.status.code(), Some(2), "expected exit 2 for {args:?}, got {:?}: {msg}", o.status.code());
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "expected exit 2 for {args:?}, got {:?}: {msg}",
+        o.status.code()
+    );
     for n in needles {
         assert!(msg.contains(n), "message for {args:?} lacks {n:?}: {msg}");
     }
@@ -61,30 +69,79 @@ fn organ_with_treatment(dir: &Path) -> PathBuf {
 #[test]
 fn castle_twfe_json_has_the_headline_counterfactual_and_tidy_rows() {
     let v = json(&[
-        "did", "--data", &dataset("castle.csv"), "--outcome", "l_homicide", "--unit", "sid", "--time", "year", "--treatment",
-        "post", "--json", "-",
+        "did",
+        "--data",
+        &dataset("castle.csv"),
+        "--outcome",
+        "l_homicide",
+        "--unit",
+        "sid",
+        "--time",
+        "year",
+        "--treatment",
+        "post",
+        "--json",
+        "-",
     ]);
     // pyfixest feols("l_homicide ~ post | sid + year", vcov={"CRV1": "sid"})
     assert!((v["estimate"].as_f64().unwrap() - 0.06939843388545162).abs() < 1e-9);
     assert!((v["std_error"].as_f64().unwrap() - 0.05585963569555156).abs() < 1e-9);
-    for key in ["conf_low", "conf_high", "p_value", "inference", "counterfactual", "tidy", "glance", "bacon", "panel"] {
+    for key in [
+        "conf_low",
+        "conf_high",
+        "p_value",
+        "inference",
+        "counterfactual",
+        "tidy",
+        "glance",
+        "bacon",
+        "panel",
+    ] {
         assert!(v.get(key).is_some(), "missing {key}");
     }
     assert!(v.get("wild_bootstrap").is_none());
     assert_eq!(v["counterfactual"].as_array().unwrap().len(), 11);
     let row = &v["counterfactual"][10];
-    let (o, c, e) = (row["treated_observed"].as_f64().unwrap(), row["treated_counterfactual"].as_f64().unwrap(), row["effect"].as_f64().unwrap());
+    let (o, c, e) = (
+        row["treated_observed"].as_f64().unwrap(),
+        row["treated_counterfactual"].as_f64().unwrap(),
+        row["effect"].as_f64().unwrap(),
+    );
     assert!((o - e - c).abs() < 1e-12);
     assert_eq!(v["tidy"][0]["term"], "post");
-    assert!(v["inference"]["reason"].as_str().unwrap().contains("50 clusters"));
+    assert!(
+        v["inference"]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("50 clusters")
+    );
 }
 
 #[test]
 fn wild_bootstrap_json_is_byte_identical_at_1_2_and_8_threads() {
     let run = |threads: &str| {
         let o = effekt(&[
-            "did", "--data", &dataset("castle.csv"), "--outcome", "l_homicide", "--unit", "sid", "--time", "year", "--treatment",
-            "post", "--wild-bootstrap", "4999", "--weights", "webb", "--seed", "11", "--threads", threads, "--json", "-",
+            "did",
+            "--data",
+            &dataset("castle.csv"),
+            "--outcome",
+            "l_homicide",
+            "--unit",
+            "sid",
+            "--time",
+            "year",
+            "--treatment",
+            "post",
+            "--wild-bootstrap",
+            "4999",
+            "--weights",
+            "webb",
+            "--seed",
+            "11",
+            "--threads",
+            threads,
+            "--json",
+            "-",
         ]);
         assert!(o.status.success(), "{}", stderr(&o));
         o.stdout
@@ -104,8 +161,25 @@ fn wild_bootstrap_json_is_byte_identical_at_1_2_and_8_threads() {
     assert!(w["conf_low"].as_f64().unwrap() < 0.0694 && w["conf_high"].as_f64().unwrap() > 0.0694);
     // another seed gives other draws
     let o = effekt(&[
-        "did", "--data", &dataset("castle.csv"), "--outcome", "l_homicide", "--unit", "sid", "--time", "year", "--treatment", "post",
-        "--wild-bootstrap", "4999", "--weights", "webb", "--seed", "12", "--json", "-",
+        "did",
+        "--data",
+        &dataset("castle.csv"),
+        "--outcome",
+        "l_homicide",
+        "--unit",
+        "sid",
+        "--time",
+        "year",
+        "--treatment",
+        "post",
+        "--wild-bootstrap",
+        "4999",
+        "--weights",
+        "webb",
+        "--seed",
+        "12",
+        "--json",
+        "-",
     ]);
     assert_ne!(o.stdout, one);
 }
@@ -115,29 +189,115 @@ fn organ_donations_2x2_and_first_treated_form_agree() {
     let dir = tempfile::tempdir().unwrap();
     let f = organ_with_treatment(dir.path());
     let f = f.to_str().unwrap();
-    let a = json(&["did", "--data", f, "--outcome", "Rate", "--unit", "State", "--time", "Quarter_Num", "--treatment", "treat", "--method", "2x2", "--vcov", "cr1", "--json", "-"]);
+    let a = json(&[
+        "did",
+        "--data",
+        f,
+        "--outcome",
+        "Rate",
+        "--unit",
+        "State",
+        "--time",
+        "Quarter_Num",
+        "--treatment",
+        "treat",
+        "--method",
+        "2x2",
+        "--vcov",
+        "cr1",
+        "--json",
+        "-",
+    ]);
     // pyfixest feols("Rate ~ treated + post + treated:post", vcov={"CRV1": "State"})
     assert!((a["estimate"].as_f64().unwrap() - (-0.022458974358974353)).abs() < 1e-12);
     assert!((a["cell_means"]["did"].as_f64().unwrap() - (-0.022458974358974353)).abs() < 1e-12);
     assert_eq!(a["term"], "treated:post");
-    let b = json(&["did", "--data", f, "--outcome", "Rate", "--unit", "State", "--time", "Quarter_Num", "--first-treated", "first", "--method", "2x2", "--vcov", "cr1", "--json", "-"]);
+    let b = json(&[
+        "did",
+        "--data",
+        f,
+        "--outcome",
+        "Rate",
+        "--unit",
+        "State",
+        "--time",
+        "Quarter_Num",
+        "--first-treated",
+        "first",
+        "--method",
+        "2x2",
+        "--vcov",
+        "cr1",
+        "--json",
+        "-",
+    ]);
     assert_eq!(a["estimate"], b["estimate"]);
     assert_eq!(a["std_error"], b["std_error"]);
     // default inference with 27 clusters is CR2 and the table says so
-    let o = effekt(&["did", "--data", f, "--outcome", "Rate", "--unit", "State", "--time", "Quarter_Num", "--treatment", "treat", "--method", "2x2"]);
+    let o = effekt(&[
+        "did",
+        "--data",
+        f,
+        "--outcome",
+        "Rate",
+        "--unit",
+        "State",
+        "--time",
+        "Quarter_Num",
+        "--treatment",
+        "treat",
+        "--method",
+        "2x2",
+    ]);
     let table = String::from_utf8_lossy(&o.stdout);
-    assert!(table.contains("CR2") && table.contains("27 clusters < 30"), "{table}");
+    assert!(
+        table.contains("CR2") && table.contains("27 clusters < 30"),
+        "{table}"
+    );
     assert!(table.contains("cell means"), "{table}");
     // 2^27 > B: random Rademacher draws; with --cluster on fewer clusters enumeration kicks in
-    let w = json(&["did", "--data", f, "--outcome", "Rate", "--unit", "State", "--time", "Quarter_Num", "--treatment", "treat", "--method", "2x2", "--wild-bootstrap", "999", "--json", "-"]);
+    let w = json(&[
+        "did",
+        "--data",
+        f,
+        "--outcome",
+        "Rate",
+        "--unit",
+        "State",
+        "--time",
+        "Quarter_Num",
+        "--treatment",
+        "treat",
+        "--method",
+        "2x2",
+        "--wild-bootstrap",
+        "999",
+        "--json",
+        "-",
+    ]);
     assert_eq!(w["wild_bootstrap"]["full_enumeration"], false);
 }
 
 #[test]
 fn event_study_json_has_the_coefficient_table_and_pretrend_test() {
     let v = json(&[
-        "did", "--data", &dataset("castle.csv"), "--outcome", "l_homicide", "--unit", "sid", "--time", "year", "--treatment", "post",
-        "--method", "event-study", "--window", "-5,3", "--json", "-",
+        "did",
+        "--data",
+        &dataset("castle.csv"),
+        "--outcome",
+        "l_homicide",
+        "--unit",
+        "sid",
+        "--time",
+        "year",
+        "--treatment",
+        "post",
+        "--method",
+        "event-study",
+        "--window",
+        "-5,3",
+        "--json",
+        "-",
     ]);
     let rows = v["event_study"].as_array().unwrap();
     assert_eq!(rows.len(), 9);
@@ -158,51 +318,195 @@ fn bad_input_is_exit_2_with_a_clear_message() {
     let base = "id,wave,y,d\n";
     let run = |name: &str, body: &str, extra: &[&str], needles: &[&str]| {
         let f = write(d, name, &format!("{base}{body}"));
-        let mut args = vec!["did", "--data", f.to_str().unwrap(), "--outcome", "y", "--unit", "id", "--time", "wave", "--treatment", "d"];
+        let mut args = vec![
+            "did",
+            "--data",
+            f.to_str().unwrap(),
+            "--outcome",
+            "y",
+            "--unit",
+            "id",
+            "--time",
+            "wave",
+            "--treatment",
+            "d",
+        ];
         args.extend_from_slice(extra);
         bad(&args, needles);
     };
     // duplicate (unit, time) rows: names the unit, the period and the rows
-    run("dup.csv", "1,1,1.0,0\n1,1,1.5,0\n1,2,2.0,1\n2,1,1.0,0\n2,2,1.2,0\n", &[], &["unit \"1\"", "period 1", "rows 2 and 3"]);
+    run(
+        "dup.csv",
+        "1,1,1.0,0\n1,1,1.5,0\n1,2,2.0,1\n2,1,1.0,0\n2,2,1.2,0\n",
+        &[],
+        &["unit \"1\"", "period 1", "rows 2 and 3"],
+    );
     // treatment switching off
-    run("off.csv", "1,1,1.0,0\n1,2,2.0,1\n1,3,2.0,0\n2,1,1.0,0\n2,2,1.2,0\n2,3,1.1,0\n", &[], &["stays on", "unit \"1\"", "period 3"]);
+    run(
+        "off.csv",
+        "1,1,1.0,0\n1,2,2.0,1\n1,3,2.0,0\n2,1,1.0,0\n2,2,1.2,0\n2,3,1.1,0\n",
+        &[],
+        &["stays on", "unit \"1\"", "period 3"],
+    );
     // cohort without pre-period
-    run("pre.csv", "1,1,1.0,1\n1,2,2.0,1\n2,1,1.0,0\n2,2,1.2,0\n", &[], &["no pre-treatment period", "cohort first treated in period 1"]);
+    run(
+        "pre.csv",
+        "1,1,1.0,1\n1,2,2.0,1\n2,1,1.0,0\n2,2,1.2,0\n",
+        &[],
+        &[
+            "no pre-treatment period",
+            "cohort first treated in period 1",
+        ],
+    );
     // no valid controls for a (cohort, period)
-    run("ctrl.csv", "1,1,1.0,0\n1,2,2.0,1\n1,3,2.0,1\n2,1,1.0,0\n2,2,1.2,0\n2,3,1.1,1\n", &[], &["no valid control units", "cohort first treated in 2 in period 3"]);
+    run(
+        "ctrl.csv",
+        "1,1,1.0,0\n1,2,2.0,1\n1,3,2.0,1\n2,1,1.0,0\n2,2,1.2,0\n2,3,1.1,1\n",
+        &[],
+        &[
+            "no valid control units",
+            "cohort first treated in 2 in period 3",
+        ],
+    );
     // a single cluster
-    let f = write(d, "one.csv", "id,wave,y,d,k\n1,1,1.0,0,A\n1,2,2.0,1,A\n2,1,1.0,0,A\n2,2,1.2,0,A\n");
+    let f = write(
+        d,
+        "one.csv",
+        "id,wave,y,d,k\n1,1,1.0,0,A\n1,2,2.0,1,A\n2,1,1.0,0,A\n2,2,1.2,0,A\n",
+    );
     bad(
-        &["did", "--data", f.to_str().unwrap(), "--outcome", "y", "--unit", "id", "--time", "wave", "--treatment", "d", "--cluster", "k"],
+        &[
+            "did",
+            "--data",
+            f.to_str().unwrap(),
+            "--outcome",
+            "y",
+            "--unit",
+            "id",
+            "--time",
+            "wave",
+            "--treatment",
+            "d",
+            "--cluster",
+            "k",
+        ],
         &["only one cluster", "\"A\""],
     );
     // time that is not numeric
-    let f = write(d, "txt.csv", "id,wave,y,d\n1,Q1,1.0,0\n1,Q2,2.0,1\n2,Q1,1.0,0\n2,Q2,1.2,0\n");
+    let f = write(
+        d,
+        "txt.csv",
+        "id,wave,y,d\n1,Q1,1.0,0\n1,Q2,2.0,1\n2,Q1,1.0,0\n2,Q2,1.2,0\n",
+    );
     bad(
-        &["did", "--data", f.to_str().unwrap(), "--outcome", "y", "--unit", "id", "--time", "wave", "--treatment", "d"],
+        &[
+            "did",
+            "--data",
+            f.to_str().unwrap(),
+            "--outcome",
+            "y",
+            "--unit",
+            "id",
+            "--time",
+            "wave",
+            "--treatment",
+            "d",
+        ],
         &["time column must hold numbers in time order", "\"Q1\""],
     );
     // staggered timing with --method 2x2
     bad(
-        &["did", "--data", &dataset("castle.csv"), "--outcome", "l_homicide", "--unit", "sid", "--time", "year", "--treatment", "post", "--method", "2x2"],
+        &[
+            "did",
+            "--data",
+            &dataset("castle.csv"),
+            "--outcome",
+            "l_homicide",
+            "--unit",
+            "sid",
+            "--time",
+            "year",
+            "--treatment",
+            "post",
+            "--method",
+            "2x2",
+        ],
         &["2x2 design needs one treatment start", "5 cohorts"],
     );
     // options that do not fit the method
     bad(
-        &["did", "--data", &dataset("castle.csv"), "--outcome", "l_homicide", "--unit", "sid", "--time", "year", "--treatment", "post", "--estimator", "dr"],
+        &[
+            "did",
+            "--data",
+            &dataset("castle.csv"),
+            "--outcome",
+            "l_homicide",
+            "--unit",
+            "sid",
+            "--time",
+            "year",
+            "--treatment",
+            "post",
+            "--estimator",
+            "dr",
+        ],
         &["--estimator only apply to --method cs"],
     );
     bad(
-        &["did", "--data", &dataset("castle.csv"), "--outcome", "l_homicide", "--unit", "sid", "--time", "year", "--treatment", "post", "--method", "event-study", "--wild-bootstrap", "99"],
+        &[
+            "did",
+            "--data",
+            &dataset("castle.csv"),
+            "--outcome",
+            "l_homicide",
+            "--unit",
+            "sid",
+            "--time",
+            "year",
+            "--treatment",
+            "post",
+            "--method",
+            "event-study",
+            "--wild-bootstrap",
+            "99",
+        ],
         &["--wild-bootstrap tests the 2x2 or TWFE coefficient"],
     );
     bad(
-        &["did", "--data", &dataset("castle.csv"), "--outcome", "l_homicide", "--unit", "sid", "--time", "year", "--treatment", "post", "--method", "event-study", "--window", "2,5"],
+        &[
+            "did",
+            "--data",
+            &dataset("castle.csv"),
+            "--outcome",
+            "l_homicide",
+            "--unit",
+            "sid",
+            "--time",
+            "year",
+            "--treatment",
+            "post",
+            "--method",
+            "event-study",
+            "--window",
+            "2,5",
+        ],
         &["window", "reference period -1 inside"],
     );
     // unknown column
     bad(
-        &["did", "--data", &dataset("castle.csv"), "--outcome", "l_homicid", "--unit", "sid", "--time", "year", "--treatment", "post"],
+        &[
+            "did",
+            "--data",
+            &dataset("castle.csv"),
+            "--outcome",
+            "l_homicid",
+            "--unit",
+            "sid",
+            "--time",
+            "year",
+            "--treatment",
+            "post",
+        ],
         &["no column \"l_homicid\""],
     );
 }
@@ -210,7 +514,19 @@ fn bad_input_is_exit_2_with_a_clear_message() {
 #[test]
 fn callaway_santanna_through_the_cli() {
     let het = dataset("df_het.csv");
-    let base = ["did", "--data", het.as_str(), "--outcome", "dep_var", "--unit", "unit", "--time", "year", "--method", "cs"];
+    let base = [
+        "did",
+        "--data",
+        het.as_str(),
+        "--outcome",
+        "dep_var",
+        "--unit",
+        "unit",
+        "--time",
+        "year",
+        "--method",
+        "cs",
+    ];
     let run = |extra: &[&str]| {
         let mut a: Vec<&str> = base.to_vec();
         a.extend_from_slice(extra);
@@ -219,18 +535,74 @@ fn callaway_santanna_through_the_cli() {
         o.stdout
     };
     // the first-treated column and the treatment indicator give the same analysis
-    let one = run(&["--first-treated", "g", "--bootstrap", "199", "--seed", "3", "--threads", "1", "--json", "-"]);
-    assert_eq!(one, run(&["--first-treated", "g", "--bootstrap", "199", "--seed", "3", "--threads", "2", "--json", "-"]));
+    let one = run(&[
+        "--first-treated",
+        "g",
+        "--bootstrap",
+        "199",
+        "--seed",
+        "3",
+        "--threads",
+        "1",
+        "--json",
+        "-",
+    ]);
+    assert_eq!(
+        one,
+        run(&[
+            "--first-treated",
+            "g",
+            "--bootstrap",
+            "199",
+            "--seed",
+            "3",
+            "--threads",
+            "2",
+            "--json",
+            "-"
+        ])
+    );
     let v: serde_json::Value = serde_json::from_slice(&one).unwrap();
-    let w: serde_json::Value = serde_json::from_slice(&run(&["--treatment", "treat", "--bootstrap", "199", "--seed", "3", "--json", "-"])).unwrap();
+    let w: serde_json::Value = serde_json::from_slice(&run(&[
+        "--treatment",
+        "treat",
+        "--bootstrap",
+        "199",
+        "--seed",
+        "3",
+        "--json",
+        "-",
+    ]))
+    .unwrap();
     assert_eq!(v["estimate"], w["estimate"]);
     assert_eq!(v["std_error"], w["std_error"]);
-    for key in ["estimate", "std_error", "conf_low", "conf_high", "p_value", "group_time", "event_study", "counterfactual", "tidy"] {
+    for key in [
+        "estimate",
+        "std_error",
+        "conf_low",
+        "conf_high",
+        "p_value",
+        "group_time",
+        "event_study",
+        "counterfactual",
+        "tidy",
+    ] {
         assert!(v.get(key).is_some(), "missing {key}");
     }
     assert_eq!(v["method"], "cs");
     assert!(!v["group_time"].as_array().unwrap().is_empty());
     // the simple ATT is close to the true ATT of the simulation (2.22 over treated unit-years)
-    assert!((v["estimate"].as_f64().unwrap() - 2.2).abs() < 0.3, "{}", v["estimate"]);
-    bad(&[base.as_slice(), &["--first-treated", "g", "--wild-bootstrap", "99"]].concat(), &["multiplier bootstrap"]);
+    assert!(
+        (v["estimate"].as_f64().unwrap() - 2.2).abs() < 0.3,
+        "{}",
+        v["estimate"]
+    );
+    bad(
+        &[
+            base.as_slice(),
+            &["--first-treated", "g", "--wild-bootstrap", "99"],
+        ]
+        .concat(),
+        &["multiplier bootstrap"],
+    );
 }
