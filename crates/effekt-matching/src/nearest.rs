@@ -135,48 +135,20 @@ impl Searchers {
                 .map(|(_, u)| u),
             (Searcher::Tree(tree), Space::Points { coords, dim }) => {
                 let q = &coords[t * dim..(t + 1) * dim];
-                let mut bounds = Vec::new();
+                let mut cal = Vec::new();
                 if let Some(c) = &p.score_caliper {
-                    bounds.push(interval(c.values[t], c.width));
+                    cal.push((c.values[t], c.width));
                 }
                 for c in p.covariate_calipers {
-                    bounds.push(interval(c.values[t], c.width));
+                    cal.push((c.values[t], c.width));
                 }
-                // covariate calipers are checked by the bounds already; keep `ok` for exclusion
+                // the calipers are checked by the tree; `ok` only excludes
                 let okx = |u: u32| !exclude.contains(&u);
-                tree.best(q, &bounds, &okx).map(|(_, u)| u)
+                tree.best(q, &cal, &okx).map(|(_, u)| u)
             }
             _ => None,
         }
     }
-}
-
-/// The closed interval `[v − w, v + w]` as the set of `x` with `|x − v| ≤ w` in floating point
-/// (`|x − v|` is monotone in `x`, so the bounds are found by nudging to the exact edge).
-fn interval(v: f64, w: f64) -> (f64, f64) {
-    let mut lo = v - w;
-    while (lo - v).abs() > w {
-        lo = next_up(lo);
-    }
-    while (prev_down(lo) - v).abs() <= w {
-        lo = prev_down(lo);
-    }
-    let mut hi = v + w;
-    while (hi - v).abs() > w {
-        hi = prev_down(hi);
-    }
-    while (next_up(hi) - v).abs() <= w {
-        hi = next_up(hi);
-    }
-    (lo, hi)
-}
-
-fn next_up(x: f64) -> f64 {
-    x.next_up()
-}
-
-fn prev_down(x: f64) -> f64 {
-    x.next_down()
 }
 
 /// Run the matching. Returns, per unit index, the pool units it was matched to (empty for
@@ -250,4 +222,94 @@ pub(crate) fn nothing_eligible(p: &Problem<'_>, n: usize, units: &[usize]) -> Ve
             searchers.best(p, s, t, &[]).is_none()
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use effekt_resample::rng::RngExt;
+    use effekt_resample::{Purpose, stream};
+
+    /// MatchIt's `nn_matchC`, literally: scan all eligible controls, take the smallest
+    /// (distance, index); rounds without replacement, k nearest with replacement.
+    fn brute(p: &Problem<'_>, n: usize) -> Vec<Vec<u32>> {
+        let dist = |t: usize, c: usize| -> f64 {
+            match p.space {
+                Space::Line(v) => (v[c] - v[t]).abs(),
+                Space::Points { coords, dim } => (0..dim)
+                    .map(|k| (coords[c * dim + k] - coords[t * dim + k]).powi(2))
+                    .sum(),
+            }
+        };
+        let eligible = |t: usize, c: usize| {
+            p.strata.is_none_or(|s| s[t] == s[c])
+                && p.score_caliper.is_none_or(|k| k.ok(t, c))
+                && p.covariate_calipers.iter().all(|k| k.ok(t, c))
+        };
+        let mut used = vec![false; n];
+        let mut m: Vec<Vec<u32>> = vec![Vec::new(); n];
+        let rounds = if p.replace { 1 } else { p.ratio };
+        for _ in 0..rounds {
+            for &t in p.order {
+                let take = if p.replace { p.ratio } else { 1 };
+                for _ in 0..take {
+                    let best = p
+                        .pool
+                        .iter()
+                        .copied()
+                        .filter(|&c| (p.replace || !used[c]) && !m[t].contains(&(c as u32)) && eligible(t, c))
+                        .min_by(|&a, &b| dist(t, a).partial_cmp(&dist(t, b)).unwrap().then(a.cmp(&b)));
+                    if let Some(c) = best {
+                        m[t].push(c as u32);
+                        used[c] = true;
+                    }
+                }
+            }
+        }
+        m
+    }
+
+    #[test]
+    fn greedy_matching_equals_the_quadratic_scan() {
+        for case in 0..120u64 {
+            let mut rng = stream(case, Purpose::Simulation, 0);
+            let n = rng.random_range(5..80usize);
+            let dim = rng.random_range(1..4usize);
+            let levels = rng.random_range(2..6u32);
+            // coarse values create many exact ties
+            let coords: Vec<f64> = (0..n * dim).map(|_| f64::from(rng.random_range(0..levels * 2)) / 2.0).collect();
+            let line: Vec<f64> = (0..n).map(|i| coords[i * dim]).collect();
+            let cov: Vec<f64> = (0..n).map(|_| f64::from(rng.random_range(0..5u32))).collect();
+            let treat: Vec<bool> = (0..n).map(|_| rng.random_range(0..3u32) == 0).collect();
+            let strata: Vec<u32> = (0..n).map(|_| rng.random_range(0..2u32)).collect();
+            let focal: Vec<usize> = (0..n).filter(|&i| treat[i]).collect();
+            let pool: Vec<usize> = (0..n).filter(|&i| !treat[i]).collect();
+            let mut order = focal.clone();
+            order.reverse();
+            let use_points = case % 2 == 1;
+            let space = if use_points { Space::Points { coords: &coords, dim } } else { Space::Line(&line) };
+            let cal = [Constraint { values: &cov, width: 1.0 }];
+            let p = Problem {
+                space,
+                order: &order,
+                pool: &pool,
+                strata: (case % 3 == 0).then_some(strata.as_slice()),
+                score_caliper: (case % 4 == 1).then_some(Constraint { values: &line, width: 0.5 }),
+                covariate_calipers: if case % 5 == 2 { &cal } else { &[] },
+                ratio: 1 + (case as usize % 3),
+                replace: case % 7 < 3,
+            };
+            let fast = run(&p, n);
+            let slow = brute(&p, n);
+            for t in 0..n {
+                let mut a = fast[t].clone();
+                let mut b = slow[t].clone();
+                if p.replace {
+                    a.sort_unstable();
+                    b.sort_unstable();
+                }
+                assert_eq!(a, b, "case {case}, unit {t}");
+            }
+        }
+    }
 }

@@ -344,12 +344,23 @@ impl KdTree {
         }
     }
 
-    /// Nearest alive point to `q` (squared Euclidean distance) whose constraint values lie within
-    /// `bounds[c] = (lo, hi)` and with `ok(unit)`; smallest (distance, unit) first.
+    /// Nearest alive point to `q` (squared Euclidean distance) with `|v_c − centre_c| ≤ width_c`
+    /// for every constraint variable c (`calipers[c] = (centre, width)`, compared exactly as
+    /// [`Constraint::ok`]) and with `ok(unit)`; smallest (distance, unit) first.
     /// Returns (slot, unit).
-    pub fn best(&self, q: &[f64], bounds: &[(f64, f64)], ok: &dyn Fn(u32) -> bool) -> Option<(usize, u32)> {
+    pub fn best(&self, q: &[f64], calipers: &[(f64, f64)], ok: &dyn Fn(u32) -> bool) -> Option<(usize, u32)> {
         let dim = self.dim;
         let nc = self.nc;
+        // conservative ranges for pruning subtrees (a little wider than the caliper, so that
+        // rounding in |v − centre| can never exclude an eligible point); points are checked
+        // exactly
+        let bounds: Vec<(f64, f64)> = calipers
+            .iter()
+            .map(|&(v, w)| {
+                let slack = 1e-9 * (v.abs() + w) + f64::MIN_POSITIVE;
+                (v - w - slack, v + w + slack)
+            })
+            .collect();
         let mut best: Option<(f64, u32, usize)> = None;
         let mut stack: Vec<(u32, f64)> = vec![(0, 0.0)];
         while let Some((id, lb)) = stack.pop() {
@@ -374,7 +385,7 @@ impl KdTree {
                         continue;
                     }
                     let cv = &self.cons[s * nc..(s + 1) * nc];
-                    if bounds.iter().zip(cv).any(|(&(lo, hi), &v)| v < lo || v > hi) {
+                    if calipers.iter().zip(cv).any(|(&(c, w), &v)| !((v - c).abs() <= w)) {
                         continue;
                     }
                     let u = self.units[s];
