@@ -92,12 +92,8 @@ impl DataArgs {
         }
     }
 
-    /// Read the table and select the role columns under the missing-data policy.
-    pub fn load(&self, roles: &effekt_data::Roles) -> CliResult<effekt_data::Dataset> {
-        Ok(self.load_with_table(roles)?.1)
-    }
-
-    /// As [`DataArgs::load`], also returning the table (for `Table::row_number` in messages).
+    /// Read the table and select the role columns under the missing-data policy. The table is
+    /// returned too, for `Table::row_number` in messages.
     pub fn load_with_table(&self, roles: &effekt_data::Roles) -> CliResult<(effekt_data::Table, effekt_data::Dataset)> {
         let table = self.read()?;
         let ds = table.select(roles, self.missing_policy())?;
