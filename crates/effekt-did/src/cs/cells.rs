@@ -158,14 +158,7 @@ fn kernel_error(e: KernelError, cell: &CellPlan, prep: &Prepared) -> CsError {
     }
 }
 
-fn empty(
-    which: &'static str,
-    cell: &CellPlan,
-    prep: &Prepared,
-    cfg: &CsConfig,
-    detail: String,
-) -> CsError {
-    let _ = cfg;
+fn empty(which: &'static str, cell: &CellPlan, prep: &Prepared, detail: String) -> CsError {
     CsError::EmptyCell {
         which,
         cohort: cell.group,
@@ -220,12 +213,11 @@ fn estimate(cell: &CellPlan, prep: &Prepared, cfg: &CsConfig) -> Result<CellEsti
                     "treated units",
                     cell,
                     prep,
-                    cfg,
                     format!("cohort {g} has no units in the balanced panel"),
                 ));
             }
             if n_control == 0 {
-                return Err(empty("control units", cell, prep, cfg, control_detail(cfg)));
+                return Err(empty("control units", cell, prep, control_detail(cfg)));
             }
             let dy: Vec<f64> = units.iter().map(|&u| yt[u] - yb[u]).collect();
             let w: Vec<f64> = units.iter().map(|&u| prep.unit_weight[u]).collect();
@@ -311,7 +303,6 @@ fn estimate(cell: &CellPlan, prep: &Prepared, cfg: &CsConfig) -> Result<CellEsti
                     "treated observations",
                     cell,
                     prep,
-                    cfg,
                     format!(
                         "cohort {} has no observation in period {which_period}",
                         crate::cs::fmt_num(g)
@@ -324,7 +315,6 @@ fn estimate(cell: &CellPlan, prep: &Prepared, cfg: &CsConfig) -> Result<CellEsti
                     "control observations",
                     cell,
                     prep,
-                    cfg,
                     format!("none in period {which_period}: {}", control_detail(cfg)),
                 ));
             }

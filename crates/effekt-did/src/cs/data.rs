@@ -194,8 +194,18 @@ pub(crate) struct Prepared {
     pub rows_used: usize,
 }
 
+/// Up to five distinct labels, in order of first appearance.
 fn examples<'a>(labels: impl Iterator<Item = &'a str>) -> Vec<String> {
-    labels.take(5).map(str::to_string).collect()
+    let mut out: Vec<String> = Vec::new();
+    for l in labels {
+        if out.len() == 5 {
+            break;
+        }
+        if !out.iter().any(|o| o == l) {
+            out.push(l.to_string());
+        }
+    }
+    out
 }
 
 /// Check the data against the configuration and lay it out for estimation.
@@ -764,6 +774,11 @@ pub(crate) fn prepare(data: &CsData, cfg: &CsConfig) -> Result<Prepared, CsError
         };
         (n, unit_cohort, unit_weight, unit_cluster, layout)
     };
+    if panel && cfg.sampling == Sampling::UnbalancedPanel {
+        warnings.push(
+            "sampling = unbalanced-panel, but every unit is observed in every period: the panel estimators are used (as did >= 2.5 and csdid 0.4)".into(),
+        );
+    }
     if !is_rc && !panel && cfg.sampling == Sampling::UnbalancedPanel {
         warnings.push(
             "unbalanced panel: ATT(g,t) use the repeated-cross-section estimators on the observed rows, with influence functions summed per unit (did's allow_unbalanced_panel)".into(),
