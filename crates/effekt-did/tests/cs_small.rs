@@ -124,3 +124,24 @@ fn tiny_panel_bootstrap_runs() {
     let json = serde_json::to_string(&fit).unwrap();
     assert!(json.contains("\"att_gt\""));
 }
+
+#[test]
+fn inference_does_not_depend_on_the_outcome_scale() {
+    let cfg = CsConfig {
+        bootstrap: 0,
+        ..CsConfig::default()
+    };
+    let base = fit_cs(&data(), &cfg, None).unwrap();
+    let mut tiny = data();
+    for y in &mut tiny.outcome {
+        *y *= 1e-9;
+    }
+    let fit = fit_cs(&tiny, &cfg, None).unwrap();
+    for (a, b) in fit.att_gt.iter().zip(&base.att_gt) {
+        match (a.effect.std_error, b.effect.std_error) {
+            (Some(x), Some(y)) => assert!((x / y - 1e-9).abs() < 1e-18),
+            (x, y) => assert_eq!(x.is_some(), y.is_some()),
+        }
+    }
+    assert!((fit.simple.std_error.unwrap() / base.simple.std_error.unwrap() - 1e-9).abs() < 1e-18);
+}

@@ -151,7 +151,7 @@ pub struct CsConfig {
     /// Aggregations to compute (default all four). ATT(g,t) are always reported.
     pub aggregations: Vec<Aggregation>,
     /// Multiplier-bootstrap replicates B (`biters`); 0 = analytic influence-function standard
-    /// errors only (no uniform bands). Default 1,000, at most 1,000,000.
+    /// errors only (no uniform bands). Default 1,000, at most [`MAX_BOOTSTRAP`] (200,000).
     pub bootstrap: usize,
     /// Multiplier distribution (default Rademacher, as `did`).
     pub multiplier: MultiplierWeights,
@@ -201,7 +201,7 @@ impl Default for CsConfig {
 
 /// Largest accepted number of bootstrap replicates (the draws of every reported quantity are
 /// kept, B × quantities numbers).
-pub const MAX_BOOTSTRAP: usize = 1_000_000;
+pub const MAX_BOOTSTRAP: usize = 200_000;
 
 impl CsConfig {
     /// Check the values that serde cannot.

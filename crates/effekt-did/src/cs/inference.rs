@@ -33,11 +33,6 @@ const CHUNK: usize = 32;
 /// Rows per multiplier block (a multiple of 64: one 64-bit word gives 64 Rademacher signs).
 const ROW_BLOCK: usize = 2048;
 
-/// `did` reports standard errors at or below this as missing.
-pub(crate) fn se_floor() -> f64 {
-    f64::EPSILON.sqrt() * 10.0
-}
-
 /// Standard normal quantile.
 pub(crate) fn qnorm(p: f64) -> f64 {
     Normal::standard().inverse_cdf(p)
@@ -80,11 +75,22 @@ pub(crate) fn quad(m: &Mat<f64>, c: &[f64]) -> f64 {
     acc
 }
 
-/// Analytic standard error of a contrast: `√(c' S'S c) / n`, `None` when not positive.
+/// Analytic standard error of a contrast: `√(c' S'S c) / n`; `None` when the variance is zero
+/// up to rounding (relative to `(Σ_j |c_j| √M_jj)²`, so the rule does not depend on the
+/// outcome's scale — `did` uses an absolute 1.5·10⁻⁷ on ATT(g,t) standard errors), e.g. the
+/// reference cell of a universal base period.
 pub(crate) fn analytic_se(m: &Mat<f64>, c: &[f64], n: usize) -> Option<f64> {
     let v = quad(m, c);
-    let se = v.max(0.0).sqrt() / n as f64;
-    (se.is_finite() && se > se_floor()).then_some(se)
+    let scale: f64 = c
+        .iter()
+        .enumerate()
+        .map(|(j, cj)| cj.abs() * m[(j, j)].max(0.0).sqrt())
+        .sum();
+    if !(v.is_finite() && v > 1e-24 * scale * scale) {
+        return None;
+    }
+    let se = v.sqrt() / n as f64;
+    (se.is_finite() && se > 0.0).then_some(se)
 }
 
 /// Rows (units or clusters) by base columns: the unit rows of `psi` or their cluster sums.

@@ -66,7 +66,10 @@
 //!   covariance when clustering (csdid/`did` suppress it with a clustered bootstrap).
 //!   (5) Time-varying weights in a balanced panel are an error (`did` uses the earlier period's
 //!   weight). (6) `did` stops when the never-treated group has fewer than 5 units; here that is
-//!   a warning, since small municipal samples are the norm.
+//!   a warning, since small municipal samples are the norm. (7) A standard error counts as
+//!   undefined when its variance is zero relative to the scale of the influence functions
+//!   (`did`: an absolute 1.5·10⁻⁷), so outcomes measured on small scales keep their standard
+//!   errors.
 //!
 //! # For the CLI (`effekt did --method cs`)
 //! ```ignore

@@ -13,6 +13,7 @@ use super::fmt_num;
 /// defined (the reference cell of a universal base period, degenerate bootstrap draws).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CsEstimate {
+    /// The point estimate.
     pub estimate: f64,
     /// The standard error used for inference: the multiplier-bootstrap one when the bootstrap
     /// ran (as `did`), otherwise the analytic one.
@@ -21,6 +22,7 @@ pub struct CsEstimate {
     pub std_error_analytic: Option<f64>,
     /// `estimate / std_error` (normal reference).
     pub statistic: Option<f64>,
+    /// Two-sided normal p-value of `statistic`.
     pub p_value: Option<f64>,
     /// Pointwise interval `estimate ± z_{1−α/2} · std_error`.
     pub conf_low: Option<f64>,
@@ -73,10 +75,12 @@ pub struct CsAggregateRow {
 /// An aggregation of the ATT(g,t) (`did::aggte`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CsAggregate {
+    /// Which aggregation.
     pub kind: Aggregation,
     /// group: cohort-share weighted mean of the cohort ATTs; dynamic: mean of the event-time
     /// ATTs with e ≥ 0; calendar: mean of the period ATTs.
     pub overall: CsEstimate,
+    /// Components: cohorts, event times or periods, increasing.
     pub rows: Vec<CsAggregateRow>,
     /// Critical value of the rows' bands: simultaneous (bootstrap sup-t) when `uniform`,
     /// otherwise the pointwise normal quantile.
@@ -87,6 +91,7 @@ pub struct CsAggregate {
 /// Observed and counterfactual mean outcome of the treated in one calendar period.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CsPeriodCounterfactual {
+    /// The calendar period.
     pub period: f64,
     /// Units of the cohorts treated by this period (observed in it).
     pub n_treated: usize,
@@ -102,7 +107,9 @@ pub struct CsPeriodCounterfactual {
 /// Size of a treated cohort.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CsCohort {
+    /// First treated period.
     pub cohort: f64,
+    /// Units (rows for repeated cross-sections) in the cohort.
     pub units: usize,
     /// Cohort share `mean(w 1{G = g})` used as aggregation weight.
     pub share: f64,
@@ -111,8 +118,11 @@ pub struct CsCohort {
 /// Wald test that all pre-treatment ATT(g,t) are zero (`did`'s `W` / `Wpval`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CsPretest {
+    /// `W = n ATT' V⁻¹ ATT` over the pre-treatment cells (t < g − anticipation).
     pub statistic: f64,
+    /// Degrees of freedom: the number of pre-treatment cells with a standard error.
     pub df: usize,
+    /// `1 − F_χ²(W; df)`.
     pub p_value: f64,
 }
 
@@ -121,6 +131,7 @@ pub struct CsPretest {
 pub struct CsFit {
     /// E.g. "Callaway-Sant'Anna (doubly robust, never-treated controls)".
     pub method: String,
+    /// The settings used.
     pub estimator: CsEstimator,
     pub control_group: ControlGroup,
     pub base_period: BasePeriod,
@@ -132,11 +143,16 @@ pub struct CsFit {
     pub n_units: usize,
     /// Rows used.
     pub n_rows: usize,
+    /// Never-treated units (after the data checks).
     pub n_never_treated: usize,
+    /// Cluster column and number of clusters, when clustered above the unit.
     pub cluster: Option<String>,
     pub n_clusters: Option<usize>,
+    /// Periods used, increasing.
     pub periods: Vec<f64>,
+    /// Estimated cohorts with their sizes and aggregation weights.
     pub cohorts: Vec<CsCohort>,
+    /// Confidence level of intervals and bands.
     pub level: f64,
     /// ATT(g,t), cohorts increasing, then periods.
     pub att_gt: Vec<AttGt>,
@@ -145,15 +161,22 @@ pub struct CsFit {
     pub att_gt_uniform: bool,
     /// The overall ATT (`aggte(type = "simple")`), the headline effect.
     pub simple: CsEstimate,
+    /// Aggregations, when requested (`CsConfig::aggregations`).
     pub group: Option<CsAggregate>,
     pub dynamic: Option<CsAggregate>,
     pub calendar: Option<CsAggregate>,
     /// Observed vs counterfactual mean of the treated, per post-treatment period.
     pub counterfactual: Vec<CsPeriodCounterfactual>,
+    /// Wald test of the pre-treatment ATT(g,t) (`None` without pre-treatment cells or with a
+    /// singular covariance, which is then a warning).
     pub pretest: Option<CsPretest>,
+    /// Which inference was used and why, with every warning the user must see.
     pub inference: InferenceNote,
+    /// Rows and units dropped or recoded before estimation, and why.
     pub dropped: Vec<CsDropped>,
+    /// Warnings (also in `inference.warnings`).
     pub warnings: Vec<String>,
+    /// Bootstrap seed, replicates and multiplier distribution (`None` without bootstrap).
     pub seed: Option<u64>,
     pub resamples: Option<usize>,
     pub multiplier: Option<MultiplierWeights>,
