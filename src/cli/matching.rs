@@ -452,7 +452,7 @@ fn data_info(ds: &Dataset, args: &Args) -> DataInfo {
 
 fn matched_csv(table: &Table, f: &MatchFit) -> String {
     let mut s = String::from("row,treated,distance,weight,subclass,discarded,matched_rows\n");
-    for u in &f.units {
+    for u in &f.units() {
         let matched: Vec<String> = u.matched_to.iter().map(|&r| table.row_number(r).to_string()).collect();
         s.push_str(&format!(
             "{},{},{},{},{},{},{}\n",

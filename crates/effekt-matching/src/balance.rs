@@ -154,32 +154,52 @@ fn wvar(x: &[f64], w: &[f64], idx: &[usize], binary: bool) -> f64 {
     num / (1.0 - sw2)
 }
 
-/// eCDF mean and max differences (MatchIt `qqsum(standardize = TRUE)`).
-fn ecdf_stats(x: &[f64], treat: &[bool], w: &[f64], order: &[usize]) -> (f64, f64) {
-    let n = x.len();
+/// A column in order of its values: x, group and position (for the weights).
+pub(crate) struct Sorted {
+    x: Vec<f64>,
+    treat: Vec<bool>,
+    idx: Vec<u32>,
+}
+
+impl Sorted {
+    fn new(x: &[f64], treat: &[bool]) -> Self {
+        let keys: Vec<u64> = x.iter().map(|&v| crate::prep::orderable(v)).collect();
+        let idx = crate::prep::argsort_u64(&keys);
+        Self {
+            x: idx.iter().map(|&i| x[i as usize]).collect(),
+            treat: idx.iter().map(|&i| treat[i as usize]).collect(),
+            idx,
+        }
+    }
+}
+
+/// eCDF mean and max differences (MatchIt `qqsum(standardize = TRUE)`): over the distinct
+/// values, |F_t − F_c| of the weighted eCDFs; `w = None` means weights 1.
+fn ecdf_stats(s: &Sorted, w: Option<&[f64]>) -> (f64, f64) {
+    let n = s.x.len();
+    let wt = |k: usize| w.map_or(1.0, |w| w[s.idx[k] as usize]);
     let (mut s1, mut s0) = (0.0, 0.0);
-    for i in 0..n {
-        if treat[i] {
-            s1 += w[i];
+    for k in 0..n {
+        if s.treat[k] {
+            s1 += wt(k);
         } else {
-            s0 += w[i];
+            s0 += wt(k);
         }
     }
     // the group of the first sorted unit gets the negative sign (only |·| is used)
-    let first_treated = order.first().is_some_and(|&i| treat[i]);
+    let first_treated = s.treat.first().copied().unwrap_or(false);
     let mut cum = 0.0;
     let mut sum = 0.0;
     let mut count = 0usize;
     let mut max: f64 = 0.0;
-    for (k, &i) in order.iter().enumerate() {
-        let wi = if treat[i] { w[i] / s1 } else { w[i] / s0 };
-        if treat[i] == first_treated {
+    for k in 0..n {
+        let wi = if s.treat[k] { wt(k) / s1 } else { wt(k) / s0 };
+        if s.treat[k] == first_treated {
             cum -= wi;
         } else {
             cum += wi;
         }
-        let last_of_run = order.get(k + 1).is_none_or(|&j| x[j] != x[i]);
-        if last_of_run {
+        if k + 1 == n || s.x[k + 1] != s.x[k] {
             let e = cum.abs();
             sum += e;
             count += 1;
@@ -273,12 +293,13 @@ fn side(
     w: &[f64],
     binary: bool,
     std: Option<f64>,
-    order: &[usize],
+    sorted: Option<&Sorted>,
+    after: bool,
     pairs: Option<&Pairs<'_>>,
 ) -> Side {
-    let idx1: Vec<usize> = i1.iter().copied().filter(|&i| w[i] != 0.0).collect();
-    let idx0: Vec<usize> = i0.iter().copied().filter(|&i| w[i] != 0.0).collect();
-    let too_small = idx1.len() < 2 && idx0.len() < 2;
+    let nz1 = i1.iter().filter(|&&i| w[i] != 0.0).count();
+    let nz0 = i0.iter().filter(|&&i| w[i] != 0.0).count();
+    let too_small = nz1 < 2 && nz0 < 2;
     let mt = wmean(x, w, i1);
     let mc = wmean(x, w, i0);
     let mdiff = mt - mc;
@@ -297,8 +318,9 @@ fn side(
     let (vr, em, ex) = if binary {
         (None, Some(mdiff.abs()), Some(mdiff.abs()))
     } else if !too_small {
-        let vr = wvar(x, w, &idx1, false) / wvar(x, w, &idx0, false);
-        let (em, ex) = ecdf_stats(x, treat, w, order);
+        // zero weights add nothing to the weighted sums
+        let vr = wvar(x, w, i1, false) / wvar(x, w, i0, false);
+        let (em, ex) = sorted.map_or((f64::NAN, f64::NAN), |s| ecdf_stats(s, after.then_some(w)));
         (Some(vr), Some(em), Some(ex))
     } else {
         (None, None, None)
@@ -319,10 +341,9 @@ fn finite(v: Option<f64>) -> Option<f64> {
 }
 
 /// The SMD denominator `s` on the full sample (see the module docs).
-fn std_denominator(x: &[f64], i1: &[usize], i0: &[usize], binary: bool, estimand: Estimand) -> f64 {
-    let ones = vec![1.0; x.len()];
-    let v1 = wvar(x, &ones, i1, binary);
-    let v0 = wvar(x, &ones, i0, binary);
+fn std_denominator(x: &[f64], ones: &[f64], i1: &[usize], i0: &[usize], binary: bool, estimand: Estimand) -> f64 {
+    let v1 = wvar(x, ones, i1, binary);
+    let v0 = wvar(x, ones, i0, binary);
     let s = match estimand {
         Estimand::Att => v1.sqrt(),
         Estimand::Atc => v0.sqrt(),
@@ -365,11 +386,12 @@ pub(crate) fn balance_table(
         .map(|col| {
             let x = &col.values;
             let binary = x.iter().all(|&v| v == 0.0 || v == 1.0);
-            let mut order: Vec<usize> = (0..n).collect();
-            order.sort_by(|&a, &b| x[a].partial_cmp(&x[b]).unwrap_or(std::cmp::Ordering::Equal).then(a.cmp(&b)));
-            let s = std_denominator(x, &i1, &i0, binary, estimand);
-            let before = side(x, treat, &i1, &i0, &ones, binary, Some(s), &order, None);
-            let after = side(x, treat, &i1, &i0, weights, binary, Some(s), &order, Some(pairs));
+            // the eCDF statistics of non-binary columns need the units in order of x (ties by
+            // index, as R's stable `order`)
+            let sorted = (!binary).then(|| Sorted::new(x, treat));
+            let s = std_denominator(x, &ones, &i1, &i0, binary, estimand);
+            let before = side(x, treat, &i1, &i0, &ones, binary, Some(s), sorted.as_ref(), false, None);
+            let after = side(x, treat, &i1, &i0, weights, binary, Some(s), sorted.as_ref(), true, Some(pairs));
             let smd_after = finite(after.smd);
             BalanceRow {
                 covariate: col.name.clone(),

@@ -148,12 +148,58 @@ pub struct MatchFit {
     /// The effect (when the data set has an outcome).
     pub effect: Option<Effect>,
     pub warnings: Vec<String>,
-    /// Per-unit results in file order (not serialised: can be large).
+    /// Per-unit results (not serialised: can be large); see [`MatchFit::units`].
     #[serde(skip)]
-    pub units: Vec<Unit>,
+    detail: UnitData,
+}
+
+/// Per-unit results in internal order.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct UnitData {
+    /// File position → internal index.
+    file_order: Vec<u32>,
+    /// Internal index → table row.
+    rows: Vec<usize>,
+    treated: Vec<bool>,
+    distance: Option<Vec<f64>>,
+    weights: Vec<f64>,
+    subclass: Option<Vec<u32>>,
+    discarded: Vec<bool>,
+    matches: Option<Vec<Vec<u32>>>,
 }
 
 impl MatchFit {
+    /// Per-unit results in file order (MatchIt's `match.data` with `drop.unmatched = FALSE`):
+    /// row, treatment, distance, weight, subclass, discarded flag and the rows of the units
+    /// it was matched to. Empty for a fit read back from JSON.
+    pub fn units(&self) -> Vec<Unit> {
+        let d = &self.detail;
+        d.file_order
+            .iter()
+            .map(|&i| {
+                let i = i as usize;
+                Unit {
+                    row: d.rows[i],
+                    treated: d.treated[i],
+                    distance: d.distance.as_ref().map(|s| s[i]),
+                    weight: d.weights[i],
+                    subclass: d.subclass.as_ref().and_then(|s| (s[i] != u32::MAX).then(|| s[i] + 1)),
+                    discarded: d.discarded[i],
+                    matched_to: d
+                        .matches
+                        .as_ref()
+                        .map(|m| m[i].iter().map(|&c| d.rows[c as usize]).collect())
+                        .unwrap_or_default(),
+                }
+            })
+            .collect()
+    }
+
+    /// Matching/weighting weights in file order.
+    pub fn weights(&self) -> Vec<f64> {
+        self.detail.file_order.iter().map(|&i| self.detail.weights[i as usize]).collect()
+    }
+
     /// The effect as tidy rows: the main row (term = estimand) and, after a bootstrap, the
     /// analytic row as `"<estimand> (analytic)"`.
     pub fn tidy(&self) -> Vec<TidyRow> {
@@ -427,7 +473,7 @@ pub fn fit(data: &Dataset, config: &MatchConfig, progress: Option<ProgressFn<'_>
         }
     };
     let model_covs = prep.model_covariates();
-    let ps = if need_ps { Some(fit_ps(&model_covs, &treat, None)?) } else { None };
+    let ps = if need_ps { Some(fit_ps(&model_covs, &treat)?) } else { None };
     if let Some(p) = &ps {
         warnings.extend(p.model.warnings.iter().cloned());
     }
@@ -509,28 +555,21 @@ pub fn fit(data: &Dataset, config: &MatchConfig, progress: Option<ProgressFn<'_>
         w
     });
 
-    // units in file order
-    let mut units: Vec<Unit> = (0..n)
-        .map(|i| Unit {
-            row: prep.row[i],
-            treated: treat[i],
-            distance: score.as_ref().map(|s| s[i]),
-            weight: w[i],
-            subclass: design
-                .subclass
-                .as_ref()
-                .and_then(|s| (s[i] != u32::MAX).then(|| s[i] + 1)),
-            discarded: discarded[i],
-            matched_to: design
-                .matches
-                .as_ref()
-                .map(|m| m[i].iter().map(|&c| prep.row[c as usize]).collect())
-                .unwrap_or_default(),
-        })
-        .collect();
-    let mut file_order: Vec<usize> = (0..n).collect();
-    file_order.sort_by_key(|&i| prep.pos[i]);
-    units = file_order.iter().map(|&i| units[i].clone()).collect();
+    // per-unit results, kept compact; `MatchFit::units` expands them in file order
+    let mut file_order = vec![0u32; n];
+    for (i, &p) in prep.pos.iter().enumerate() {
+        file_order[p] = i as u32;
+    }
+    let detail = UnitData {
+        file_order,
+        rows: prep.row.clone(),
+        treated: treat.clone(),
+        distance: score.clone(),
+        weights: design.weights.clone(),
+        subclass: design.subclass.clone(),
+        discarded,
+        matches: design.matches.clone(),
+    };
 
     let settings = Settings {
         method,
@@ -563,7 +602,7 @@ pub fn fit(data: &Dataset, config: &MatchConfig, progress: Option<ProgressFn<'_>
         weighting: weighting_info,
         effect,
         warnings,
-        units,
+        detail,
     })
 }
 

@@ -77,11 +77,9 @@ fn build(p: &Problem<'_>, n: usize) -> Searchers {
         }
         let searcher = match p.space {
             Space::Line(values) => {
-                let line = Line::new(units.clone(), values);
-                for &u in &units {
-                    if let Some(pos) = line.position(u, values) {
-                        slot_of[u as usize] = pos as u32;
-                    }
+                let line = Line::new(units, values);
+                for (pos, &u) in line.units().iter().enumerate() {
+                    slot_of[u as usize] = pos as u32;
                 }
                 Searcher::Line(line)
             }

@@ -50,30 +50,57 @@ fn permute(v: &CovariateValues, pos: &[usize]) -> CovariateValues {
     }
 }
 
+/// A `u64` whose unsigned order is the numeric order of `x` (−0 and 0 equal).
+pub(crate) fn orderable(x: f64) -> u64 {
+    let b = (x + 0.0).to_bits();
+    if b >> 63 == 1 { !b } else { b | (1 << 63) }
+}
+
 /// The canonical order of the rows of `data`: treated before controls, then every covariate in
 /// the order of the data set (numbers ascending, categories in effekt-data's sorted level
 /// order), then the outcome, then the row order (only rows identical in all of these share a
 /// rank, and they are interchangeable in every computation).
+///
+/// Sorted first on (treatment, first covariate) as integer keys; only runs that tie there are
+/// sorted with the full comparison.
 pub(crate) fn canonical_order(data: &Dataset, treat: &[bool]) -> Vec<usize> {
-    let mut idx: Vec<usize> = (0..data.n()).collect();
-    idx.sort_by(|&a, &b| {
-        treat[b]
-            .cmp(&treat[a])
-            .then_with(|| {
-                for c in &data.covariates {
-                    let o = cmp_values(&c.values, a, b);
-                    if o != Ordering::Equal {
-                        return o;
-                    }
-                }
-                Ordering::Equal
-            })
-            .then_with(|| match &data.outcome {
-                Some(y) => cmp_f64(y[a], y[b]),
-                None => Ordering::Equal,
-            })
-            .then(a.cmp(&b))
-    });
+    let n = data.n();
+    let key1: Vec<u64> = match data.covariates.first().map(|c| &c.values) {
+        Some(CovariateValues::Numeric(x)) => x.iter().map(|&v| orderable(v)).collect(),
+        Some(CovariateValues::Categorical { codes, .. }) => codes.iter().map(|&c| u64::from(c)).collect(),
+        None => vec![0; n],
+    };
+    // by the first covariate (ties in row order), then treated first, keeping that order
+    let by_key = argsort_u64(&key1);
+    let mut idx: Vec<usize> = Vec::with_capacity(n);
+    idx.extend(by_key.iter().map(|&i| i as usize).filter(|&i| treat[i]));
+    idx.extend(by_key.iter().map(|&i| i as usize).filter(|&i| !treat[i]));
+    let full = |a: &usize, b: &usize| -> Ordering {
+        let (a, b) = (*a, *b);
+        for c in data.covariates.iter().skip(1) {
+            let o = cmp_values(&c.values, a, b);
+            if o != Ordering::Equal {
+                return o;
+            }
+        }
+        match &data.outcome {
+            Some(y) => cmp_f64(y[a], y[b]),
+            None => Ordering::Equal,
+        }
+        .then(a.cmp(&b))
+    };
+    let mut s = 0;
+    while s < n {
+        let (t0, k0) = (treat[idx[s]], key1[idx[s]]);
+        let mut e = s + 1;
+        while e < n && treat[idx[e]] == t0 && key1[idx[e]] == k0 {
+            e += 1;
+        }
+        if e - s > 1 {
+            idx[s..e].sort_unstable_by(full);
+        }
+        s = e;
+    }
     idx
 }
 
@@ -227,4 +254,13 @@ impl Prepared {
         }
         Some((codes, labels))
     }
+}
+
+/// Indices `0..keys.len()` ordered by `keys` (unsigned), ties in index order: an unstable
+/// sort of (key, index) pairs, which is a total order, so the result is fully determined.
+/// Used for the long sorts (canonical order, the score line, eCDF statistics).
+pub(crate) fn argsort_u64(keys: &[u64]) -> Vec<u32> {
+    let mut a: Vec<(u64, u32)> = keys.iter().enumerate().map(|(i, &k)| (k, i as u32)).collect();
+    a.sort_unstable();
+    a.into_iter().map(|p| p.1).collect()
 }

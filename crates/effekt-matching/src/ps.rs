@@ -4,6 +4,11 @@
 
 use effekt_data::Covariate;
 use effekt_models::{ColumnOrigin, DesignBuilder, DesignMatrix, LogitOptions, ModelError, logit};
+use faer::dyn_stack::{MemBuffer, MemStack};
+use faer::linalg::qr::no_pivoting::factor as qrf;
+use faer::linalg::triangular_solve;
+use faer::{Mat, Par};
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::MatchError;
@@ -59,8 +64,188 @@ pub(crate) fn describe_column(design: &DesignMatrix, name: &str) -> String {
     }
 }
 
+/// Result of the fast IRLS path.
+struct Fast {
+    beta: Vec<f64>,
+    std_errors: Vec<f64>,
+    iterations: usize,
+    deviance: f64,
+    null_deviance: f64,
+}
+
+fn dev_resid(y: f64, mu: f64) -> f64 {
+    let ylogy = |y: f64, m: f64| if y != 0.0 { y * (y / m).ln() } else { 0.0 };
+    2.0 * (ylogy(y, mu) + ylogy(1.0 - y, 1.0 - mu))
+}
+
+/// Rows per parallel chunk (fixed, so sums are grouped the same way at any thread count).
+const CHUNK: usize = 1 << 14;
+
+/// `Σ f(v)` over `v`, summed chunk by chunk in order (deterministic at any thread count).
+fn chunked_sum(v: &[f64], f: impl Fn(f64) -> f64 + Sync) -> f64 {
+    let parts: Vec<f64> = v.par_chunks(CHUNK).map(|c| c.iter().map(|&x| f(x)).sum::<f64>()).collect();
+    parts.iter().sum()
+}
+
+/// Binomial deviance, chunked as [`chunked_sum`].
+fn deviance(y: &[f64], mu: &[f64]) -> f64 {
+    let parts: Vec<f64> = y
+        .par_chunks(CHUNK)
+        .zip(mu.par_chunks(CHUNK))
+        .map(|(yc, mc)| yc.iter().zip(mc).map(|(&v, &m)| dev_resid(v, m)).sum::<f64>())
+        .collect();
+    parts.iter().sum()
+}
+
+fn mu_eta(eta: f64) -> f64 {
+    if !(-30.0..=30.0).contains(&eta) {
+        f64::EPSILON
+    } else {
+        let e = eta.exp();
+        e / ((1.0 + e) * (1.0 + e))
+    }
+}
+
+/// Householder QR of `a` in place (faer, sequential: bit-identical at any thread count);
+/// returns the `p × p` upper factor.
+fn qr_upper(mut a: Mat<f64>) -> Mat<f64> {
+    let (m, n) = a.shape();
+    let size = m.min(n);
+    let bs = qrf::recommended_block_size::<f64>(m, n).max(1);
+    let mut coeff = Mat::<f64>::zeros(bs, size);
+    if size > 0 {
+        let mut mem = MemBuffer::new(qrf::qr_in_place_scratch::<f64>(m, n, bs, Par::Seq, Default::default()));
+        qrf::qr_in_place(a.as_mut(), coeff.as_mut(), Par::Seq, MemStack::new(&mut mem), Default::default());
+    }
+    Mat::from_fn(size, n, |i, j| if i <= j { a[(i, j)] } else { 0.0 })
+}
+
+/// R's `glm.fit` for the binomial family with the canonical link and unit prior weights, step
+/// for step (start `μ = (y + 0.5)/2`, working response and weights, least squares by
+/// Householder QR of the weighted `[X | z]`, deviance criterion `|D − D_old|/(|D| + 0.1) < 1e-8`,
+/// at most 25 iterations), written for speed on long data: columns are streamed, the
+/// `n × (p + 1)` matrix is filled column by column. Returns `None` whenever the case needs the
+/// full treatment of `effekt_models::logit` (aliased columns, no convergence, fitted
+/// probabilities within 1e-6 of 0 or 1 — the signature of separation), which then decides.
+fn fast_logit(design: &DesignMatrix, y: &[f64]) -> Option<Fast> {
+    let n = design.nrows();
+    let p = design.ncols();
+    if n <= p + 1 || p == 0 {
+        return None;
+    }
+    let cols: Vec<&[f64]> = (0..p).map(|j| design.column(j)).collect::<Option<_>>()?;
+    // start: μ = (y + 0.5)/2, η = logit μ
+    let mut eta: Vec<f64> = y
+        .iter()
+        .map(|&v| {
+            let m = (v + 0.5) / 2.0;
+            (m / (1.0 - m)).ln()
+        })
+        .collect();
+    let mut mu: Vec<f64> = eta.iter().map(|&e| linkinv(e)).collect();
+    let mut devold = deviance(y, &mu);
+    let mut beta = vec![0.0; p];
+    let mut r_last = Mat::<f64>::zeros(0, 0);
+    let mut dev = devold;
+    let mut converged = false;
+    let mut iterations = 0;
+    for iter in 1..=25 {
+        iterations = iter;
+        let mut aug = Mat::<f64>::zeros(n, p + 1);
+        // √(working weight) and the working response, chunk-parallel (elementwise: the result
+        // does not depend on the number of threads)
+        let mut sw = vec![0.0; n];
+        {
+            let zcol = aug.col_as_slice_mut(p);
+            sw.par_chunks_mut(CHUNK)
+                .zip(zcol.par_chunks_mut(CHUNK))
+                .enumerate()
+                .for_each(|(c, (swc, zc))| {
+                    let off = c * CHUNK;
+                    for k in 0..swc.len() {
+                        let i = off + k;
+                        let me = mu_eta(eta[i]);
+                        let s = (me * me / (mu[i] * (1.0 - mu[i]))).sqrt();
+                        swc[k] = s;
+                        zc[k] = s * (eta[i] + (y[i] - mu[i]) / me);
+                    }
+                });
+        }
+        let mut norms = vec![0.0; p];
+        for (j, c) in cols.iter().enumerate() {
+            let col = aug.col_as_slice_mut(j);
+            col.par_chunks_mut(CHUNK).enumerate().for_each(|(k, chunk)| {
+                let off = k * CHUNK;
+                for (t, v) in chunk.iter_mut().enumerate() {
+                    *v = sw[off + t] * c[off + t];
+                }
+            });
+            norms[j] = chunked_sum(col, |v| v * v).sqrt();
+        }
+        let r = qr_upper(aug);
+        // aliased (numerically collinear) column: leave it to effekt-models (R's rule)
+        if (0..p).any(|j| !(r[(j, j)].abs() > 1e-7 * norms[j])) {
+            return None;
+        }
+        let rx = Mat::from_fn(p, p, |i, j| r[(i, j)]);
+        let mut b = Mat::from_fn(p, 1, |i, _| r[(i, p)]);
+        triangular_solve::solve_upper_triangular_in_place(rx.as_ref(), b.as_mut(), Par::Seq);
+        beta = (0..p).map(|i| b[(i, 0)]).collect();
+        if beta.iter().any(|v| !v.is_finite()) {
+            return None;
+        }
+        r_last = rx;
+        eta.par_chunks_mut(CHUNK)
+            .zip(mu.par_chunks_mut(CHUNK))
+            .enumerate()
+            .for_each(|(k, (ec, mc))| {
+                let off = k * CHUNK;
+                for t in 0..ec.len() {
+                    let i = off + t;
+                    let mut s = 0.0;
+                    for (c, bj) in cols.iter().zip(&beta) {
+                        s += c[i] * bj;
+                    }
+                    ec[t] = s;
+                    mc[t] = linkinv(s);
+                }
+            });
+        dev = deviance(y, &mu);
+        if !dev.is_finite() {
+            return None;
+        }
+        if (dev - devold).abs() / (dev.abs() + 0.1) < 1e-8 {
+            converged = true;
+            break;
+        }
+        devold = dev;
+    }
+    if !converged || mu.iter().any(|&m| !(1e-6..=1.0 - 1e-6).contains(&m)) {
+        return None;
+    }
+    // (R'R)^{-1} = R^{-1} R^{-T}
+    let mut rinv = Mat::<f64>::identity(p, p);
+    triangular_solve::solve_upper_triangular_in_place(r_last.as_ref(), rinv.as_mut(), Par::Seq);
+    let std_errors: Vec<f64> = (0..p)
+        .map(|i| (0..p).map(|k| rinv[(i, k)] * rinv[(i, k)]).sum::<f64>().sqrt())
+        .collect();
+    let ybar = y.iter().sum::<f64>() / n as f64;
+    let null_deviance = y.iter().map(|&v| dev_resid(v, ybar)).sum();
+    Some(Fast {
+        beta,
+        std_errors,
+        iterations,
+        deviance: dev,
+        null_deviance,
+    })
+}
+
 /// Fit `logit P(T = 1) = x'β` on the covariates.
-pub(crate) fn fit_ps(covariates: &[Covariate], treat: &[bool], weights: Option<&[f64]>) -> Result<PsFit, MatchError> {
+///
+/// Long, well-behaved data take the streamed IRLS above; anything unusual (aliasing,
+/// separation, no convergence) goes through `effekt_models::logit`, which reproduces R's `glm`
+/// including its aliasing rule and certifies separation.
+pub(crate) fn fit_ps(covariates: &[Covariate], treat: &[bool]) -> Result<PsFit, MatchError> {
     let n = treat.len();
     let design = DesignBuilder::new(n)
         .intercept()
@@ -68,52 +253,69 @@ pub(crate) fn fit_ps(covariates: &[Covariate], treat: &[bool], weights: Option<&
         .build()
         .map_err(MatchError::PsModel)?;
     let y: Vec<f64> = treat.iter().map(|&t| f64::from(u8::from(t))).collect();
-    let fit = logit(&design, &y, weights, &LogitOptions::default()).map_err(|e| match e {
-        ModelError::Separation { kind, covariates } => MatchError::Separation {
-            kind,
-            covariates: covariates.iter().map(|c| describe_column(&design, c)).collect(),
-        },
-        other => MatchError::PsModel(other),
-    })?;
+    let (terms, coefficients, model) = match fast_logit(&design, &y) {
+        Some(f) => {
+            let terms: Vec<String> = design.names().to_vec();
+            let model = PsModel {
+                terms: terms.clone(),
+                coefficients: f.beta.clone(),
+                std_errors: f.std_errors,
+                dropped: Vec::new(),
+                iterations: f.iterations,
+                converged: true,
+                deviance: f.deviance,
+                null_deviance: f.null_deviance,
+                warnings: design.notes().to_vec(),
+            };
+            (terms, f.beta, model)
+        }
+        None => {
+            let fit = logit(&design, &y, None, &LogitOptions::default()).map_err(|e| match e {
+                ModelError::Separation { kind, covariates } => MatchError::Separation {
+                    kind,
+                    covariates: covariates.iter().map(|c| describe_column(&design, c)).collect(),
+                },
+                other => MatchError::PsModel(other),
+            })?;
+            let mut warnings = fit.warnings.clone();
+            warnings.extend(design.notes().iter().cloned());
+            let model = PsModel {
+                terms: fit.terms.clone(),
+                coefficients: fit.coefficients.clone(),
+                std_errors: fit.std_errors.clone(),
+                dropped: fit.dropped.iter().map(|d| d.note()).collect(),
+                iterations: fit.iterations,
+                converged: fit.converged,
+                deviance: fit.deviance,
+                null_deviance: fit.null_deviance,
+                warnings,
+            };
+            (fit.terms, fit.coefficients, model)
+        }
+    };
     // x'β row by row in a fixed order, so that units with identical covariates get bit-identical
     // scores (exact ties stay ties whatever the row order).
-    let cols: Vec<&[f64]> = fit
-        .terms
+    let cols: Vec<&[f64]> = terms
         .iter()
         .filter_map(|t| design.index_of(t).and_then(|j| design.column(j)))
         .collect();
-    if cols.len() != fit.terms.len() {
+    if cols.len() != terms.len() {
         return Err(MatchError::Numerical {
             what: "propensity-score model: a coefficient has no design column".into(),
             hint: "this is a bug; please report it".into(),
         });
     }
-    let lp: Vec<f64> = (0..n)
-        .map(|i| {
+    let mut lp = vec![0.0; n];
+    lp.par_chunks_mut(CHUNK).enumerate().for_each(|(k, chunk)| {
+        let off = k * CHUNK;
+        for (t, v) in chunk.iter_mut().enumerate() {
             let mut s = 0.0;
-            for (c, b) in cols.iter().zip(&fit.coefficients) {
-                s += c[i] * b;
+            for (c, b) in cols.iter().zip(&coefficients) {
+                s += c[off + t] * b;
             }
-            s
-        })
-        .collect();
-    let ps: Vec<f64> = lp.iter().map(|&e| linkinv(e)).collect();
-    let mut warnings = fit.warnings.clone();
-    warnings.extend(design.notes().iter().cloned());
-    Ok(PsFit {
-        model: PsModel {
-            terms: fit.terms.clone(),
-            coefficients: fit.coefficients.clone(),
-            std_errors: fit.std_errors.clone(),
-            dropped: fit.dropped.iter().map(|d| d.note()).collect(),
-            iterations: fit.iterations,
-            converged: fit.converged,
-            deviance: fit.deviance,
-            null_deviance: fit.null_deviance,
-            warnings,
-        },
-        ps,
-        lp,
-        design,
-    })
+            *v = s;
+        }
+    });
+    let ps: Vec<f64> = lp.par_iter().map(|&e| linkinv(e)).collect();
+    Ok(PsFit { model, ps, lp, design })
 }

@@ -49,13 +49,12 @@ pub(crate) struct Line {
 
 impl Line {
     /// `units` with their `values` (indexed by unit).
-    pub fn new(mut units: Vec<u32>, values: &[f64]) -> Self {
-        units.sort_by(|&a, &b| {
-            values[a as usize]
-                .partial_cmp(&values[b as usize])
-                .unwrap_or(std::cmp::Ordering::Equal)
-                .then(a.cmp(&b))
-        });
+    pub fn new(units: Vec<u32>, values: &[f64]) -> Self {
+        // by value, ties by unit index
+        let mut units = units;
+        units.sort_unstable();
+        let keys: Vec<u64> = units.iter().map(|&u| crate::prep::orderable(values[u as usize])).collect();
+        let units: Vec<u32> = crate::prep::argsort_u64(&keys).into_iter().map(|k| units[k as usize]).collect();
         let m = units.len();
         let vals: Vec<f64> = units.iter().map(|&u| values[u as usize]).collect();
         let mut gstart = vec![0u32; m];
@@ -88,12 +87,9 @@ impl Line {
         self.alive
     }
 
-    /// Position of `unit` (binary search on its value, then its index).
-    pub fn position(&self, unit: u32, values: &[f64]) -> Option<usize> {
-        let v = values[unit as usize];
-        let lo = self.vals.partition_point(|&x| x < v);
-        let hi = self.vals.partition_point(|&x| x <= v);
-        self.units[lo..hi].binary_search(&unit).ok().map(|k| lo + k)
+    /// The units in position order.
+    pub fn units(&self) -> &[u32] {
+        &self.units
     }
 
     fn find_right(&mut self, mut i: usize) -> usize {

@@ -94,7 +94,7 @@ fn num(v: &Value) -> Option<f64> {
 fn check_matches(fit: &MatchFit, r: &Value, what: &str) -> Vec<String> {
     let Some(ms) = r["matches"].as_array() else { return Vec::new() };
     let ours: BTreeMap<usize, BTreeSet<usize>> = fit
-        .units
+        .units()
         .iter()
         .filter(|u| !u.matched_to.is_empty())
         .map(|u| (u.row + 1, u.matched_to.iter().map(|c| c + 1).collect()))
@@ -130,7 +130,7 @@ fn check_matches_up_to_ties(fit: &MatchFit, r: &Value, what: &str) -> usize {
         d
     };
     let ours: BTreeMap<usize, Vec<u64>> = fit
-        .units
+        .units()
         .iter()
         .filter(|u| !u.matched_to.is_empty())
         .map(|u| (u.row + 1, key(u.matched_to.iter().map(|c| c + 1).collect())))
@@ -165,13 +165,13 @@ fn check_run(case: &str, ties: Ties, r: &Value, exact: bool) {
     assert!(bad.is_empty(), "{} matched sets differ: {:?}", bad.len(), &bad[..bad.len().min(5)]);
     // weights
     let w = r["weights"].as_array().unwrap();
-    for (u, wr) in f.units.iter().zip(w) {
+    for (u, wr) in f.units().iter().zip(w) {
         let wr = wr.as_f64().unwrap();
         assert!(close(u.weight, wr, 1e-10), "{what}: weight row {}: {} vs {}", u.row + 1, u.weight, wr);
     }
     // distance
     if let Some(d) = r["distance"].as_array() {
-        for (u, dr) in f.units.iter().zip(d) {
+        for (u, dr) in f.units().iter().zip(d) {
             assert!(close(u.distance.unwrap(), dr.as_f64().unwrap(), 1e-9), "{what}: distance row {}", u.row + 1);
         }
     }
@@ -179,7 +179,7 @@ fn check_run(case: &str, ties: Ties, r: &Value, exact: bool) {
     if let Some(sc) = r["subclass"].as_array() {
         let mut map: BTreeMap<u64, u32> = BTreeMap::new();
         let mut back: BTreeMap<u32, u64> = BTreeMap::new();
-        for (u, s) in f.units.iter().zip(sc) {
+        for (u, s) in f.units().iter().zip(sc) {
             match (s.as_u64(), u.subclass) {
                 (None, None) => {}
                 (Some(a), Some(b)) => {

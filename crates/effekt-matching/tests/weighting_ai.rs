@@ -81,14 +81,14 @@ fn stabilised_weights_change_the_weights_not_the_estimate() {
     let data = lalonde();
     let a = fit(&data, &weighting(Method::Ipw, Estimand::Ate, None, false), None).unwrap();
     let b = fit(&data, &weighting(Method::Ipw, Estimand::Ate, None, true), None).unwrap();
-    let (ea, eb) = (a.effect.unwrap(), b.effect.unwrap());
+    let (ea, eb) = (a.effect.clone().unwrap(), b.effect.clone().unwrap());
     assert!(rel(ea.estimate, eb.estimate) < 1e-12);
     assert!(rel(ea.std_error, eb.std_error) < 1e-12);
-    let sa: f64 = a.units.iter().map(|u| u.weight).sum();
-    let sb: f64 = b.units.iter().map(|u| u.weight).sum();
+    let sa: f64 = a.units().iter().map(|u| u.weight).sum();
+    let sb: f64 = b.units().iter().map(|u| u.weight).sum();
     assert!(sb < sa, "stabilised weights sum to less ({sb} vs {sa})");
     // stabilised ATE weights sum to about n in each group
-    let st: f64 = b.units.iter().filter(|u| u.treated).map(|u| u.weight).sum();
+    let st: f64 = b.units().iter().filter(|u| u.treated).map(|u| u.weight).sum();
     assert!((st / 185.0 - 1.0).abs() < 0.5, "{st}");
 }
 
