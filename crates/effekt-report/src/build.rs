@@ -211,6 +211,7 @@ fn outcome_section(
         counterfactual: None,
         inference,
         tidy: Vec::new(),
+        sample: None,
         subgroups: Vec::new(),
         robustness: Robustness {
             warnings: e.warnings.clone(),
@@ -294,10 +295,45 @@ fn outcome_section(
         treated_counterfactual: cf.treated_counterfactual,
         control: cf.control,
     });
+    for location in &e.suppressed {
+        privacy.note(
+            location.clone(),
+            sentences::suppressed(location, privacy.threshold, lang),
+        );
+    }
     section.tidy = e.tidy.clone();
     section.robustness.alternatives = e.alternatives.clone();
     section.robustness.balance = e.balance.clone();
     section.robustness.pre_trend = e.pre_trend.clone();
+    section.robustness.binary = e.binary.clone();
+    section.robustness.decomposition = e.decomposition.clone();
+    if let Some(smp) = &e.sample {
+        let loc = |what: &str| format!("{} — {what}", outcome.column);
+        let mut counts = |g: &crate::analysis::GroupCountsRaw, who: &str| SampleCounts {
+            all: privacy.count(g.all, &loc(&format!("{who}, all"))),
+            matched: privacy.count(g.matched, &loc(&format!("{who}, matched"))),
+            unmatched: privacy.count(g.unmatched, &loc(&format!("{who}, unmatched"))),
+            effective: (!privacy.is_small(g.matched)).then_some(g.effective),
+        };
+        let treated = counts(&smp.treated, msg::TREATED.get(lang));
+        let control = counts(&smp.control, msg::CONTROL.get(lang));
+        let dropped = smp
+            .dropped
+            .iter()
+            .map(|(group, reason, count, description)| DroppedUnits {
+                group: group.clone(),
+                reason: reason.clone(),
+                count: privacy.count(*count, &loc(&format!("{group}, {description}"))),
+                description: description.clone(),
+            })
+            .collect();
+        section.sample = Some(MatchedSample {
+            treated,
+            control,
+            dropped,
+            method: smp.method.clone(),
+        });
+    }
     section.plots.event_study = e.event_study.clone();
     if e.balance_is_matching {
         section.plots.love = e.balance.clone();
@@ -312,9 +348,11 @@ fn outcome_section(
         section.plots.bootstrap = crate::adapt::bootstrap::plot(b, lo, hi, scheme);
     }
 
-    // Trajectory.
-    if r.prepared.trajectory.len() > 1 {
-        for p in &r.prepared.trajectory {
+    // Trajectory: the design's (matched comparison, DiD counterfactual) or the randomised
+    // comparison's observed means.
+    let trajectory = e.trajectory.as_ref().unwrap_or(&r.prepared.trajectory);
+    if trajectory.len() > 1 {
+        for p in trajectory {
             let small = privacy.is_small(p.n_treated) || privacy.is_small(p.n_control);
             if small {
                 let location = format!(
@@ -346,7 +384,7 @@ fn outcome_section(
                 n_treated: Some(p.n_treated as u64),
                 n_control: Some(p.n_control as u64),
                 treated_observed: finite(p.treated_mean),
-                treated_counterfactual: if both { finite(p.control_mean) } else { None },
+                treated_counterfactual: if both { finite(p.counterfactual) } else { None },
                 control: finite(p.control_mean),
                 effect: if both { finite(p.effect) } else { None },
             });
@@ -534,21 +572,50 @@ pub fn build_report(
     summary.push_str(&missing_text);
     let intervention = intervention_name(study, lang);
     let (kind, estimator, description) = match &c.design {
-        DesignConfig::Rct(_) => (
-            DesignKind::Rct,
-            crate::i18n::inference::dim_name(lang),
-            sentences::design_rct(
+        DesignConfig::Rct(_) => {
+            let estimator = results
+                .first()
+                .map(|r| r.estimate.method.clone())
+                .unwrap_or_else(|| crate::i18n::inference::dim_name(lang));
+            (
+                DesignKind::Rct,
+                estimator.clone(),
+                sentences::design_rct(
+                    units_word,
+                    &intervention,
+                    c.study.comparison.as_deref(),
+                    &estimator,
+                    lang,
+                ),
+            )
+        }
+        DesignConfig::Matching(d) => (
+            DesignKind::Matching,
+            results
+                .first()
+                .map(|r| r.estimate.method.clone())
+                .unwrap_or_default(),
+            sentences::design_matching(
                 units_word,
                 &intervention,
                 c.study.comparison.as_deref(),
+                &d.covariates,
+                &d.exact,
                 lang,
             ),
         ),
-        DesignConfig::Matching(_) => (DesignKind::Matching, "matching".into(), String::new()),
-        DesignConfig::Did(_) => (
+        DesignConfig::Did(d) => (
             DesignKind::Did,
-            "difference in differences".into(),
-            String::new(),
+            results
+                .first()
+                .map(|r| r.estimate.method.clone())
+                .unwrap_or_default(),
+            sentences::design_did(
+                units_word,
+                &intervention,
+                d.method == crate::study::DidMethod::CallawaySantanna,
+                lang,
+            ),
         ),
     };
     let data = DataSection {
@@ -604,10 +671,33 @@ pub fn build_report(
         other => other,
     };
 
+    let rct_estimator = match &c.design {
+        DesignConfig::Rct(d) => Some(d.estimator),
+        _ => None,
+    };
     let inc = crate::methods::Included {
         difference_in_means: matches!(c.design, DesignConfig::Rct(_)),
+        regression_adjustment: rct_estimator
+            .is_some_and(|e| e != crate::study::RctEstimator::DifferenceInMeans),
+        randomization_inference: results.iter().any(|r| {
+            r.estimate
+                .alternatives
+                .iter()
+                .any(|a| a.method.contains("randomis"))
+        }),
+        binary: results.iter().any(|r| r.estimate.binary.is_some()),
+        matching: matches!(c.design, DesignConfig::Matching(_)),
+        did: matches!(c.design, DesignConfig::Did(_)),
+        wild_bootstrap: results.iter().any(|r| {
+            r.estimate
+                .alternatives
+                .iter()
+                .any(|a| a.method.contains("wild") || a.method.contains("vild"))
+        }),
+        bacon: results.iter().any(|r| r.estimate.decomposition.is_some()),
         bootstrap: results.iter().any(|r| r.estimate.bootstrap.is_some()),
         subgroups: results.iter().any(|r| !r.subgroups.is_empty()),
+        subgroups_refit: !matches!(c.design, DesignConfig::Rct(_)),
         balance: results.iter().any(|r| !r.estimate.balance.is_empty()),
         contract: contract.is_some(),
         power: power.is_some(),

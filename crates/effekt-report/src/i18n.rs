@@ -489,6 +489,7 @@ pub mod sentences {
         units: &str,
         intervention: &str,
         comparison: Option<&str>,
+        estimator: &str,
         lang: Language,
     ) -> String {
         match lang {
@@ -497,7 +498,7 @@ pub mod sentences {
                     .map(|c| format!(" (who received {c})"))
                     .unwrap_or_default();
                 format!(
-                    "Randomised comparison, analysed as a difference in means: {units} who received {intervention} are compared with {units} in the comparison group{comp}. Because chance decided who got {intervention}, the comparison group's outcome estimates what the treated would have had without it: the counterfactual."
+                    "Randomised comparison, analysed as a {estimator}: {units} who received {intervention} are compared with {units} in the comparison group{comp}. Because chance decided who got {intervention}, the comparison group's outcome estimates what the treated would have had without it: the counterfactual."
                 )
             }
             Language::Sv => {
@@ -505,9 +506,67 @@ pub mod sentences {
                     .map(|c| format!(" (som fick {c})"))
                     .unwrap_or_default();
                 format!(
-                    "Randomiserad jämförelse, analyserad som skillnad i medelvärden: {units} som fick {intervention} jämförs med {units} i jämförelsegruppen{comp}. Eftersom slumpen avgjorde vilka som fick {intervention} skattar jämförelsegruppens utfall vad insatsgruppen skulle ha haft utan insatsen: det kontrafaktiska utfallet."
+                    "Randomiserad jämförelse, analyserad som {estimator}: {units} som fick {intervention} jämförs med {units} i jämförelsegruppen{comp}. Eftersom slumpen avgjorde vilka som fick {intervention} skattar jämförelsegruppens utfall vad insatsgruppen skulle ha haft utan insatsen: det kontrafaktiska utfallet."
                 )
             }
+        }
+    }
+
+    /// The matching design in words.
+    pub fn design_matching(
+        units: &str,
+        intervention: &str,
+        comparison: Option<&str>,
+        covariates: &[String],
+        exact: &[String],
+        lang: Language,
+    ) -> String {
+        let covs = covariates.join(", ");
+        match lang {
+            Language::En => {
+                let comp = comparison
+                    .map(|c| format!(" (who received {c})"))
+                    .unwrap_or_default();
+                let ex = if exact.is_empty() {
+                    String::new()
+                } else {
+                    format!(", exactly on {}", exact.join(", "))
+                };
+                format!(
+                    "Observational comparison with a matched comparison group: {intervention} was not assigned by chance, so each of the {units} who received {intervention} is compared with similar {units} who did not{comp}, matched on their characteristics before the intervention ({covs}{ex}). The matched comparison group's outcome estimates what the treated would have had without {intervention}: the counterfactual. This holds only if the matched characteristics capture every difference between the groups that also affects the outcome; the balance table and the love plot show how similar the groups became."
+                )
+            }
+            Language::Sv => {
+                let comp = comparison
+                    .map(|c| format!(" (som fick {c})"))
+                    .unwrap_or_default();
+                let ex = if exact.is_empty() {
+                    String::new()
+                } else {
+                    format!(", exakt på {}", exact.join(", "))
+                };
+                format!(
+                    "Observationsstudie med matchad jämförelsegrupp: {intervention} fördelades inte slumpmässigt, så {units} som fick {intervention} jämförs med liknande {units} som inte fick det{comp}, matchade på egenskaper före insatsen ({covs}{ex}). Den matchade jämförelsegruppens utfall skattar vad insatsgruppen skulle ha haft utan {intervention}: det kontrafaktiska utfallet. Det förutsätter att de matchade egenskaperna fångar alla skillnader mellan grupperna som också påverkar utfallet; balanstabellen och love-diagrammet visar hur lika grupperna blev."
+                )
+            }
+        }
+    }
+
+    /// The difference-in-differences design in words.
+    pub fn design_did(units: &str, intervention: &str, staggered: bool, lang: Language) -> String {
+        match (lang, staggered) {
+            (Language::En, false) => format!(
+                "Difference in differences: the change in the outcome among {units} that received {intervention} is compared with the change among {units} that did not over the same periods. The counterfactual is the treated group's own earlier level moved by the comparison group's change; this holds if the two groups would have followed parallel trends without {intervention}, which the pre-trend test and the event-study plot examine."
+            ),
+            (Language::En, true) => format!(
+                "Difference in differences with staggered adoption (Callaway & Sant'Anna 2021): {units} start {intervention} in different periods; each group of {units} starting in the same period is compared, period by period, with {units} not (yet) treated, and these group-time effects are averaged. The counterfactual is each treated group's own earlier level moved by the comparison units' change; this holds if the groups would have followed parallel trends without {intervention}, which the pre-trend test and the event-study plot examine. The two-way fixed-effects regression is shown beside it: under staggered timing it can mix in comparisons with already-treated units (Goodman-Bacon 2021)."
+            ),
+            (Language::Sv, false) => format!(
+                "Skillnad i skillnader: förändringen i utfallet bland {units} som fick {intervention} jämförs med förändringen bland {units} som inte fick det under samma perioder. Det kontrafaktiska utfallet är insatsgruppens egen tidigare nivå förskjuten med jämförelsegruppens förändring; det håller om grupperna hade följt parallella trender utan {intervention}, vilket testet av trender före insatsen och händelsestudien granskar."
+            ),
+            (Language::Sv, true) => format!(
+                "Skillnad i skillnader med stegvis införande (Callaway & Sant'Anna 2021): {units} börjar med {intervention} vid olika tidpunkter; varje grupp av {units} som börjar samma period jämförs, period för period, med {units} som inte (ännu) fått insatsen, och dessa grupp- och tidsspecifika effekter vägs samman. Det kontrafaktiska utfallet är varje insatsgrupps egen tidigare nivå förskjuten med jämförelseenheternas förändring; det håller om grupperna hade följt parallella trender utan {intervention}, vilket testet av trender före insatsen och händelsestudien granskar. Regressionen med tvåvägs fixa effekter redovisas bredvid: vid stegvis införande kan den blanda in jämförelser med enheter som redan fått insatsen (Goodman-Bacon 2021)."
+            ),
         }
     }
 
@@ -659,6 +718,681 @@ pub mod inference {
         }
     }
 
+    /// The analytic test of effekt-rct's difference in means, by design.
+    pub fn analytic_dim(design: effekt_rct::Design, lang: Language) -> String {
+        use effekt_rct::Design as D;
+        let (en, sv) = match design {
+            D::Standard => (
+                "t test with the Neyman (HC2) standard error and Welch df",
+                "t-test med Neymans (HC2) medelfel och Welchs frihetsgrader",
+            ),
+            D::Blocked => (
+                "t test with the block-weighted Neyman standard error (N − 2J df)",
+                "t-test med blockviktat Neyman-medelfel (N − 2J frihetsgrader)",
+            ),
+            D::MatchedPair => (
+                "t test with the matched-pair standard error (J − 1 df)",
+                "t-test med medelfel för matchade par (J − 1 frihetsgrader)",
+            ),
+            D::MatchedPairClustered => (
+                "t test with the standard error for matched pairs of clusters (J − 1 df)",
+                "t-test med medelfel för matchade par av kluster (J − 1 frihetsgrader)",
+            ),
+            D::Clustered => (
+                "t test with CR2 standard errors and Satterthwaite df",
+                "t-test med CR2-medelfel och Satterthwaites frihetsgrader",
+            ),
+            D::BlockClustered => (
+                "t test with block-weighted CR2 standard errors (C − 2J df)",
+                "t-test med blockviktade CR2-medelfel (C − 2J frihetsgrader)",
+            ),
+        };
+        pick(lang, en.into(), sv.into())
+    }
+
+    /// The analytic test of a regression-adjusted estimator.
+    pub fn analytic_regression(name: &str, clustered: bool, lang: Language) -> String {
+        match (clustered, lang) {
+            (true, Language::En) => {
+                format!("{name}: t test with CR2 standard errors and Satterthwaite df")
+            }
+            (true, Language::Sv) => {
+                format!("{name}: t-test med CR2-medelfel och Satterthwaites frihetsgrader")
+            }
+            (false, Language::En) => format!("{name}: t test with HC2 standard errors (n − k df)"),
+            (false, Language::Sv) => {
+                format!("{name}: t-test med HC2-medelfel (n − k frihetsgrader)")
+            }
+        }
+    }
+
+    /// The randomised design's estimator in words.
+    pub fn rct_estimator_name(
+        estimator: effekt_rct::Estimator,
+        design: effekt_rct::Design,
+        lang: Language,
+    ) -> String {
+        use effekt_rct::{Design as D, Estimator as E};
+        let est = match (estimator, lang) {
+            (E::DifferenceInMeans, Language::En) => "difference in means",
+            (E::DifferenceInMeans, Language::Sv) => "skillnad i medelvärden",
+            (E::Ancova, Language::En) => "regression adjustment (ANCOVA)",
+            (E::Ancova, Language::Sv) => "regressionsjustering (ANCOVA)",
+            (E::Lin, Language::En) => "Lin's interacted regression adjustment",
+            (E::Lin, Language::Sv) => "Lins regressionsjustering med samspel",
+        };
+        let d = match (design, lang) {
+            (D::Standard, _) => return est.to_string(),
+            (D::Blocked, Language::En) => "block-randomised",
+            (D::Blocked, Language::Sv) => "blockrandomiserad",
+            (D::MatchedPair, Language::En) => "matched pairs",
+            (D::MatchedPair, Language::Sv) => "matchade par",
+            (D::Clustered, Language::En) => "clustered",
+            (D::Clustered, Language::Sv) => "klustrad",
+            (D::BlockClustered, Language::En) => "blocks and clusters",
+            (D::BlockClustered, Language::Sv) => "block och kluster",
+            (D::MatchedPairClustered, Language::En) => "matched pairs of clusters",
+            (D::MatchedPairClustered, Language::Sv) => "matchade par av kluster",
+        };
+        format!("{est} ({d})")
+    }
+
+    /// effekt-rct's bootstrap scheme description in the report's language.
+    pub fn rct_scheme(description: &str, lang: Language) -> String {
+        let (en, sv) = match description {
+            "pair bootstrap: whole pairs (blocks) resampled with replacement" => {
+                ("whole pairs resampled", "hela par dras")
+            }
+            "cluster bootstrap: whole clusters resampled within arm" => (
+                "whole clusters resampled within each arm",
+                "hela kluster dras inom varje grupp",
+            ),
+            "cluster bootstrap: whole clusters resampled within block and arm" => (
+                "whole clusters resampled within each block and arm",
+                "hela kluster dras inom varje block och grupp",
+            ),
+            "cluster bootstrap: whole clusters resampled within blocks" => (
+                "whole clusters resampled within blocks",
+                "hela kluster dras inom block",
+            ),
+            "cluster bootstrap: whole clusters resampled" => {
+                ("whole clusters resampled", "hela kluster dras")
+            }
+            "stratified bootstrap: rows resampled within arm" => {
+                ("stratified by arm", "stratifierad per grupp")
+            }
+            "stratified bootstrap: rows resampled within block and arm" => (
+                "stratified by block and arm",
+                "stratifierad per block och grupp",
+            ),
+            other => (other, other),
+        };
+        pick(lang, en.into(), sv.into())
+    }
+
+    /// How `data.cluster` was treated in a randomised design.
+    pub fn cluster_role(assigned: bool, auto: bool, lang: Language) -> String {
+        let how = match (assigned, auto, lang) {
+            (true, true, Language::En) => {
+                "every cluster is in one arm, so the clusters are taken as the units of randomisation (cluster_assignment = \"auto\")"
+            }
+            (false, true, Language::En) => {
+                "clusters contain both arms, so individuals are taken as randomised and the clusters as a sampling structure (cluster_assignment = \"auto\")"
+            }
+            (true, false, Language::En) => {
+                "the clusters were randomised (cluster_assignment = \"cluster\")"
+            }
+            (false, false, Language::En) => {
+                "individuals were randomised; the clusters are a sampling structure (cluster_assignment = \"individual\")"
+            }
+            (true, true, Language::Sv) => {
+                "varje kluster finns i en grupp, så klustren behandlas som randomiseringsenheter (cluster_assignment = \"auto\")"
+            }
+            (false, true, Language::Sv) => {
+                "klustren innehåller båda grupperna, så individerna behandlas som randomiserade och klustren som en urvalsstruktur (cluster_assignment = \"auto\")"
+            }
+            (true, false, Language::Sv) => {
+                "klustren randomiserades (cluster_assignment = \"cluster\")"
+            }
+            (false, false, Language::Sv) => {
+                "individerna randomiserades; klustren är en urvalsstruktur (cluster_assignment = \"individual\")"
+            }
+        };
+        format!("; {how}")
+    }
+
+    /// Randomisation inference in words.
+    pub fn randomization(
+        exact: bool,
+        assignments: usize,
+        permuted: &str,
+        lang: Language,
+    ) -> String {
+        let permuted_sv = match permuted {
+            "whole clusters within blocks" => "hela kluster inom block",
+            "whole clusters" => "hela kluster",
+            "rows within blocks" => "enheter inom block",
+            _ => "enheter",
+        };
+        match (exact, lang) {
+            (true, Language::En) => format!(
+                "randomisation inference, exact (all {assignments} assignments; {permuted})"
+            ),
+            (false, Language::En) => format!(
+                "randomisation inference, Monte Carlo ({assignments} random assignments; {permuted})"
+            ),
+            (true, Language::Sv) => format!(
+                "randomiseringsinferens, exakt (alla {assignments} tilldelningar av {permuted_sv})"
+            ),
+            (false, Language::Sv) => format!(
+                "randomiseringsinferens, Monte Carlo ({assignments} slumpade tilldelningar av {permuted_sv})"
+            ),
+        }
+    }
+
+    /// Appended to the headline method when randomisation inference ran.
+    pub fn and_randomization(what: &str, lang: Language) -> String {
+        pick(lang, format!("; also {what}"), format!("; dessutom {what}"))
+    }
+
+    /// Why randomisation inference ran.
+    pub fn reason_randomization(requested: bool, lang: Language) -> String {
+        match (requested, lang) {
+            (true, Language::En) => "; randomisation inference was requested in the study file".into(),
+            (true, Language::Sv) => "; randomiseringsinferens begärdes i studiefilen".into(),
+            (false, Language::En) => "; an arm has fewer than 30 randomisation units, so randomisation inference, which is exact under the sharp null of no effect whatever the sample size, is reported beside the analytic test (Fisher 1935; Imbens & Rubin 2015)".into(),
+            (false, Language::Sv) => "; en grupp har färre än 30 randomiseringsenheter, så randomiseringsinferens, som är exakt under den skarpa nollhypotesen om ingen effekt oavsett urvalsstorlek, redovisas bredvid det analytiska testet (Fisher 1935; Imbens & Rubin 2015)".into(),
+        }
+    }
+
+    /// Note on the randomisation-inference interval.
+    pub fn randomization_note(connected: bool, mc_se: Option<f64>, lang: Language) -> String {
+        let mut s = pick(
+            lang,
+            "p-value of the sharp null; interval by test inversion for a constant additive effect".into(),
+            "p-värde för den skarpa nollhypotesen; intervall genom testinvertering för en konstant additiv effekt".into(),
+        );
+        if !connected {
+            s.push_str(&pick(
+                lang,
+                " (the accepted set is not one interval; its hull is shown)".into(),
+                " (mängden accepterade värden är inte ett intervall; dess hölje visas)".into(),
+            ));
+        }
+        if let Some(se) = mc_se {
+            s.push_str(&pick(
+                lang,
+                format!("; Monte Carlo error of p {}", super::fmt_num(se, 4, lang)),
+                format!("; Monte Carlo-fel i p {}", super::fmt_num(se, 4, lang)),
+            ));
+        }
+        s
+    }
+
+    /// A matching drop reason (effekt-matching's code) in the report's language.
+    pub fn drop_reason(code: &str, lang: Language) -> Option<String> {
+        let (en, sv) = match code {
+            "outside-common-support" => (
+                "propensity score outside the common support",
+                "tillhörighetspoäng utanför det gemensamma stödet",
+            ),
+            "no-match-in-exact-stratum" => (
+                "no unit of the other group with the same exact-matching values",
+                "ingen enhet i den andra gruppen med samma värden för exakt matchning",
+            ),
+            "outside-caliper" => (
+                "no unit of the other group within the caliper",
+                "ingen enhet i den andra gruppen inom calipern",
+            ),
+            "matches-used-up" => (
+                "every comparison unit within the caliper was already used",
+                "alla jämförelseenheter inom calipern var redan använda",
+            ),
+            "not-selected" => ("not chosen as a match", "inte vald som matchning"),
+            "no-match-in-cem-stratum" => (
+                "no unit of the other group in the same coarsened stratum",
+                "ingen enhet i den andra gruppen i samma grovindelade stratum",
+            ),
+            "trimmed" => (
+                "propensity score outside the trimming bounds",
+                "tillhörighetspoäng utanför trimningsgränserna",
+            ),
+            _ => return None,
+        };
+        Some(pick(lang, en.into(), sv.into()))
+    }
+
+    /// How the comparison group was built.
+    pub fn matching_method(
+        s: &effekt_matching::Settings,
+        caliper: Option<&effekt_matching::CaliperInfo>,
+        lang: Language,
+    ) -> String {
+        use effekt_matching::{Distance, Method};
+        let dist = match (s.distance, lang) {
+            (Some(Distance::Ps), Language::En) => "the propensity score",
+            (Some(Distance::Ps), Language::Sv) => "tillhörighetspoängen (propensity score)",
+            (Some(Distance::Logit), Language::En) => "the logit of the propensity score",
+            (Some(Distance::Logit), Language::Sv) => {
+                "logit av tillhörighetspoängen (propensity score)"
+            }
+            (Some(Distance::Mahalanobis), Language::En) => "the Mahalanobis distance",
+            (Some(Distance::Mahalanobis), Language::Sv) => "Mahalanobisavståndet",
+            (Some(Distance::RobustMahalanobis), Language::En) => "the robust Mahalanobis distance",
+            (Some(Distance::RobustMahalanobis), Language::Sv) => "det robusta Mahalanobisavståndet",
+            (None, _) => "",
+        };
+        let est = s.estimand.name();
+        let cal = caliper
+            .and_then(|c| c.sd_units)
+            .map(|c| match lang {
+                Language::En => format!(", caliper {} SD", super::fmt_num(c, 2, lang)),
+                Language::Sv => format!(", caliper {} SD", super::fmt_num(c, 2, lang)),
+            })
+            .unwrap_or_default();
+        match (s.method, lang) {
+            (Method::Nearest, Language::En) => format!(
+                "{}:1 nearest-neighbour matching {} replacement on {dist}{cal} ({est})",
+                s.ratio,
+                if s.replace { "with" } else { "without" }
+            ),
+            (Method::Nearest, Language::Sv) => format!(
+                "{}:1 matchning mot närmaste granne {} återläggning på {dist}{cal} ({est})",
+                s.ratio,
+                if s.replace { "med" } else { "utan" }
+            ),
+            (Method::Cem, Language::En) => format!("coarsened exact matching ({est})"),
+            (Method::Cem, Language::Sv) => format!("grovindelad exakt matchning, CEM ({est})"),
+            (Method::Ipw, Language::En) => format!("inverse probability weighting ({est})"),
+            (Method::Ipw, Language::Sv) => format!("viktning med invers sannolikhet, IPW ({est})"),
+            (Method::Aipw, Language::En) => {
+                format!("augmented inverse probability weighting, doubly robust ({est})")
+            }
+            (Method::Aipw, Language::Sv) => format!("dubbelt robust viktning, AIPW ({est})"),
+        }
+    }
+
+    /// The standard error used after matching or weighting.
+    pub fn matching_se(s: &effekt_matching::Settings, lang: Language) -> String {
+        use effekt_matching::Method;
+        let (en, sv) = match (s.method, s.replace) {
+            (Method::Nearest, false) => (
+                "t test with CR2 standard errors on the matched pairs and Satterthwaite df",
+                "t-test med CR2-medelfel på de matchade paren och Satterthwaites frihetsgrader",
+            ),
+            (Method::Nearest, true) => (
+                "z test with the Abadie–Imbens standard error",
+                "z-test med Abadie–Imbens medelfel",
+            ),
+            (Method::Cem, _) => (
+                "t test with HC3 standard errors on the weighted matched sample",
+                "t-test med HC3-medelfel på det viktade matchade urvalet",
+            ),
+            (Method::Ipw | Method::Aipw, _) => (
+                "z test with the M-estimation sandwich standard error (propensity-score model included)",
+                "z-test med sandwichmedelfel från M-skattning (inklusive modellen för tillhörighetspoängen)",
+            ),
+        };
+        pick(lang, en.into(), sv.into())
+    }
+
+    /// Why that standard error.
+    pub fn matching_reason(s: &effekt_matching::Settings, lang: Language) -> String {
+        use effekt_matching::Method;
+        let (en, sv) = match (s.method, s.replace) {
+            (Method::Nearest, false) => (
+                "matched pairs share a comparison and are treated as clusters (MatchIt's recommendation; Abadie & Spiess 2022); CR2 with Satterthwaite df stays valid with few pairs",
+                "matchade par delar jämförelse och behandlas som kluster (MatchIts rekommendation; Abadie & Spiess 2022); CR2 med Satterthwaites frihetsgrader håller även med få par",
+            ),
+            (Method::Nearest, true) => (
+                "comparison units are reused, so pair clusters do not apply; the Abadie–Imbens (2006) variance accounts for the reuse",
+                "jämförelseenheter återanvänds, så par kan inte behandlas som kluster; Abadie–Imbens (2006) varians tar hänsyn till återanvändningen",
+            ),
+            (Method::Cem, _) => (
+                "CEM has no pairs; HC3 robust standard errors on the weighted matched data (MatchIt's recommendation)",
+                "CEM har inga par; HC3-robusta medelfel på de viktade matchade data (MatchIts rekommendation)",
+            ),
+            (Method::Ipw | Method::Aipw, _) => (
+                "the standard error accounts for the estimation of the propensity score (Lunceford & Davidian 2004)",
+                "medelfelet tar hänsyn till att tillhörighetspoängen är skattad (Lunceford & Davidian 2004)",
+            ),
+        };
+        pick(lang, en.into(), sv.into())
+    }
+
+    /// The pair bootstrap in the reason.
+    pub fn matching_bootstrap_reason(lang: Language) -> String {
+        pick(
+            lang,
+            "; bootstrap intervals resampling whole matched pairs are shown among the alternatives"
+                .into(),
+            "; bootstrapintervall där hela matchade par dras redovisas bland alternativen".into(),
+        )
+    }
+
+    /// Scheme of the matched-pair bootstrap.
+    pub fn pair_scheme(lang: Language) -> String {
+        pick(
+            lang,
+            "whole matched pairs resampled".into(),
+            "hela matchade par dras".into(),
+        )
+    }
+
+    /// Warning: the cluster column is not used by matching.
+    pub fn matching_ignores_cluster(column: &str, lang: Language) -> String {
+        pick(
+            lang,
+            format!(
+                "data.cluster = `{column}` is not used by the matching estimate: its standard errors treat matched pairs as clusters; if outcomes are correlated within `{column}`, consider exact matching on it"
+            ),
+            format!(
+                "data.cluster = `{column}` används inte av matchningsskattningen: dess medelfel behandlar matchade par som kluster; om utfallen samvarierar inom `{column}`, överväg exakt matchning på den"
+            ),
+        )
+    }
+
+    /// A matching/weighting alternative.
+    pub fn matching_alternative(
+        m: effekt_matching::Method,
+        estimand: &str,
+        lang: Language,
+    ) -> String {
+        use effekt_matching::Method;
+        let (en, sv) = match m {
+            Method::Nearest => (
+                "nearest-neighbour matching (1:1, logit of the propensity score)",
+                "matchning mot närmaste granne (1:1, logit av tillhörighetspoängen)",
+            ),
+            Method::Cem => (
+                "coarsened exact matching",
+                "grovindelad exakt matchning (CEM)",
+            ),
+            Method::Ipw => (
+                "inverse probability weighting (same propensity-score model)",
+                "viktning med invers sannolikhet, IPW (samma modell för tillhörighetspoängen)",
+            ),
+            Method::Aipw => (
+                "AIPW, doubly robust (same propensity-score model)",
+                "AIPW, dubbelt robust (samma modell för tillhörighetspoängen)",
+            ),
+        };
+        format!("{}, {estimand}", pick(lang, en.into(), sv.into()))
+    }
+
+    /// AIPW estimates the ATE.
+    pub fn aipw_estimand(estimand: &str, lang: Language) -> String {
+        pick(
+            lang,
+            format!(
+                "AIPW here estimates the ATE (all units), not the {estimand}: a difference from the headline can reflect that the effect differs between the treated and the comparison units"
+            ),
+            format!(
+                "AIPW skattar här ATE (alla enheter), inte {estimand}: en skillnad mot huvudresultatet kan bero på att effekten skiljer sig mellan insats- och jämförelseenheterna"
+            ),
+        )
+    }
+
+    /// An alternative that could not be estimated.
+    pub fn not_estimated(reason: &str, lang: Language) -> String {
+        pick(
+            lang,
+            format!("not estimated: {reason}"),
+            format!("kunde inte skattas: {reason}"),
+        )
+    }
+
+    /// Name of a DiD method.
+    pub fn did_method_name(m: crate::study::DidMethod, lang: Language) -> String {
+        use crate::study::DidMethod as M;
+        let (en, sv) = match m {
+            M::TwoByTwo => (
+                "difference in differences (2×2)",
+                "skillnad i skillnader (2×2)",
+            ),
+            M::Twfe => (
+                "two-way fixed effects (unit and period)",
+                "tvåvägs fixa effekter (enhet och period)",
+            ),
+            M::EventStudy => (
+                "event study (average of the post-treatment coefficients)",
+                "händelsestudie (medelvärde av koefficienterna efter start)",
+            ),
+            M::CallawaySantanna => (
+                "Callaway & Sant'Anna (simple aggregation)",
+                "Callaway & Sant'Anna (enkel sammanvägning)",
+            ),
+        };
+        pick(lang, en.into(), sv.into())
+    }
+
+    /// The regression's standard error.
+    pub fn did_se(
+        v: effekt_models::VarianceEstimator,
+        g: usize,
+        cluster: &str,
+        lang: Language,
+    ) -> String {
+        use effekt_models::VarianceEstimator as V;
+        match (v, lang) {
+            (V::Cr2, Language::En) => format!(
+                "t test with CR2 standard errors clustered by {cluster} ({g} clusters) and Satterthwaite df"
+            ),
+            (V::Cr2, Language::Sv) => format!(
+                "t-test med CR2-medelfel klustrade på {cluster} ({g} kluster) och Satterthwaites frihetsgrader"
+            ),
+            (_, Language::En) => format!(
+                "t test with {v} standard errors clustered by {cluster} ({g} clusters), G − 1 df"
+            ),
+            (_, Language::Sv) => format!(
+                "t-test med {v}-medelfel klustrade på {cluster} ({g} kluster), G − 1 frihetsgrader"
+            ),
+        }
+    }
+
+    /// Callaway–Sant'Anna estimate name by aggregation.
+    pub fn cs_name(
+        fit: &effekt_did::cs::CsFit,
+        agg: crate::study::DidAggregate,
+        lang: Language,
+    ) -> String {
+        use crate::study::DidAggregate as A;
+        let est = match (fit.estimator, lang) {
+            (effekt_did::cs::CsEstimator::Dr, Language::En) => "doubly robust",
+            (effekt_did::cs::CsEstimator::Dr, Language::Sv) => "dubbelt robust",
+            (effekt_did::cs::CsEstimator::Ipw, Language::En) => "IPW",
+            (effekt_did::cs::CsEstimator::Ipw, Language::Sv) => "IPW",
+            (effekt_did::cs::CsEstimator::Or, Language::En) => "outcome regression",
+            (effekt_did::cs::CsEstimator::Or, Language::Sv) => "utfallsregression",
+        };
+        let control = match (fit.control_group, lang) {
+            (effekt_did::cs::ControlGroup::NeverTreated, Language::En) => "never-treated controls",
+            (effekt_did::cs::ControlGroup::NeverTreated, Language::Sv) => {
+                "aldrig behandlade som kontroller"
+            }
+            (effekt_did::cs::ControlGroup::NotYetTreated, Language::En) => {
+                "not-yet-treated controls"
+            }
+            (effekt_did::cs::ControlGroup::NotYetTreated, Language::Sv) => {
+                "ännu ej behandlade som kontroller"
+            }
+        };
+        let a = match (agg, lang) {
+            (A::Simple, Language::En) => "simple average of the ATT(g,t)",
+            (A::Simple, Language::Sv) => "enkel sammanvägning av ATT(g,t)",
+            (A::Group, Language::En) => "average over cohorts",
+            (A::Group, Language::Sv) => "medelvärde över startkohorter",
+            (A::Dynamic, Language::En) => "average over event times ≥ 0",
+            (A::Dynamic, Language::Sv) => "medelvärde över händelsetider ≥ 0",
+            (A::Calendar, Language::En) => "average over calendar periods",
+            (A::Calendar, Language::Sv) => "medelvärde över kalenderperioder",
+        };
+        format!("Callaway & Sant'Anna, {a} ({est}, {control})")
+    }
+
+    /// Callaway–Sant'Anna inference.
+    pub fn cs_inference(fit: &effekt_did::cs::CsFit, lang: Language) -> String {
+        let clustered = fit.cluster.clone();
+        match (fit.resamples, lang) {
+            (Some(b), Language::En) => format!(
+                "normal interval with influence-function standard errors from the multiplier bootstrap (B = {b}{})",
+                clustered
+                    .map(|c| format!(", clustered by {c}"))
+                    .unwrap_or_else(|| ", clustered by unit".into())
+            ),
+            (Some(b), Language::Sv) => format!(
+                "normalintervall med medelfel från influensfunktionen via multiplikatorbootstrap (B = {b}{})",
+                clustered
+                    .map(|c| format!(", klustrat på {c}"))
+                    .unwrap_or_else(|| ", klustrat på enhet".into())
+            ),
+            (None, Language::En) => {
+                "normal interval with analytic influence-function standard errors".into()
+            }
+            (None, Language::Sv) => {
+                "normalintervall med analytiska medelfel från influensfunktionen".into()
+            }
+        }
+    }
+
+    /// Why Callaway–Sant'Anna inference.
+    pub fn cs_reason(fit: &effekt_did::cs::CsFit, lang: Language) -> String {
+        let _ = fit;
+        pick(
+            lang,
+            "the definitions of R did / csdid (Callaway & Sant'Anna 2021): standard errors from the influence functions of the ATT(g,t), bootstrapped with multipliers per cluster, which keeps every unit's periods together".into(),
+            "definitionerna i R-paketet did / csdid (Callaway & Sant'Anna 2021): medelfel från ATT(g,t):s influensfunktioner, bootstrappade med multiplikatorer per kluster, vilket håller ihop varje enhets perioder".into(),
+        )
+    }
+
+    /// Callaway–Sant'Anna pre-test.
+    pub fn cs_pretest(lang: Language) -> String {
+        pick(
+            lang,
+            "Wald test that every pre-treatment ATT(g,t) is 0 (χ²; Callaway & Sant'Anna 2021)"
+                .into(),
+            "Wald-test av att alla ATT(g,t) före start är 0 (χ²; Callaway & Sant'Anna 2021)".into(),
+        )
+    }
+
+    /// Note beside the TWFE alternative.
+    pub fn twfe_note(lang: Language) -> String {
+        pick(
+            lang,
+            "one coefficient for all treated unit-periods; with staggered timing and effects that change over time it can be biased (see the decomposition)".into(),
+            "en koefficient för alla behandlade enhetsperioder; vid stegvis införande och effekter som ändras över tid kan den vara snedvriden (se uppdelningen)".into(),
+        )
+    }
+
+    /// Note beside the Callaway–Sant'Anna alternative.
+    pub fn cs_note(lang: Language) -> String {
+        pick(
+            lang,
+            "simple aggregation of the group-time effects; robust to effects that differ between cohorts and over time".into(),
+            "enkel sammanvägning av grupp- och tidsspecifika effekter; robust mot effekter som skiljer sig mellan kohorter och över tid".into(),
+        )
+    }
+
+    /// Wild cluster bootstrap alternative.
+    pub fn wild(weights: &str, b: usize, enumerated: bool, g: usize, lang: Language) -> String {
+        match (enumerated, lang) {
+            (true, Language::En) => format!(
+                "wild cluster bootstrap (WCR, {weights}, all {b} sign vectors of {g} clusters)"
+            ),
+            (false, Language::En) => {
+                format!("wild cluster bootstrap (WCR, {weights}, B = {b}, {g} clusters)")
+            }
+            (true, Language::Sv) => format!(
+                "vild klusterbootstrap (WCR, {weights}, alla {b} teckenkombinationer för {g} kluster)"
+            ),
+            (false, Language::Sv) => {
+                format!("vild klusterbootstrap (WCR, {weights}, B = {b}, {g} kluster)")
+            }
+        }
+    }
+
+    /// Why the wild bootstrap ran.
+    pub fn wild_reason(g: usize, min: usize, lang: Language) -> String {
+        pick(
+            lang,
+            format!(
+                "; {g} clusters (fewer than {min}), so the wild cluster bootstrap (Cameron, Gelbach & Miller 2008; MacKinnon & Webb 2017) is shown among the alternatives"
+            ),
+            format!(
+                "; {g} kluster (färre än {min}), så vild klusterbootstrap (Cameron, Gelbach & Miller 2008; MacKinnon & Webb 2017) redovisas bland alternativen"
+            ),
+        )
+    }
+
+    /// A Goodman-Bacon comparison kind.
+    pub fn bacon_kind(k: effekt_did::BaconKind, lang: Language) -> String {
+        use effekt_did::BaconKind as K;
+        let (en, sv) = match k {
+            K::TreatedVsNever => (
+                "treated vs never treated",
+                "behandlade mot aldrig behandlade",
+            ),
+            K::EarlierVsLater => (
+                "earlier vs later treated (not yet treated as comparison)",
+                "tidigare mot senare behandlade (ännu ej behandlade som jämförelse)",
+            ),
+            K::LaterVsEarlier => (
+                "later vs earlier treated (already treated as comparison)",
+                "senare mot tidigare behandlade (redan behandlade som jämförelse)",
+            ),
+        };
+        pick(lang, en.into(), sv.into())
+    }
+
+    /// What the decomposition shows.
+    pub fn bacon_note(lang: Language) -> String {
+        pick(
+            lang,
+            "The TWFE coefficient is a weighted average of these 2×2 comparisons (Goodman-Bacon 2021). Comparisons against already-treated units use a comparison group that is itself affected by the intervention; a large weight on them, with estimates unlike the others, is a sign that TWFE is biased and the Callaway–Sant'Anna estimate should be preferred.".into(),
+            "TWFE-koefficienten är ett viktat medelvärde av dessa 2×2-jämförelser (Goodman-Bacon 2021). Jämförelser mot enheter som redan fått insatsen använder en jämförelsegrupp som själv påverkas av insatsen; stor vikt på dem, med skattningar som avviker från de andra, tyder på att TWFE är snedvriden och att Callaway–Sant'Anna-skattningen bör föredras.".into(),
+        )
+    }
+
+    /// Subgroup note: the column varies within units.
+    pub fn subgroup_varies_within_units(column: &str, unit: &str, lang: Language) -> String {
+        pick(
+            lang,
+            format!(
+                "`{column}` changes within units (`{unit}`), so the panel cannot be split by it; no effects by `{column}` are estimated"
+            ),
+            format!(
+                "`{column}` varierar inom enheter (`{unit}`), så panelen kan inte delas upp efter den; inga effekter per `{column}` skattas"
+            ),
+        )
+    }
+
+    /// Subgroup note: the re-fit failed in a level.
+    pub fn subgroup_level_failed(column: &str, level: &str, err: &str, lang: Language) -> String {
+        pick(
+            lang,
+            format!("`{column}` = {level}: no effect could be estimated ({err})"),
+            format!("`{column}` = {level}: ingen effekt kunde skattas ({err})"),
+        )
+    }
+
+    /// Test of two independent subgroup estimates.
+    pub fn test_independent(t: bool, lang: Language) -> String {
+        match (t, lang) {
+            (true, Language::En) => "test of the difference between the two independent estimates, SE = √(SE₁² + SE₂²), Welch–Satterthwaite df".into(),
+            (true, Language::Sv) => "test av skillnaden mellan de två oberoende skattningarna, medelfel √(SE₁² + SE₂²), Welch–Satterthwaites frihetsgrader".into(),
+            (false, Language::En) => "z test of the difference between the two independent estimates, SE = √(SE₁² + SE₂²)".into(),
+            (false, Language::Sv) => "z-test av skillnaden mellan de två oberoende skattningarna, medelfel √(SE₁² + SE₂²)".into(),
+        }
+    }
+
+    /// Cochran's Q.
+    pub fn test_cochran(lang: Language) -> String {
+        pick(
+            lang,
+            "Cochran's Q test of equal effects across the independent estimates (χ² with K − 1 df)".into(),
+            "Cochrans Q-test av lika effekter mellan de oberoende skattningarna (χ² med K − 1 frihetsgrader)".into(),
+        )
+    }
     /// Bootstrap scheme of a difference in means.
     pub fn scheme(clustered: bool, nested: bool, lang: Language) -> String {
         match (clustered, nested, lang) {

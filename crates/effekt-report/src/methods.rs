@@ -28,15 +28,105 @@ const COUNTERFACTUAL: Entry = Entry {
 const DIM: Entry = Entry {
     title: t("Difference in means", "Skillnad i medelvärden"),
     text: t(
-        "In a randomised comparison the effect is estimated as the mean outcome among the treated minus the mean in the comparison group (for 0/1 outcomes: the difference in shares, in percentage points). Its standard error is the HC2 heteroskedasticity-robust one, equal to Neyman's variance s1²/n1 + s0²/n0, with n − 2 degrees of freedom; with clusters, the CR2 cluster-robust standard error with Satterthwaite degrees of freedom, which stays valid with few clusters. These are the definitions of R estimatr's lm_robust.",
-        "I en randomiserad jämförelse skattas effekten som medelvärdet i insatsgruppen minus medelvärdet i jämförelsegruppen (för utfall som är 0/1: skillnaden i andelar, i procentenheter). Medelfelet är det heteroskedasticitetsrobusta HC2, som är lika med Neymans varians s1²/n1 + s0²/n0, med n − 2 frihetsgrader; med kluster det klusterrobusta CR2 med Satterthwaites frihetsgrader, som håller även med få kluster. Definitionerna är desamma som i R-paketet estimatr (lm_robust).",
+        "In a randomised comparison the effect is estimated as the mean outcome among the treated minus the mean in the comparison group (for 0/1 outcomes: the difference in shares, in percentage points), with the definitions of R estimatr's difference_in_means: Neyman's variance s1²/n1 + s0²/n0 with Welch's degrees of freedom; block-randomised designs weight the blocks' differences by their size (N − 2J df; matched pairs J − 1 df); with clusters, the CR2 cluster-robust standard error with Satterthwaite degrees of freedom, which stays valid with few clusters.",
+        "I en randomiserad jämförelse skattas effekten som medelvärdet i insatsgruppen minus medelvärdet i jämförelsegruppen (för utfall som är 0/1: skillnaden i andelar, i procentenheter), med definitionerna i R-paketet estimatr (difference_in_means): Neymans varians s1²/n1 + s0²/n0 med Welchs frihetsgrader; vid blockrandomisering vägs blockens skillnader efter storlek (N − 2J frihetsgrader; matchade par J − 1); med kluster det klusterrobusta CR2-medelfelet med Satterthwaites frihetsgrader, som håller även med få kluster.",
     ),
     refs: &[
-        "MacKinnon & White 1985",
-        "Samii & Aronow 2012",
+        "Neyman 1923",
+        "Gerber & Green 2012",
         "Bell & McCaffrey 2002",
         "Pustejovsky & Tipton 2018",
     ],
+};
+
+const REGRESSION: Entry = Entry {
+    title: t("Regression adjustment", "Regressionsjustering"),
+    text: t(
+        "ANCOVA regresses the outcome on the treatment and the baseline covariates; Lin's estimator also interacts the treatment with the centred covariates, which cannot hurt precision under randomisation. Standard errors are HC2 (CR2 with Satterthwaite df with clusters), as R estimatr's lm_robust and lm_lin.",
+        "ANCOVA skattar utfallet på insatsen och bakgrundsvariablerna; Lins skattning låter dessutom insatsen samspela med de centrerade bakgrundsvariablerna, vilket inte kan försämra precisionen vid randomisering. Medelfelen är HC2 (CR2 med Satterthwaites frihetsgrader med kluster), som i R-paketet estimatr (lm_robust, lm_lin).",
+    ),
+    refs: &["Lin 2013", "Samii & Aronow 2012", "MacKinnon & White 1985"],
+};
+
+const RANDOMIZATION: Entry = Entry {
+    title: t("Randomisation inference", "Randomiseringsinferens"),
+    text: t(
+        "Randomisation inference re-draws the treatment assignment the way the study drew it (within blocks, whole clusters) and recomputes the estimate each time. The p-value is the share of assignments giving an estimate at least as far from zero as the observed one; it is exact under the sharp null hypothesis of no effect for anyone, whatever the sample size. The interval collects the constant effects that the test does not reject. It is shown when an arm has fewer than 30 randomisation units, or on request.",
+        "Randomiseringsinferens drar om fördelningen av insatsen på samma sätt som studien gjorde (inom block, hela kluster) och räknar om skattningen varje gång. p-värdet är andelen fördelningar som ger en skattning minst lika långt från noll som den observerade; det är exakt under den skarpa nollhypotesen att ingen påverkas, oavsett urvalets storlek. Intervallet samlar de konstanta effekter som testet inte förkastar. Det redovisas när en grupp har färre än 30 randomiseringsenheter, eller på begäran.",
+    ),
+    refs: &["Fisher 1935", "Imbens & Rubin 2015", "Rosenbaum 2002"],
+};
+
+const BINARY: Entry = Entry {
+    title: t("Effects on 0/1 outcomes", "Effekter på utfall som är 0/1"),
+    text: t(
+        "For an outcome that is 0 or 1 the headline is the risk difference in percentage points. The robustness section adds the risk difference with the Newcombe (Wilson score) interval, the risk ratio and the odds ratio with intervals on the log scale, and Fisher's exact test of the 2×2 table; these pool all units and ignore blocks and clusters.",
+        "För ett utfall som är 0 eller 1 är huvudresultatet riskskillnaden i procentenheter. Avsnittet om robusthet visar också riskskillnaden med Newcombes intervall (Wilson), riskkvoten och oddskvoten med intervall på logaritmisk skala samt Fishers exakta test av fyrfältstabellen; dessa slår samman alla enheter och bortser från block och kluster.",
+    ),
+    refs: &["Newcombe 1998", "Fisher 1935"],
+};
+
+const MATCHING: Entry = Entry {
+    title: t("Matching and weighting", "Matchning och viktning"),
+    text: t(
+        "Without randomisation, each treated unit is matched to comparison units with similar characteristics before the intervention, usually through the propensity score, the estimated probability of treatment given those characteristics (logistic regression). The effect is the weighted difference in means in the matched sample (what R MatchIt's matched data give), with standard errors that treat matched pairs as clusters (CR2 with Satterthwaite df), Abadie–Imbens after matching with replacement, and a bootstrap that resamples whole pairs. Balance is checked with standardised mean differences before and after matching (|SMD| > 0.1 flagged; the love plot). Inverse probability weighting and the doubly robust AIPW on the same propensity-score model are shown beside the matching estimate: they rest on the same assumption — that the characteristics used capture every difference between the groups that also affects the outcome — but use the data differently.",
+        "Utan randomisering matchas varje enhet i insatsgruppen mot jämförelseenheter med liknande egenskaper före insatsen, oftast via tillhörighetspoängen (propensity score), den skattade sannolikheten att få insatsen givet egenskaperna (logistisk regression). Effekten är den viktade skillnaden i medelvärden i det matchade urvalet (som R-paketet MatchIts matchade data ger), med medelfel som behandlar matchade par som kluster (CR2 med Satterthwaites frihetsgrader), Abadie–Imbens vid matchning med återläggning, och en bootstrap som drar hela par. Balansen kontrolleras med standardiserade medelvärdesskillnader före och efter matchning (|SMD| > 0,1 markeras; love-diagrammet). Viktning med invers sannolikhet (IPW) och den dubbelt robusta AIPW med samma modell för tillhörighetspoängen redovisas bredvid: de vilar på samma antagande — att egenskaperna fångar alla skillnader mellan grupperna som också påverkar utfallet — men använder data på olika sätt.",
+    ),
+    refs: &[
+        "Rosenbaum & Rubin 1983",
+        "Ho, Imai, King & Stuart 2007",
+        "Austin 2009",
+        "Abadie & Imbens 2006",
+        "Abadie & Spiess 2022",
+        "Robins, Rotnitzky & Zhao 1994",
+    ],
+};
+
+const DID: Entry = Entry {
+    title: t("Difference in differences", "Skillnad i skillnader"),
+    text: t(
+        "Difference in differences compares the change over time among treated units with the change among comparison units. The two-way fixed-effects regression has unit and period effects and a treatment indicator; the event study replaces the indicator by leads and lags relative to the start of treatment, and the joint test of the leads checks for differing trends before the start. Standard errors are clustered (CR2 with Satterthwaite df below 30 clusters, CR1 otherwise), as R fixest / pyfixest and clubSandwich. The counterfactual in each period is the treated units' observed mean minus the estimated effect.",
+        "Skillnad i skillnader jämför förändringen över tid bland behandlade enheter med förändringen bland jämförelseenheter. Regressionen med tvåvägs fixa effekter har effekter för enhet och period och en indikator för insatsen; händelsestudien ersätter indikatorn med ledande och släpande termer kring starten, och det gemensamma testet av de ledande termerna granskar om trenderna skilde sig före starten. Medelfelen är klustrade (CR2 med Satterthwaites frihetsgrader under 30 kluster, annars CR1), som i R fixest / pyfixest och clubSandwich. Det kontrafaktiska utfallet i varje period är de behandlade enheternas observerade medelvärde minus den skattade effekten.",
+    ),
+    refs: &[
+        "Bertrand, Duflo & Mullainathan 2004",
+        "Bell & McCaffrey 2002",
+        "Pustejovsky & Tipton 2018",
+    ],
+};
+
+const CS: Entry = Entry {
+    title: t(
+        "Staggered adoption: Callaway & Sant'Anna",
+        "Stegvis införande: Callaway & Sant'Anna",
+    ),
+    text: t(
+        "When units start at different times, each cohort (units starting in the same period) is compared in each period with units not yet or never treated, giving group-time effects ATT(g,t) (doubly robust by default); they are averaged with cohort-size weights (simple, by cohort, by time since the start and by calendar period), as R did / Python csdid. Standard errors come from the influence functions with a multiplier bootstrap. The Wald test of the pre-treatment ATT(g,t) checks parallel trends.",
+        "När enheter börjar vid olika tidpunkter jämförs varje kohort (enheter som börjar samma period) i varje period med enheter som ännu inte eller aldrig fått insatsen, vilket ger grupp- och tidsspecifika effekter ATT(g,t) (dubbelt robusta som standard); de vägs samman med kohortstorlek som vikt (enkelt, per kohort, per tid sedan start och per kalenderperiod), som i R did / Python csdid. Medelfelen kommer från influensfunktionerna med multiplikatorbootstrap. Wald-testet av ATT(g,t) före start granskar parallella trender.",
+    ),
+    refs: &["Callaway & Sant'Anna 2021", "Sant'Anna & Zhao 2020"],
+};
+
+const WILD: Entry = Entry {
+    title: t("Wild cluster bootstrap", "Vild klusterbootstrap"),
+    text: t(
+        "With few clusters, cluster-robust t tests can reject too often. The wild cluster bootstrap (restricted, WCR) redraws the residuals of whole clusters with random signs under the null hypothesis and compares the observed t statistic with the bootstrap ones; the interval comes from inverting the test. With few clusters every sign vector is enumerated.",
+        "Med få kluster kan klusterrobusta t-test förkasta för ofta. Vild klusterbootstrap (restrikterad, WCR) drar om hela klusters residualer med slumpade tecken under nollhypotesen och jämför den observerade t-statistikan med bootstrapens; intervallet fås genom att invertera testet. Med få kluster räknas alla teckenkombinationer upp.",
+    ),
+    refs: &[
+        "Cameron, Gelbach & Miller 2008",
+        "MacKinnon & Webb 2017",
+        "Roodman et al. 2019",
+    ],
+};
+
+const BACON: Entry = Entry {
+    title: t("Goodman-Bacon decomposition", "Goodman-Bacons uppdelning"),
+    text: t(
+        "Under staggered timing the two-way fixed-effects coefficient is a weighted average of all 2×2 comparisons between timing groups, including comparisons that use already-treated units as controls. The decomposition shows the weights and estimates by kind of comparison.",
+        "Vid stegvis införande är koefficienten i regressionen med tvåvägs fixa effekter ett viktat medelvärde av alla 2×2-jämförelser mellan grupper som börjar vid olika tidpunkter, också jämförelser som använder redan behandlade enheter som kontroller. Uppdelningen visar vikter och skattningar per typ av jämförelse.",
+    ),
+    refs: &["Goodman-Bacon 2021"],
 };
 
 const BOOTSTRAP: Entry = Entry {
@@ -45,14 +135,26 @@ const BOOTSTRAP: Entry = Entry {
         "Bootstrapbaserade konfidensintervall",
     ),
     text: t(
-        "Bootstrap confidence intervals are shown for every effect, and are the headline interval unless units are clustered in fewer than 20 clusters (then the CR2 interval is, since the cluster bootstrap is unreliable with few clusters). The analysis is repeated on many data sets drawn with replacement from the data, keeping the design's structure (resampling within each arm so the group sizes stay fixed, or whole clusters when units are clustered). The BCa interval corrects the percentile interval for bias and skewness; where it is not defined the percentile interval is used and a warning says so. Every replicate draws from its own random stream given by the seed, so the results are identical on every run and any number of threads.",
-        "Bootstrapbaserade konfidensintervall redovisas för varje effekt och är huvudintervallet utom när enheterna är klustrade i färre än 20 kluster (då används CR2-intervallet, eftersom klusterbootstrap är opålitlig med få kluster). Analysen upprepas på många datamängder som dras med återläggning ur data, med designens struktur bevarad (dragning inom varje grupp så att gruppstorlekarna är desamma, eller hela kluster när enheterna är klustrade). BCa-intervallet korrigerar percentilintervallet för snedvridning och skevhet; där det inte är definierat används percentilintervallet och en varning anger det. Varje replikat drar från en egen slumptalsström som bestäms av fröet, så resultaten blir identiska vid varje körning och med valfritt antal trådar.",
+        "Bootstrap confidence intervals are shown for every effect that has one. In a randomised design they are the headline interval unless units are clustered in fewer than 20 clusters (then the CR2 interval is, since the cluster bootstrap is unreliable with few clusters); after matching they are shown beside the analytic interval. The analysis is repeated on many data sets drawn with replacement from the data, keeping the design's structure (resampling within each arm so the group sizes stay fixed, whole clusters when units are clustered, whole matched pairs after matching). The BCa interval corrects the percentile interval for bias and skewness; where it is not defined the percentile interval is used and a warning says so. Every replicate draws from its own random stream given by the seed, so the results are identical on every run and any number of threads.",
+        "Bootstrapbaserade konfidensintervall redovisas för varje effekt som har ett. I en randomiserad design är de huvudintervallet utom när enheterna är klustrade i färre än 20 kluster (då används CR2-intervallet, eftersom klusterbootstrap är opålitlig med få kluster); efter matchning redovisas de bredvid det analytiska intervallet. Analysen upprepas på många datamängder som dras med återläggning ur data, med designens struktur bevarad (dragning inom varje grupp så att gruppstorlekarna är desamma, hela kluster när enheterna är klustrade, hela matchade par efter matchning). BCa-intervallet korrigerar percentilintervallet för snedvridning och skevhet; där det inte är definierat används percentilintervallet och en varning anger det. Varje replikat drar från en egen slumptalsström som bestäms av fröet, så resultaten blir identiska vid varje körning och med valfritt antal trådar.",
     ),
     refs: &[
         "Efron 1987",
         "Davison & Hinkley 1997",
         "Cameron, Gelbach & Miller 2008",
     ],
+};
+
+const SUBGROUPS_REFIT: Entry = Entry {
+    title: t(
+        "Subgroups and gender analysis",
+        "Undergrupper och jämställdhetsanalys",
+    ),
+    text: t(
+        "Effects by subgroup are estimated by repeating the analysis within each level (for matching: matching only within the level, i.e. exactly on the subgroup). The estimates of different levels come from different units and are independent, so whether they differ is tested with the difference and the standard error √(SE₁² + SE₂²) for two levels, or Cochran's Q for more. A subgroup effect is less precise than the overall effect; a non-significant difference is not evidence that the effects are equal.",
+        "Effekter per undergrupp skattas genom att analysen upprepas inom varje nivå (för matchning: matchning bara inom nivån, alltså exakt på undergruppen). Skattningarna för olika nivåer bygger på olika enheter och är oberoende, så om de skiljer sig åt testas med skillnaden och medelfelet √(SE₁² + SE₂²) för två nivåer, eller Cochrans Q för fler. En effekt i en undergrupp är mindre precis än den samlade effekten; en icke-signifikant skillnad visar inte att effekterna är lika.",
+    ),
+    refs: &["Cochran 1954"],
 };
 
 const SUBGROUPS: Entry = Entry {
@@ -104,6 +206,74 @@ const POWER: Entry = Entry {
 };
 
 const REFERENCES: &[(&str, &str)] = &[
+    (
+        "Abadie & Imbens 2006",
+        "Abadie, A. & Imbens, G. W. (2006). Large sample properties of matching estimators for average treatment effects. Econometrica 74(1), 235–267.",
+    ),
+    (
+        "Abadie & Spiess 2022",
+        "Abadie, A. & Spiess, J. (2022). Robust post-matching inference. Journal of the American Statistical Association 117(538), 983–995.",
+    ),
+    (
+        "Bertrand, Duflo & Mullainathan 2004",
+        "Bertrand, M., Duflo, E. & Mullainathan, S. (2004). How much should we trust differences-in-differences estimates? The Quarterly Journal of Economics 119(1), 249–275.",
+    ),
+    (
+        "Callaway & Sant'Anna 2021",
+        "Callaway, B. & Sant'Anna, P. H. C. (2021). Difference-in-differences with multiple time periods. Journal of Econometrics 225(2), 200–230.",
+    ),
+    (
+        "Cochran 1954",
+        "Cochran, W. G. (1954). The combination of estimates from different experiments. Biometrics 10(1), 101–129.",
+    ),
+    (
+        "Fisher 1935",
+        "Fisher, R. A. (1935). The Design of Experiments. Oliver & Boyd.",
+    ),
+    (
+        "Gerber & Green 2012",
+        "Gerber, A. S. & Green, D. P. (2012). Field Experiments: Design, Analysis, and Interpretation. W. W. Norton.",
+    ),
+    (
+        "Goodman-Bacon 2021",
+        "Goodman-Bacon, A. (2021). Difference-in-differences with variation in treatment timing. Journal of Econometrics 225(2), 254–277.",
+    ),
+    (
+        "Ho, Imai, King & Stuart 2007",
+        "Ho, D. E., Imai, K., King, G. & Stuart, E. A. (2007). Matching as nonparametric preprocessing for reducing model dependence in parametric causal inference. Political Analysis 15(3), 199–236.",
+    ),
+    (
+        "Lin 2013",
+        "Lin, W. (2013). Agnostic notes on regression adjustments to experimental data: reexamining Freedman's critique. The Annals of Applied Statistics 7(1), 295–318.",
+    ),
+    (
+        "MacKinnon & Webb 2017",
+        "MacKinnon, J. G. & Webb, M. D. (2017). Wild bootstrap inference for wildly different cluster sizes. Journal of Applied Econometrics 32(2), 233–254.",
+    ),
+    (
+        "Newcombe 1998",
+        "Newcombe, R. G. (1998). Interval estimation for the difference between independent proportions: comparison of eleven methods. Statistics in Medicine 17(8), 873–890.",
+    ),
+    (
+        "Robins, Rotnitzky & Zhao 1994",
+        "Robins, J. M., Rotnitzky, A. & Zhao, L. P. (1994). Estimation of regression coefficients when some regressors are not always observed. Journal of the American Statistical Association 89(427), 846–866.",
+    ),
+    (
+        "Roodman et al. 2019",
+        "Roodman, D., MacKinnon, J. G., Nielsen, M. Ø. & Webb, M. D. (2019). Fast and wild: bootstrap inference in Stata using boottest. The Stata Journal 19(1), 4–60.",
+    ),
+    (
+        "Rosenbaum 2002",
+        "Rosenbaum, P. R. (2002). Observational Studies (2nd ed.). Springer.",
+    ),
+    (
+        "Rosenbaum & Rubin 1983",
+        "Rosenbaum, P. R. & Rubin, D. B. (1983). The central role of the propensity score in observational studies for causal effects. Biometrika 70(1), 41–55.",
+    ),
+    (
+        "Sant'Anna & Zhao 2020",
+        "Sant'Anna, P. H. C. & Zhao, J. (2020). Doubly robust difference-in-differences estimators. Journal of Econometrics 219(1), 101–122.",
+    ),
     (
         "Austin 2009",
         "Austin, P. C. (2009). Balance diagnostics for comparing the distribution of baseline covariates between treatment groups in propensity-score matched samples. Statistics in Medicine 28(25), 3083–3107.",
@@ -171,6 +341,22 @@ const REFERENCES: &[(&str, &str)] = &[
 pub struct Included {
     /// Difference in means was used.
     pub difference_in_means: bool,
+    /// ANCOVA or Lin's estimator.
+    pub regression_adjustment: bool,
+    /// Randomisation inference ran.
+    pub randomization_inference: bool,
+    /// Binary 2×2 effect measures are shown.
+    pub binary: bool,
+    /// Matching or weighting design.
+    pub matching: bool,
+    /// Difference-in-differences design.
+    pub did: bool,
+    /// Wild cluster bootstrap ran.
+    pub wild_bootstrap: bool,
+    /// A Goodman-Bacon decomposition is shown.
+    pub bacon: bool,
+    /// Subgroup effects come from re-fitting the design within levels.
+    pub subgroups_refit: bool,
     /// A bootstrap was run.
     pub bootstrap: bool,
     /// Subgroups were analysed.
@@ -189,11 +375,37 @@ pub fn appendix(inc: Included, lang: Language) -> (Vec<MethodsEntry>, Vec<Refere
     if inc.difference_in_means {
         entries.push(&DIM);
     }
+    if inc.regression_adjustment {
+        entries.push(&REGRESSION);
+    }
+    if inc.randomization_inference {
+        entries.push(&RANDOMIZATION);
+    }
+    if inc.binary {
+        entries.push(&BINARY);
+    }
+    if inc.matching {
+        entries.push(&MATCHING);
+    }
+    if inc.did {
+        entries.push(&DID);
+        entries.push(&CS);
+    }
+    if inc.wild_bootstrap {
+        entries.push(&WILD);
+    }
+    if inc.bacon {
+        entries.push(&BACON);
+    }
     if inc.bootstrap {
         entries.push(&BOOTSTRAP);
     }
     if inc.subgroups {
-        entries.push(&SUBGROUPS);
+        entries.push(if inc.subgroups_refit {
+            &SUBGROUPS_REFIT
+        } else {
+            &SUBGROUPS
+        });
     }
     if inc.balance {
         entries.push(&BALANCE);
@@ -238,16 +450,32 @@ mod tests {
     fn every_cited_key_has_a_reference() {
         let all = Included {
             difference_in_means: true,
+            regression_adjustment: true,
+            randomization_inference: true,
+            binary: true,
+            matching: true,
+            did: true,
+            wild_bootstrap: true,
+            bacon: true,
+            subgroups_refit: false,
             bootstrap: true,
             subgroups: true,
             balance: true,
             contract: true,
             power: true,
         };
-        let (m, r) = appendix(all, Language::Sv);
-        for e in &m {
-            for k in &e.references {
-                assert!(r.iter().any(|x| &x.key == k), "{k}");
+        for refit in [false, true] {
+            let (m, r) = appendix(
+                Included {
+                    subgroups_refit: refit,
+                    ..all
+                },
+                Language::Sv,
+            );
+            for e in &m {
+                for k in &e.references {
+                    assert!(r.iter().any(|x| &x.key == k), "{k}");
+                }
             }
         }
     }

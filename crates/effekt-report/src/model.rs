@@ -21,7 +21,7 @@ use serde::{Deserialize, Serialize};
 
 /// Version of this schema. Bumped on any change a reader could notice (added, removed or renamed
 /// fields, changed meaning). History in `docs/report-schema.md`.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// A whole report.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -219,6 +219,9 @@ pub struct OutcomeSection {
     pub inference: InferenceDoc,
     /// Coefficient / effect table.
     pub tidy: Vec<TidyRowDoc>,
+    /// Matching and weighting: who was compared and why units were left out; `null` for other
+    /// designs.
+    pub sample: Option<MatchedSample>,
     /// Subgroup analyses (sex first when declared).
     pub subgroups: Vec<SubgroupSection>,
     /// Robustness.
@@ -384,8 +387,114 @@ pub struct Robustness {
     pub pre_trend: Option<PreTrendTest>,
     /// Balance table.
     pub balance: Vec<BalanceRow>,
+    /// Binary outcomes of randomised designs: the 2×2 effect measures (risk difference, risk
+    /// ratio, odds ratio, Fisher's exact test).
+    pub binary: Option<BinaryEffectsDoc>,
+    /// Difference in differences with staggered timing: the Goodman-Bacon decomposition of the
+    /// TWFE coefficient.
+    pub decomposition: Option<DecompositionDoc>,
     /// Warnings (small groups, few clusters, fallbacks).
     pub warnings: Vec<String>,
+}
+
+/// The matched (or weighted) sample of a matching design. Counts are `null` when suppressed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MatchedSample {
+    /// Treated units.
+    pub treated: SampleCounts,
+    /// Comparison units.
+    pub control: SampleCounts,
+    /// Units left out, by group and reason.
+    pub dropped: Vec<DroppedUnits>,
+    /// How the comparison group was built, in words.
+    pub method: String,
+}
+
+/// Units of one group before and after matching.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SampleCounts {
+    /// Units analysed before matching.
+    pub all: Option<u64>,
+    /// Units in the matched (weighted) sample.
+    pub matched: Option<u64>,
+    /// Units left out.
+    pub unmatched: Option<u64>,
+    /// Effective sample size of the matched group, `(Σw)²/Σw²` (Kish).
+    pub effective: Option<f64>,
+}
+
+/// Units left out of the matched sample for one reason.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DroppedUnits {
+    /// `treated` or `control`.
+    pub group: String,
+    /// Reason code (effekt-matching's `DropReason`, kebab-case).
+    pub reason: String,
+    /// Units; `null` if suppressed.
+    pub count: Option<u64>,
+    /// The reason in words.
+    pub description: String,
+}
+
+/// An effect measure that is not in the outcome's units (a ratio) or is shown on its own scale.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MeasureDoc {
+    /// Estimate.
+    pub estimate: Option<f64>,
+    /// Lower CI end.
+    pub conf_low: Option<f64>,
+    /// Upper CI end.
+    pub conf_high: Option<f64>,
+    /// How the interval was computed.
+    pub method: String,
+}
+
+/// The 2×2 effect measures of a binary outcome (effekt-rct).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BinaryEffectsDoc {
+    /// Share with the outcome among the treated.
+    pub risk_treated: f64,
+    /// Share in the comparison group.
+    pub risk_control: f64,
+    /// Risk difference (0–1 scale; shown in percentage points).
+    pub risk_difference: MeasureDoc,
+    /// Risk ratio.
+    pub risk_ratio: MeasureDoc,
+    /// Odds ratio.
+    pub odds_ratio: MeasureDoc,
+    /// Fisher's exact test, two-sided p-value.
+    pub fisher_p_value: f64,
+    /// Remarks (e.g. the 2×2 summaries ignore clusters).
+    pub notes: Vec<String>,
+}
+
+/// Goodman-Bacon (2021) decomposition of a TWFE coefficient.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DecompositionDoc {
+    /// The TWFE coefficient the components average to.
+    pub total: f64,
+    /// One row per kind of 2×2 comparison.
+    pub rows: Vec<DecompositionRow>,
+    /// What it shows, in words.
+    pub note: String,
+}
+
+/// One kind of 2×2 comparison in the decomposition.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DecompositionRow {
+    /// The comparison in words (e.g. "later vs earlier treated").
+    pub comparison: String,
+    /// Its total weight in the TWFE coefficient.
+    pub weight: f64,
+    /// Weighted mean of its 2×2 estimates.
+    pub estimate: f64,
 }
 
 /// One alternative estimate.

@@ -85,8 +85,9 @@ pub fn run_study(
             .as_ref()
             .is_some_and(|k| needs_level_draws(k, &outcome.column));
         let prepared = analysis::prepare(study, table, &outcome)?;
-        let total = c.inference.bootstrap as u64 * if want_draws { 2 } else { 1 };
-        progress.start(&format!("bootstrap {}", outcome.column), total);
+        // The bar counts the effect's bootstrap (or multiplier-bootstrap) replicates.
+        let total = c.inference.bootstrap as u64;
+        progress.start(&format!("estimating {}", outcome.column), total);
         let input = AdapterInput {
             study,
             table,
@@ -99,28 +100,35 @@ pub fn run_study(
         progress.finish();
         let estimate = estimate?;
         let mut subs = Vec::new();
+        let mut columns: Vec<(&String, bool)> = Vec::new();
         if let Some(sex) = &c.subgroups.sex {
-            subs.push(subgroups::analyse(
-                table,
-                &prepared,
-                sex,
-                true,
-                c.inference.level,
-                lang,
-            )?);
+            columns.push((sex, true));
         }
         for col in &c.subgroups.columns {
-            if Some(col) == c.subgroups.sex.as_ref() {
-                continue;
+            if Some(col) != c.subgroups.sex.as_ref() {
+                columns.push((col, false));
             }
-            subs.push(subgroups::analyse(
-                table,
-                &prepared,
-                col,
-                false,
-                c.inference.level,
-                lang,
-            )?);
+        }
+        for (col, is_sex) in columns {
+            let refit = |sub: &analysis::Prepared| {
+                adapt::subgroup_estimate(study, table, sub, col)
+                    .unwrap_or_else(|| Err(ReportError::Internal("no re-fit".into())))
+            };
+            let raw = match &c.design {
+                crate::study::DesignConfig::Rct(_) => {
+                    subgroups::analyse(table, &prepared, col, is_sex, c.inference.level, lang)?
+                }
+                _ => subgroups::analyse_refit(
+                    table,
+                    &prepared,
+                    col,
+                    is_sex,
+                    c.inference.level,
+                    lang,
+                    &refit,
+                )?,
+            };
+            subs.push(raw);
         }
         results.push(OutcomeResult {
             prepared,
@@ -173,8 +181,15 @@ fn evaluate_contract(
     for r in results {
         let Some(boot) = &r.estimate.bootstrap else {
             return Err(ReportError::Contract(format!(
-                "outcome `{}` has no bootstrap replicates to evaluate the contract on",
-                r.prepared.outcome.column
+                "outcome `{}` has no bootstrap replicates of its effect to evaluate the contract on: {}; remove [contract] or choose a design with a bootstrap",
+                r.prepared.outcome.column,
+                match &study.config.design {
+                    crate::study::DesignConfig::Did(_) =>
+                        "difference-in-differences inference (analytic, multiplier or wild bootstrap) gives no replicates of the effect",
+                    crate::study::DesignConfig::Matching(_) =>
+                        "matching with replacement and weighting (IPW, AIPW) have no valid pair bootstrap",
+                    crate::study::DesignConfig::Rct(_) => "the bootstrap did not run",
+                }
             )));
         };
         series.push((
@@ -195,11 +210,11 @@ fn evaluate_contract(
         .iter()
         .filter_map(|r| r.estimate.n_clusters)
         .min()
-        .filter(|&g| g < crate::analysis::dim::CLUSTER_BOOTSTRAP_MIN)
+        .filter(|&g| g < crate::adapt::CLUSTER_BOOTSTRAP_MIN)
     {
         warnings.push(crate::i18n::inference::contract_few_clusters(
             g,
-            crate::analysis::dim::CLUSTER_BOOTSTRAP_MIN,
+            crate::adapt::CLUSTER_BOOTSTRAP_MIN,
             lang,
         ));
     }

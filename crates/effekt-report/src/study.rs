@@ -199,9 +199,30 @@ pub struct RctDesign {
     /// With a time column: the wave analysed (default: the last wave).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period: Option<f64>,
-    /// Randomisation-inference permutations (effekt-rct).
+    /// Randomisation inference (effekt-rct): omitted = automatic (run with 10,000 random
+    /// assignments, or all of them when they are fewer than 100,000, when an arm has fewer
+    /// than 30 randomisation units); `0` = off; `n` = on with `n` random assignments.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub randomization_inference: Option<usize>,
+    /// What `data.cluster` means in a randomised design (default `auto`).
+    #[serde(default)]
+    pub cluster_assignment: ClusterAssignment,
+}
+
+/// The role of `data.cluster` in a randomised design.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ClusterAssignment {
+    /// `cluster` when every cluster is in one arm, otherwise `individual` (the report says
+    /// which was used).
+    #[default]
+    Auto,
+    /// Whole clusters were randomised: randomisation inference and the bootstrap work on
+    /// clusters, a cluster with both arms is an error.
+    Cluster,
+    /// Individuals were randomised; clusters (villages, schools) are a sampling structure used
+    /// for CR2 standard errors and the cluster bootstrap.
+    Individual,
 }
 
 /// RCT estimators.
@@ -244,9 +265,10 @@ pub struct MatchingDesign {
     /// Estimand (default `att`).
     #[serde(default)]
     pub estimand: Estimand,
-    /// Greedy matching order (default `largest`).
-    #[serde(default)]
-    pub order: MatchOrder,
+    /// Greedy matching order (default: `largest` for the ATT and ATE, `smallest` for the ATC,
+    /// as MatchIt).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub order: Option<MatchOrder>,
     /// With a time column: the wave analysed (default: the last wave).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period: Option<f64>,
@@ -296,11 +318,10 @@ pub enum Estimand {
 }
 
 /// Greedy matching order.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum MatchOrder {
-    /// Largest propensity score first (MatchIt's default).
-    #[default]
+    /// Largest propensity score first (MatchIt's default for the ATT).
     Largest,
     /// Smallest first.
     Smallest,
@@ -422,6 +443,7 @@ pub const RCT_KEYS: &[&str] = &[
     "covariates",
     "period",
     "randomization_inference",
+    "cluster_assignment",
 ];
 /// Keys of `kind = "matching"`.
 pub const MATCHING_KEYS: &[&str] = &[
@@ -1062,7 +1084,7 @@ mod tests {
 
     #[test]
     fn design_key_lists_match_the_structs() {
-        let rct = "kind = \"rct\"\nestimator = \"lin\"\nblocks = \"b\"\ncovariates = [\"a\"]\nperiod = 2\nrandomization_inference = 100";
+        let rct = "kind = \"rct\"\nestimator = \"lin\"\nblocks = \"b\"\ncovariates = [\"a\"]\nperiod = 2\nrandomization_inference = 100\ncluster_assignment = \"individual\"";
         let matching = "kind = \"matching\"\ncovariates = [\"a\"]\nmethod = \"cem\"\ndistance = \"ps\"\nratio = 2\nreplace = true\ncaliper = 0.2\nexact = [\"s\"]\nestimand = \"ate\"\norder = \"data\"\nperiod = 1";
         let did = "kind = \"did\"\nmethod = \"2x2\"\nfirst_treated = \"g\"\ncontrol = \"not_yet_treated\"\nestimator = \"ipw\"\nanticipation = 1\ncovariates = [\"a\"]\naggregate = \"dynamic\"\nreference_period = -1\nwild_bootstrap = 999\nwild_weights = \"webb\"";
         for (d, keys) in [(rct, RCT_KEYS), (matching, MATCHING_KEYS), (did, DID_KEYS)] {

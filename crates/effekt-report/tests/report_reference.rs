@@ -1,5 +1,9 @@
 //! The numbers of the report against R estimatr 1.0.0 and boot 1.3-28.1 on the same data
 //! (fixture `tests/fixtures/reference_dim.json`, script `tests/fixtures/scripts/reference_dim.R`).
+//!
+//! The randomised design's effect comes from effekt-rct: without clusters estimatr's
+//! `difference_in_means` (Neyman SE, which equals `lm_robust`'s HC2 SE, with Welch df); with
+//! clusters `lm_robust(..., se_type = "CR2")`.
 
 use effekt_data::{ReadOptions, Table, read_table};
 use effekt_report::model::{OutcomeSection, Report, TidyRowDoc};
@@ -128,11 +132,22 @@ fn outcome<'a>(r: &'a Report, id: &str) -> &'a OutcomeSection {
 }
 
 #[test]
-fn difference_in_means_hc2_matches_estimatr() {
+fn difference_in_means_matches_estimatr() {
     let refv = reference();
     let r = run(&pilot_study(false, ""), &fixture("pilot.csv"));
     let o = outcome(&r, "closed");
-    check_row(&o.tidy[0], &refv["pilot_closed_hc2"], "closed HC2");
+    check_row(
+        &o.tidy[0],
+        &refv["pilot_closed_dim"],
+        "closed difference_in_means",
+    );
+    // The Neyman standard error is lm_robust's HC2 one; only the df (Welch, not n − 2) differ.
+    close(
+        o.tidy[0].std_error.unwrap(),
+        f(&refv["pilot_closed_hc2"], "std_error"),
+        1e-8,
+        "Neyman = HC2",
+    );
     let m = &refv["pilot_means"];
     let cf = o.counterfactual.as_ref().unwrap();
     close(cf.treated_observed, f(m, "treated"), 1e-12, "treated mean");
@@ -151,7 +166,7 @@ fn difference_in_means_hc2_matches_estimatr() {
     close(h.estimate, 0.34375, 1e-12, "headline");
     close(
         h.p_value.unwrap(),
-        f(&refv["pilot_closed_hc2"], "p_value"),
+        f(&refv["pilot_closed_dim"], "p_value"),
         1e-8,
         "headline p",
     );
@@ -160,8 +175,8 @@ fn difference_in_means_hc2_matches_estimatr() {
     // The rating outcome.
     check_row(
         &outcome(&r, "rating").tidy[0],
-        &refv["pilot_rating_hc2"],
-        "rating HC2",
+        &refv["pilot_rating_dim"],
+        "rating difference_in_means",
     );
 }
 
@@ -398,7 +413,7 @@ seed = 11
     let r = run(&study(false), &data);
     check_row(
         &r.outcomes[0].tidy[0],
-        &refv["thornton_hc2"],
-        "thornton HC2",
+        &refv["thornton_dim"],
+        "thornton difference_in_means",
     );
 }

@@ -11,13 +11,17 @@
 //! observed means per wave for the trajectory plot.
 
 pub mod balance;
-pub mod dim;
 pub mod subgroups;
 
+pub mod data;
+
 use crate::error::ReportError;
-use crate::model::{AlternativeEstimate, BalanceRow, EventCoefficient, PreTrendTest, TidyRowDoc};
-use crate::study::{DesignConfig, ResolvedOutcome, Study};
-use effekt_data::{DataError, MissingPolicy, Roles, Table};
+use crate::model::{
+    AlternativeEstimate, BalanceRow, BinaryEffectsDoc, DecompositionDoc, EventCoefficient,
+    PreTrendTest, TidyRowDoc,
+};
+use crate::study::{DesignConfig, RctEstimator, ResolvedOutcome, Study};
+use effekt_data::{DataError, Dataset, MissingPolicy, Roles, Table};
 use effekt_resample::BootstrapResult;
 
 /// Everything the report needs about one outcome's estimate.
@@ -69,12 +73,107 @@ pub struct OutcomeEstimate {
     pub balance: Vec<BalanceRow>,
     /// Whether the balance is before/after matching (love plot) or between randomised arms.
     pub balance_is_matching: bool,
-    /// Event-study coefficients.
+    /// Event-study coefficients (points resting on fewer individuals than the privacy
+    /// threshold already left out by the adapter and listed in `suppressed`).
     pub event_study: Vec<EventCoefficient>,
     /// Pre-trend test.
     pub pre_trend: Option<PreTrendTest>,
+    /// Observed vs counterfactual per wave under the design, replacing the prepared rows'
+    /// trajectory (matched comparison over the waves; DiD counterfactual by period).
+    pub trajectory: Option<Vec<PeriodRaw>>,
+    /// Matching: the matched sample and why units were dropped.
+    pub sample: Option<SampleRaw>,
+    /// Binary outcomes of randomised designs: the 2×2 effect measures.
+    pub binary: Option<BinaryEffectsDoc>,
+    /// DiD: the Goodman-Bacon decomposition.
+    pub decomposition: Option<DecompositionDoc>,
     /// Warnings (small groups, few clusters, fallbacks).
     pub warnings: Vec<String>,
+    /// Parts the adapter left out because they rest on fewer individuals than the privacy
+    /// threshold (locations in words; the report lists them with the other suppressions).
+    pub suppressed: Vec<String>,
+}
+
+/// Whether a count of individuals is below the privacy threshold (and not zero).
+pub fn is_small(n: usize, threshold: u32) -> bool {
+    n > 0 && n < threshold as usize
+}
+
+impl OutcomeEstimate {
+    /// An estimate with the required numbers and every optional part empty.
+    #[allow(clippy::too_many_arguments)]
+    pub fn basic(
+        n: usize,
+        n_treated: usize,
+        n_control: usize,
+        estimate: f64,
+        conf_low: f64,
+        conf_high: f64,
+        interval_method: String,
+        method: String,
+        counterfactual: effekt_models::Counterfactual,
+        inference: effekt_models::InferenceNote,
+    ) -> Self {
+        Self {
+            n,
+            n_treated,
+            n_control,
+            n_clusters: None,
+            estimate,
+            conf_low,
+            conf_high,
+            interval_method,
+            std_error: None,
+            p_value: None,
+            df: None,
+            method,
+            counterfactual,
+            inference,
+            seed: None,
+            resamples: None,
+            tidy: Vec::new(),
+            bootstrap: None,
+            bootstrap_scheme: None,
+            treated_observed_draws: None,
+            alternatives: Vec::new(),
+            balance: Vec::new(),
+            balance_is_matching: false,
+            event_study: Vec::new(),
+            pre_trend: None,
+            trajectory: None,
+            sample: None,
+            binary: None,
+            decomposition: None,
+            warnings: Vec::new(),
+            suppressed: Vec::new(),
+        }
+    }
+}
+
+/// Counts of one group in a matched sample (before privacy rules).
+#[derive(Debug, Clone, PartialEq)]
+pub struct GroupCountsRaw {
+    /// Analysed before matching.
+    pub all: usize,
+    /// In the matched sample.
+    pub matched: usize,
+    /// Left out.
+    pub unmatched: usize,
+    /// Effective sample size.
+    pub effective: f64,
+}
+
+/// The matched sample (before privacy rules).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SampleRaw {
+    /// Treated.
+    pub treated: GroupCountsRaw,
+    /// Comparison.
+    pub control: GroupCountsRaw,
+    /// (group, reason code, count, description).
+    pub dropped: Vec<(String, String, usize, String)>,
+    /// How the comparison group was built.
+    pub method: String,
 }
 
 /// Means at one wave (before privacy rules).
@@ -90,7 +189,11 @@ pub struct PeriodRaw {
     pub treated_mean: f64,
     /// Comparison mean (NaN when none).
     pub control_mean: f64,
-    /// Effect at this wave under the design (difference in means for randomised designs).
+    /// Estimated counterfactual mean of the treated (NaN when none): the comparison mean in a
+    /// randomised design, the matched comparison mean, observed − effect in a DiD.
+    pub counterfactual: f64,
+    /// Effect at this wave under the design (difference in means for randomised designs; NaN
+    /// when not estimated).
     pub effect: f64,
 }
 
@@ -117,6 +220,9 @@ pub struct Prepared {
     pub missing_by_column: Vec<(String, usize)>,
     /// Observed means per wave (available cases).
     pub trajectory: Vec<PeriodRaw>,
+    /// The analysis rows with every role the design uses (outcome, treatment, unit, time,
+    /// cluster, blocks, covariates), in the order of `rows`.
+    pub data: Dataset,
 }
 
 impl Prepared {
@@ -180,19 +286,15 @@ pub fn prepare(
     outcome: &ResolvedOutcome,
 ) -> Result<Prepared, ReportError> {
     let data = &study.config.data;
-    let roles = Roles {
-        outcome: Some(outcome.column.clone()),
-        treatment: Some(data.treatment.clone()),
-        time: data.time.clone(),
-        cluster: data.cluster.clone(),
-        unit: data.unit.clone(),
-        ..Roles::default()
-    };
+    let roles = design_roles(study, outcome);
     let context = format!("outcome `{}`", outcome.column);
     let wrap = |source: DataError| ReportError::Data {
         context: context.clone(),
         source: Box::new(source),
     };
+    if let DesignConfig::Did(_) = &study.config.design {
+        return prepare_panel(study, table, outcome, &roles);
+    }
     let Some(time_col) = &data.time else {
         let ds = table.select(&roles, data.missing).map_err(wrap)?;
         let y = ds.outcome.clone().unwrap_or_default();
@@ -210,6 +312,7 @@ pub fn prepare(
             dropped: ds.dropped,
             missing_by_column: ds.missing_by_column.clone(),
             trajectory: Vec::new(),
+            data: ds,
         });
     };
     let times = table.numeric(time_col).map_err(wrap)?;
@@ -338,9 +441,11 @@ pub fn prepare(
             n_control: c0,
             treated_mean: m1,
             control_mean: m0,
+            counterfactual: m0,
             effect: m1 - m0,
         });
     }
+    let data = data::subset(&ds, &idx);
     Ok(Prepared {
         outcome: outcome.clone(),
         period,
@@ -352,7 +457,108 @@ pub fn prepare(
         dropped: dropped_rows.len(),
         missing_by_column,
         trajectory,
+        data,
     })
+}
+
+/// The role columns of one outcome's analysis: outcome, treatment, unit, time, cluster, and
+/// what the design uses — blocks and (for ANCOVA / Lin) covariates of a randomised design, the
+/// covariates and exact-matching columns of a matching design, the covariates of a DiD.
+/// Missing values in any of them follow `data.missing`.
+pub fn design_roles(study: &Study, outcome: &ResolvedOutcome) -> Roles {
+    let data = &study.config.data;
+    let mut roles = Roles {
+        outcome: Some(outcome.column.clone()),
+        treatment: Some(data.treatment.clone()),
+        time: data.time.clone(),
+        cluster: data.cluster.clone(),
+        unit: data.unit.clone(),
+        ..Roles::default()
+    };
+    let mut covariates: Vec<String> = Vec::new();
+    match &study.config.design {
+        DesignConfig::Rct(d) => {
+            roles.strata = d.blocks.clone();
+            if d.estimator != RctEstimator::DifferenceInMeans {
+                covariates.extend(d.covariates.iter().cloned());
+            }
+        }
+        DesignConfig::Matching(d) => {
+            covariates.extend(d.covariates.iter().cloned());
+            covariates.extend(d.exact.iter().cloned());
+        }
+        DesignConfig::Did(d) => covariates.extend(d.covariates.iter().cloned()),
+    }
+    for c in covariates {
+        if !roles.covariates.contains(&c) {
+            roles.covariates.push(c);
+        }
+    }
+    roles
+}
+
+/// Every row of a panel (difference in differences): the whole panel is analysed, with the
+/// missing-data policy applied to all rows.
+fn prepare_panel(
+    study: &Study,
+    table: &Table,
+    outcome: &ResolvedOutcome,
+    roles: &Roles,
+) -> Result<Prepared, ReportError> {
+    let data = &study.config.data;
+    if data.unit.is_none() || data.time.is_none() {
+        return Err(ReportError::Study {
+            at: study.locate("design.kind"),
+            message: "difference in differences needs panel data: set `data.unit` (the unit id) and `data.time` (the period) in [data]".into(),
+        });
+    }
+    let ds = table
+        .select(roles, data.missing)
+        .map_err(|source| ReportError::Data {
+            context: format!("outcome `{}`", outcome.column),
+            source: Box::new(source),
+        })?;
+    let times = ds.time.clone().unwrap_or_default();
+    let periods = distinct_sorted(times.iter().copied());
+    Ok(Prepared {
+        outcome: outcome.clone(),
+        period: None,
+        periods,
+        rows: ds.rows.clone(),
+        y: ds.outcome.clone().unwrap_or_default(),
+        treated: ds.treatment.clone().unwrap_or_default(),
+        cluster: ds.cluster.as_ref().map(|g| g.codes.clone()),
+        dropped: ds.dropped,
+        missing_by_column: ds.missing_by_column.clone(),
+        trajectory: Vec::new(),
+        data: ds,
+    })
+}
+
+impl Prepared {
+    /// The analysis restricted to the rows where `keep` is true (subgroup analyses). Level
+    /// codes of the data are made dense again; the trajectory is dropped.
+    pub fn subset(&self, keep: &[bool]) -> Prepared {
+        let idx: Vec<usize> = (0..self.rows.len())
+            .filter(|&k| keep.get(k).copied().unwrap_or(false))
+            .collect();
+        Prepared {
+            outcome: self.outcome.clone(),
+            period: self.period,
+            periods: self.periods.clone(),
+            rows: idx.iter().map(|&k| self.rows[k]).collect(),
+            y: idx.iter().map(|&k| self.y[k]).collect(),
+            treated: idx.iter().map(|&k| self.treated[k]).collect(),
+            cluster: self
+                .cluster
+                .as_ref()
+                .map(|c| idx.iter().map(|&k| c[k]).collect()),
+            dropped: 0,
+            missing_by_column: Vec::new(),
+            trajectory: Vec::new(),
+            data: data::subset(&self.data, &idx),
+        }
+    }
 }
 
 fn check_units(

@@ -17,6 +17,7 @@
 //! regression with a note.
 
 use super::Prepared;
+use crate::adapt::SubEstimate;
 use crate::error::ReportError;
 use crate::i18n::{Language, inference as tx};
 use crate::model::{DifferenceTest, finite};
@@ -349,6 +350,181 @@ fn difference_test(
         Err(e) => {
             notes.push(tx::subgroup_failed("", &e.to_string(), lang));
             None
+        }
+    }
+}
+
+/// Effects by the levels of `column` from re-fitting the design within each level (matching,
+/// difference in differences), and the test that they differ.
+///
+/// The estimates of different levels come from disjoint units, so they are independent. The
+/// test of equal effects:
+/// * two levels: `d = τ̂₂ − τ̂₁` with `SE = √(SE₁² + SE₂²)`; t with the Welch–Satterthwaite df
+///   `(v₁ + v₂)² / (v₁²/df₁ + v₂²/df₂)` when both estimates have t references, otherwise the
+///   normal reference;
+/// * more levels: Cochran's Q `Σ w_k (τ̂_k − τ̄)²` with `w_k = 1/SE_k²` and `τ̄ = Σ w_k τ̂_k / Σ w_k`,
+///   χ² with K − 1 df (Cochran 1954).
+///
+/// A level whose re-fit fails (too few units, no matches) gets a note and no estimate; its
+/// counts are the analysed units of the level (for the privacy rules). With a unit column, a
+/// subgroup column that varies within units gets a note and no breakdown.
+///
+/// # Errors
+/// [`ReportError::Estimation`] when the column has more than [`MAX_LEVELS`] levels.
+pub fn analyse_refit(
+    table: &Table,
+    prep: &Prepared,
+    column: &str,
+    is_sex: bool,
+    level: f64,
+    lang: Language,
+    fit: &dyn Fn(&Prepared) -> Result<SubEstimate, ReportError>,
+) -> Result<SubgroupRaw, ReportError> {
+    let labels = labels_at(table, column, &prep.rows)?;
+    let mut levels: Vec<String> = labels.iter().flatten().cloned().collect();
+    levels.sort();
+    levels.dedup();
+    sort_levels(&mut levels);
+    if levels.len() > MAX_LEVELS {
+        return Err(ReportError::Estimation {
+            outcome: prep.outcome.column.clone(),
+            message: format!(
+                "subgroup column `{column}` has {} levels (at most {MAX_LEVELS}); group the values into fewer categories",
+                levels.len()
+            ),
+        });
+    }
+    let missing = labels.iter().filter(|l| l.is_none()).count();
+    let mut notes = Vec::new();
+    if missing > 0 {
+        notes.push(tx::subgroup_missing(missing, column, lang));
+    }
+    if let Some(unit) = &prep.data.unit {
+        let mut seen: std::collections::HashMap<u32, &Option<String>> =
+            std::collections::HashMap::new();
+        let varies = unit
+            .codes
+            .iter()
+            .zip(&labels)
+            .any(|(u, l)| *seen.entry(*u).or_insert(l) != l);
+        if varies {
+            notes.push(tx::subgroup_varies_within_units(column, &unit.column, lang));
+            return Ok(SubgroupRaw {
+                column: column.to_string(),
+                is_sex,
+                levels: Vec::new(),
+                test: None,
+                notes,
+                missing,
+            });
+        }
+    }
+    let mut raw = Vec::new();
+    let mut fitted: Vec<(f64, f64, Option<f64>)> = Vec::new();
+    for label in &levels {
+        let keep: Vec<bool> = labels.iter().map(|l| l.as_ref() == Some(label)).collect();
+        let sub = prep.subset(&keep);
+        let count = |arm: bool| sub.treated.iter().filter(|&&t| t == arm).count();
+        let mut l = LevelRaw {
+            level: label.clone(),
+            n_treated: count(true),
+            n_control: count(false),
+            treated_mean: f64::NAN,
+            control_mean: f64::NAN,
+            estimate: None,
+            std_error: None,
+            conf_low: None,
+            conf_high: None,
+            p_value: None,
+        };
+        match fit(&sub) {
+            Ok(e) => {
+                l.n_treated = e.n_treated;
+                l.n_control = e.n_control;
+                l.treated_mean = e.treated_mean;
+                l.control_mean = e.counterfactual;
+                l.estimate = finite(e.estimate);
+                l.std_error = finite(e.std_error);
+                l.conf_low = finite(e.conf_low);
+                l.conf_high = finite(e.conf_high);
+                l.p_value = finite(e.p_value);
+                if e.estimate.is_finite() && e.std_error.is_finite() && e.std_error > 0.0 {
+                    fitted.push((e.estimate, e.std_error, e.df));
+                }
+            }
+            Err(e) => notes.push(tx::subgroup_level_failed(
+                column,
+                label,
+                &e.to_string(),
+                lang,
+            )),
+        }
+        raw.push(l);
+    }
+    let test = independent_difference_test(&fitted, level, lang);
+    Ok(SubgroupRaw {
+        column: column.to_string(),
+        is_sex,
+        levels: raw,
+        test,
+        notes,
+        missing,
+    })
+}
+
+/// Test of equal effects across independent estimates (see [`analyse_refit`]).
+pub fn independent_difference_test(
+    est: &[(f64, f64, Option<f64>)],
+    level: f64,
+    lang: Language,
+) -> Option<DifferenceTest> {
+    use statrs::distribution::{ChiSquared, ContinuousCDF};
+    match est {
+        [] | [_] => None,
+        [(t1, s1, d1), (t2, s2, d2)] => {
+            let (v1, v2) = (s1 * s1, s2 * s2);
+            let d = t2 - t1;
+            let se = (v1 + v2).sqrt();
+            let df = match (d1, d2) {
+                (Some(a), Some(b)) => Some((v1 + v2).powi(2) / (v1 * v1 / a + v2 * v2 / b)),
+                _ => None,
+            };
+            let t = match df {
+                Some(df) => effekt_models::dist::t_test(d, se, df, level).ok()?,
+                None => effekt_models::dist::z_test(d, se, level).ok()?,
+            };
+            Some(DifferenceTest {
+                method: tx::test_independent(df.is_some(), lang),
+                difference: finite(d),
+                conf_low: finite(t.conf_low),
+                conf_high: finite(t.conf_high),
+                statistic: t.statistic,
+                df1: None,
+                df2: df.and_then(finite),
+                p_value: t.p_value,
+            })
+        }
+        _ => {
+            let w: Vec<f64> = est.iter().map(|(_, s, _)| 1.0 / (s * s)).collect();
+            let sw: f64 = w.iter().sum();
+            let mean = est.iter().zip(&w).map(|((t, _, _), w)| w * t).sum::<f64>() / sw;
+            let q: f64 = est
+                .iter()
+                .zip(&w)
+                .map(|((t, _, _), w)| w * (t - mean) * (t - mean))
+                .sum();
+            let k = (est.len() - 1) as f64;
+            let p = 1.0 - ChiSquared::new(k).ok()?.cdf(q);
+            Some(DifferenceTest {
+                method: tx::test_cochran(lang),
+                difference: None,
+                conf_low: None,
+                conf_high: None,
+                statistic: q,
+                df1: Some(k),
+                df2: None,
+                p_value: p,
+            })
         }
     }
 }

@@ -305,8 +305,15 @@ pub fn difference_test_text(
             ci(d.conf_low, d.conf_high, &o.scale, lang)
         ));
     }
-    match d.df1 {
-        Some(df1) => s.push_str(&format!(
+    match (d.df1, d.df2) {
+        (Some(df1), None) => s.push_str(&format!(
+            "χ² = {} ({} {}), p {}",
+            fmt_num(d.statistic, 2, lang),
+            fmt_num(df1, 0, lang),
+            msg::DF.get(lang),
+            p_eq(d.p_value, lang)
+        )),
+        (Some(df1), Some(_)) => s.push_str(&format!(
             "F = {} ({}, {} {}), p {}",
             fmt_num(d.statistic, 2, lang),
             fmt_num(df1, 0, lang),
@@ -314,7 +321,12 @@ pub fn difference_test_text(
             msg::DF.get(lang),
             p_eq(d.p_value, lang)
         )),
-        None => s.push_str(&format!(
+        (None, None) => s.push_str(&format!(
+            "z = {}, p {}",
+            fmt_num(d.statistic, 2, lang),
+            p_eq(d.p_value, lang)
+        )),
+        (None, Some(_)) => s.push_str(&format!(
             "t = {} ({} {}), p {}",
             fmt_num(d.statistic, 2, lang),
             opt_df(d.df2, lang),
