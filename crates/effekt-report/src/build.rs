@@ -359,7 +359,7 @@ fn outcome_section(
                     "{} — {} {}",
                     outcome.column,
                     msg::PERIOD.get(lang).to_lowercase(),
-                    fmt_num(p.period, 0, lang)
+                    crate::i18n::fmt_period(p.period, lang)
                 );
                 privacy.note(
                     location.clone(),
@@ -546,7 +546,7 @@ pub fn build_report(
     let units_word = c.study.units.word(lang);
     let period_list = periods
         .iter()
-        .map(|p| fmt_num(*p, if p.fract() == 0.0 { 0 } else { 1 }, lang))
+        .map(|p| crate::i18n::fmt_period(*p, lang))
         .collect::<Vec<_>>()
         .join(", ");
     let n_units_s = n_units.map(|n| fmt_num(n as f64, 0, lang));
@@ -564,7 +564,7 @@ pub fn build_report(
     if let Some(p) = analysed_period {
         summary.push(' ');
         summary.push_str(&sentences::analysed_wave(
-            &fmt_num(p, if p.fract() == 0.0 { 0 } else { 1 }, lang),
+            &crate::i18n::fmt_period(p, lang),
             lang,
         ));
     }
@@ -601,6 +601,10 @@ pub fn build_report(
                 c.study.comparison.as_deref(),
                 &d.covariates,
                 &d.exact,
+                matches!(
+                    d.method,
+                    crate::study::MatchMethod::Ipw | crate::study::MatchMethod::Aipw
+                ),
                 lang,
             ),
         ),

@@ -132,6 +132,7 @@ pub mod msg {
     pub const N_CONTROL: Text = t("n comparison", "n jämförelsegrupp");
     pub const N_BOTH: Text = t("n (treated / comparison)", "n (insats / jämförelse)");
     pub const PERIOD: Text = t("Wave", "Mättillfälle");
+    pub const PERIOD_DID: Text = t("Period", "Period");
     pub const SUBGROUP: Text = t("Subgroup", "Undergrupp");
     pub const DIFFERENCE_TEST: Text = t(
         "Test of the difference between subgroups",
@@ -243,6 +244,33 @@ pub mod msg {
         "Periods relative to the start of the intervention",
         "Perioder i förhållande till insatsens start",
     );
+    pub const MATCHED_SAMPLE: Text = t(
+        "How the comparison group was built",
+        "Hur jämförelsegruppen byggdes",
+    );
+    pub const GROUP: Text = t("Group", "Grupp");
+    pub const BEFORE_MATCHING: Text = t("Analysed", "Analyserade");
+    pub const MATCHED: Text = t("Matched", "Matchade");
+    pub const UNMATCHED: Text = t("Left out", "Uteslutna");
+    pub const EFFECTIVE_N: Text = t("Effective n", "Effektivt n");
+    pub const REASON: Text = t("Reason", "Orsak");
+    pub const COUNT: Text = t("Units", "Enheter");
+    pub const BINARY_MEASURES: Text = t(
+        "Effect measures for a 0/1 outcome",
+        "Effektmått för ett utfall som är 0/1",
+    );
+    pub const MEASURE: Text = t("Measure", "Mått");
+    pub const RISK_DIFFERENCE: Text = t("Risk difference", "Riskskillnad");
+    pub const RISK_RATIO: Text = t("Risk ratio", "Riskkvot");
+    pub const ODDS_RATIO: Text = t("Odds ratio", "Oddskvot");
+    pub const FISHER: Text = t("Fisher's exact test", "Fishers exakta test");
+    pub const DECOMPOSITION: Text = t(
+        "Goodman-Bacon decomposition of the TWFE coefficient",
+        "Goodman-Bacons uppdelning av TWFE-koefficienten",
+    );
+    pub const COMPARISON: Text = t("Comparison", "Jämförelse");
+    pub const WEIGHT: Text = t("Weight", "Vikt");
+    pub const EVENT_TABLE: Text = t("Event-study coefficients", "Händelsestudiens koefficienter");
     pub const BEFORE: Text = t("before", "före");
     pub const AFTER: Text = t("after", "efter");
     pub const FLAG_NOTE: Text = t(
@@ -295,6 +323,15 @@ pub fn fmt_num(x: f64, decimals: usize, lang: Language) -> String {
         out.push_str(&f);
     }
     out
+}
+
+/// A period (wave, year) as a label: whole numbers without digit grouping (2007, not 2,007).
+pub fn fmt_period(x: f64, lang: Language) -> String {
+    if x.fract() == 0.0 && x.abs() < 1e15 {
+        format!("{}", x as i64).replace('-', "−")
+    } else {
+        fmt_num(x, 1, lang)
+    }
 }
 
 /// A p-value: three decimals, `< 0.001` below that (Swedish `< 0,001`).
@@ -519,9 +556,26 @@ pub mod sentences {
         comparison: Option<&str>,
         covariates: &[String],
         exact: &[String],
+        weighting: bool,
         lang: Language,
     ) -> String {
         let covs = covariates.join(", ");
+        if weighting {
+            return match lang {
+                Language::En => format!(
+                    "Observational comparison with a weighted comparison group: {intervention} was not assigned by chance, so the {units} who did not receive it{} are weighted by their estimated probability of receiving it given their characteristics before the intervention ({covs}; inverse probability weighting), until they resemble the {units} who did. The weighted comparison group's outcome estimates what the treated would have had without {intervention}: the counterfactual. This holds only if these characteristics capture every difference between the groups that also affects the outcome; the balance table and the love plot show how similar the groups became.",
+                    comparison
+                        .map(|c| format!(" (who received {c})"))
+                        .unwrap_or_default()
+                ),
+                Language::Sv => format!(
+                    "Observationsstudie med viktad jämförelsegrupp: {intervention} fördelades inte slumpmässigt, så {units} som inte fick insatsen{} vägs efter sin skattade sannolikhet att få den givet egenskaper före insatsen ({covs}; viktning med invers sannolikhet) tills de liknar {units} som fick den. Den viktade jämförelsegruppens utfall skattar vad insatsgruppen skulle ha haft utan {intervention}: det kontrafaktiska utfallet. Det förutsätter att egenskaperna fångar alla skillnader mellan grupperna som också påverkar utfallet; balanstabellen och love-diagrammet visar hur lika grupperna blev.",
+                    comparison
+                        .map(|c| format!(" (som fick {c})"))
+                        .unwrap_or_default()
+                ),
+            };
+        }
         match lang {
             Language::En => {
                 let comp = comparison
@@ -868,18 +922,20 @@ pub mod inference {
         permuted: &str,
         lang: Language,
     ) -> String {
-        let permuted_sv = match permuted {
-            "whole clusters within blocks" => "hela kluster inom block",
-            "whole clusters" => "hela kluster",
-            "rows within blocks" => "enheter inom block",
-            _ => "enheter",
+        let (permuted, permuted_sv) = match permuted {
+            "whole clusters within blocks" => {
+                ("whole clusters within blocks", "hela kluster inom block")
+            }
+            "whole clusters" => ("whole clusters", "hela kluster"),
+            "rows within blocks" => ("units within blocks", "enheter inom block"),
+            _ => ("units", "enheter"),
         };
         match (exact, lang) {
             (true, Language::En) => format!(
-                "randomisation inference, exact (all {assignments} assignments; {permuted})"
+                "randomisation inference, exact (all {assignments} assignments of {permuted})"
             ),
             (false, Language::En) => format!(
-                "randomisation inference, Monte Carlo ({assignments} random assignments; {permuted})"
+                "randomisation inference, Monte Carlo ({assignments} random assignments of {permuted})"
             ),
             (true, Language::Sv) => format!(
                 "randomiseringsinferens, exakt (alla {assignments} tilldelningar av {permuted_sv})"
@@ -1060,59 +1116,102 @@ pub mod inference {
         pick(lang, en.into(), sv.into())
     }
 
-    /// The pair bootstrap in the reason.
-    pub fn matching_bootstrap_reason(lang: Language) -> String {
+    /// The bootstrap in the reason.
+    pub fn matching_bootstrap_reason(m: effekt_matching::Method, lang: Language) -> String {
+        let scheme = matching_scheme(m, lang);
         pick(
             lang,
-            "; bootstrap intervals resampling whole matched pairs are shown among the alternatives"
+            format!("; bootstrap intervals ({scheme}) are shown among the alternatives"),
+            format!("; bootstrapintervall ({scheme}) redovisas bland alternativen"),
+        )
+    }
+
+    /// No bootstrap after matching with replacement.
+    pub fn no_bootstrap_with_replacement(lang: Language) -> String {
+        pick(
+            lang,
+            "; no bootstrap: it is not valid after matching with replacement (Abadie & Imbens 2008)"
                 .into(),
-            "; bootstrapintervall där hela matchade par dras redovisas bland alternativen".into(),
+            "; ingen bootstrap: den är inte giltig efter matchning med återläggning (Abadie & Imbens 2008)"
+                .into(),
         )
     }
 
-    /// Scheme of the matched-pair bootstrap.
-    pub fn pair_scheme(lang: Language) -> String {
+    /// Scheme of the bootstrap after matching or weighting.
+    pub fn matching_scheme(m: effekt_matching::Method, lang: Language) -> String {
+        use effekt_matching::Method;
+        let (en, sv) = match m {
+            Method::Nearest => ("whole matched pairs resampled", "hela matchade par dras"),
+            Method::Cem => ("whole CEM strata resampled", "hela CEM-strata dras"),
+            Method::Ipw | Method::Aipw => (
+                "units resampled within each group, propensity score re-estimated in every replicate",
+                "enheter dras inom varje grupp, tillhörighetspoängen skattas om i varje replikat",
+            ),
+        };
+        pick(lang, en.into(), sv.into())
+    }
+
+    /// Warning: the cluster column is not used by matching or weighting.
+    pub fn matching_ignores_cluster(
+        column: &str,
+        m: effekt_matching::Method,
+        replace: bool,
+        lang: Language,
+    ) -> String {
+        use effekt_matching::Method;
+        let how = match (m, replace, lang) {
+            (Method::Nearest, false, Language::En) => "they treat matched pairs as clusters",
+            (Method::Nearest, false, Language::Sv) => "de behandlar matchade par som kluster",
+            (_, _, Language::En) => "they treat units as independent",
+            (_, _, Language::Sv) => "de behandlar enheterna som oberoende",
+        };
         pick(
             lang,
-            "whole matched pairs resampled".into(),
-            "hela matchade par dras".into(),
+            format!(
+                "data.cluster = `{column}` is not used by the standard errors of this design ({how}); if outcomes are correlated within `{column}`, the intervals can be too narrow — consider nearest-neighbour matching with exact = [\"{column}\"]"
+            ),
+            format!(
+                "data.cluster = `{column}` används inte av denna designs medelfel ({how}); om utfallen samvarierar inom `{column}` kan intervallen bli för smala — överväg matchning mot närmaste granne med exact = [\"{column}\"]"
+            ),
         )
     }
 
-    /// Warning: the cluster column is not used by matching.
-    pub fn matching_ignores_cluster(column: &str, lang: Language) -> String {
-        pick(
-            lang,
-            format!(
-                "data.cluster = `{column}` is not used by the matching estimate: its standard errors treat matched pairs as clusters; if outcomes are correlated within `{column}`, consider exact matching on it"
-            ),
-            format!(
-                "data.cluster = `{column}` används inte av matchningsskattningen: dess medelfel behandlar matchade par som kluster; om utfallen samvarierar inom `{column}`, överväg exakt matchning på den"
-            ),
-        )
+    /// The balance row of the matching distance.
+    pub fn distance_label(d: Option<effekt_matching::Distance>, lang: Language) -> String {
+        use effekt_matching::Distance;
+        let (en, sv) = match d {
+            Some(Distance::Logit) => ("propensity score (logit)", "tillhörighetspoäng (logit)"),
+            _ => ("propensity score", "tillhörighetspoäng"),
+        };
+        pick(lang, en.into(), sv.into())
     }
 
     /// A matching/weighting alternative.
     pub fn matching_alternative(
         m: effekt_matching::Method,
+        replace: bool,
         estimand: &str,
         lang: Language,
     ) -> String {
         use effekt_matching::Method;
-        let (en, sv) = match m {
-            Method::Nearest => (
-                "nearest-neighbour matching (1:1, logit of the propensity score)",
-                "matchning mot närmaste granne (1:1, logit av tillhörighetspoängen)",
+        let (en, sv) = match (m, replace) {
+            (Method::Nearest, false) => (
+                "nearest-neighbour matching (1:1 without replacement on the logit of the propensity score)",
+                "matchning mot närmaste granne (1:1 utan återläggning på logit av tillhörighetspoängen)",
             ),
-            Method::Cem => (
+            (Method::Nearest, true) => (
+                "nearest-neighbour matching (1:1 with replacement on the logit of the propensity score)",
+                "matchning mot närmaste granne (1:1 med återläggning på logit av tillhörighetspoängen)",
+            ),
+            (Method::Cem, _) => (
                 "coarsened exact matching",
                 "grovindelad exakt matchning (CEM)",
             ),
-            Method::Ipw => (
+            (Method::Ipw, _) => (
                 "inverse probability weighting (same propensity-score model)",
                 "viktning med invers sannolikhet, IPW (samma modell för tillhörighetspoängen)",
             ),
-            Method::Aipw => (
+            (Method::Aipw, _) => (
                 "AIPW, doubly robust (same propensity-score model)",
                 "AIPW, dubbelt robust (samma modell för tillhörighetspoängen)",
             ),
@@ -1262,6 +1361,88 @@ pub mod inference {
             lang,
             "the definitions of R did / csdid (Callaway & Sant'Anna 2021): standard errors from the influence functions of the ATT(g,t), bootstrapped with multipliers per cluster, which keeps every unit's periods together".into(),
             "definitionerna i R-paketet did / csdid (Callaway & Sant'Anna 2021): medelfel från ATT(g,t):s influensfunktioner, bootstrappade med multiplikatorer per kluster, vilket håller ihop varje enhets perioder".into(),
+        )
+    }
+
+    /// A Callaway–Sant'Anna tidy term: `key` is `simple`, `g` (cohort), `e` (event time) or `t`
+    /// (calendar period); `value` the cohort / event time / period, `None` for the average.
+    pub fn cs_term(key: &str, value: Option<f64>, lang: Language) -> String {
+        let v = value.map(|x| super::fmt_period(x, lang));
+        match (key, v, lang) {
+            ("g", Some(v), Language::En) => format!("ATT, cohort starting {v}"),
+            ("g", Some(v), Language::Sv) => format!("ATT, kohort med start {v}"),
+            ("g", None, Language::En) => "ATT, average over cohorts".into(),
+            ("g", None, Language::Sv) => "ATT, medelvärde över kohorter".into(),
+            ("e", Some(v), Language::En) => format!("ATT, {v} periods from the start"),
+            ("e", Some(v), Language::Sv) => format!("ATT, {v} perioder från start"),
+            ("e", None, Language::En) => "ATT, average over event times ≥ 0".into(),
+            ("e", None, Language::Sv) => "ATT, medelvärde över händelsetider ≥ 0".into(),
+            ("t", Some(v), Language::En) => format!("ATT, period {v}"),
+            ("t", Some(v), Language::Sv) => format!("ATT, period {v}"),
+            ("t", None, Language::En) => "ATT, average over periods".into(),
+            ("t", None, Language::Sv) => "ATT, medelvärde över perioder".into(),
+            (_, _, Language::En) => "ATT, simple average".into(),
+            (_, _, Language::Sv) => "ATT, enkel sammanvägning".into(),
+        }
+    }
+
+    /// effekt-rct's 2×2 interval methods and notes in the report's language (other texts pass
+    /// through unchanged); the first letter is capitalised.
+    pub fn rct_text(text: &str, lang: Language) -> String {
+        let sv = match text {
+            "Newcombe (1998) hybrid score interval from Wilson intervals per arm" => {
+                Some("Newcombes (1998) hybridintervall från Wilsonintervall per grupp")
+            }
+            "log scale (Katz et al. 1978)" => Some("logaritmisk skala (Katz m.fl. 1978)"),
+            "Woolf (1955) log scale" => Some("Woolfs (1955) logaritmiska skala"),
+            "log scale with ½ added to the events and the arm sizes because of a zero event count (Pettigrew, Gart & Thomas 1986)" => {
+                Some(
+                    "logaritmisk skala med ½ tillagt till händelser och gruppstorlekar på grund av noll händelser (Pettigrew, Gart & Thomas 1986)",
+                )
+            }
+            "Woolf log scale with ½ added to every cell because of a zero cell (Haldane 1956; Anscombe 1956)" => {
+                Some(
+                    "Woolfs logaritmiska skala med ½ tillagt i varje cell på grund av en tom cell (Haldane 1956; Anscombe 1956)",
+                )
+            }
+            "the 2×2 summaries (Newcombe, risk/odds ratios, Fisher) pool all rows and ignore blocks and clusters; the headline estimate and its interval account for them" => {
+                Some(
+                    "fyrfältsmåtten (Newcombe, risk- och oddskvoter, Fisher) slår samman alla enheter och bortser från block och kluster; huvudskattningen och dess intervall tar hänsyn till dem",
+                )
+            }
+            "the 2×2 summaries are unadjusted; the headline estimate is covariate-adjusted (a linear probability model)" => {
+                Some(
+                    "fyrfältsmåtten är ojusterade; huvudskattningen är justerad för bakgrundsvariabler (en linjär sannolikhetsmodell)",
+                )
+            }
+            _ => None,
+        };
+        let out = match (lang, sv) {
+            (Language::Sv, Some(t)) => t.to_string(),
+            _ => text.to_string(),
+        };
+        super::capitalise(&out)
+    }
+
+    /// The pre-trend test taken from a TWFE event study.
+    pub fn pretest_fallback(method: &str, lang: Language) -> String {
+        pick(
+            lang,
+            format!(
+                "joint test of the leads of a two-way fixed-effects event study ({method}); the Callaway–Sant'Anna Wald pre-test is not defined here (singular covariance of the pre-treatment ATT(g,t))"
+            ),
+            format!(
+                "gemensamt test av de ledande termerna i en händelsestudie med tvåvägs fixa effekter ({method}); Callaway–Sant'Annas Wald-test före start är inte definierat här (singulär kovariansmatris för ATT(g,t) före start)"
+            ),
+        )
+    }
+
+    /// Warning: small adoption cohorts (without their sizes).
+    pub fn small_cohorts(lang: Language) -> String {
+        pick(
+            lang,
+            "some adoption cohorts have fewer than 5 units: their group-time effects rest on very few observations".into(),
+            "några startkohorter har färre än 5 enheter: deras grupp- och tidsspecifika effekter bygger på mycket få observationer".into(),
         )
     }
 

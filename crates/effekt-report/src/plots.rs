@@ -228,6 +228,7 @@ fn level_suffix(scale: &Scale) -> &'static str {
 pub fn trajectory(
     points: &[PeriodPoint],
     scale: &Scale,
+    period_label: &str,
     lang: Language,
 ) -> Result<String, ReportError> {
     let shown: Vec<&PeriodPoint> = points
@@ -261,10 +262,10 @@ pub fn trajectory(
             .configure_mesh()
             .light_line_style(NO_LINE)
             .bold_line_style(GRID)
-            .x_desc(msg::PERIOD.get(lang))
+            .x_desc(period_label)
             .y_desc(scale.level_unit.clone())
             .x_labels(shown.len().clamp(2, 12))
-            .x_label_formatter(&|x| fmt_num(*x, if x.fract() == 0.0 { 0 } else { 1 }, lang))
+            .x_label_formatter(&|x| crate::i18n::fmt_period(*x, lang))
             .y_label_formatter(&|y| fmt_axis(*y, scale, lang))
             .label_style((FONT, 14))
             .axis_desc_style((FONT, 14))

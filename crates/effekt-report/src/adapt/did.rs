@@ -410,6 +410,45 @@ fn cohort_units(fit: &CsFit, g: f64) -> usize {
         .map_or(0, |c| c.units)
 }
 
+/// Components of the Callaway–Sant'Anna aggregations that are not shown: those resting on fewer
+/// treated units than the privacy threshold and, when exactly one component that enters an
+/// aggregation's average is left out (it could be derived from the average and the others),
+/// also the one with the fewest units among the rest (complementary suppression). Keys are
+/// (aggregation key `g` / `e` / `t`, component value).
+fn cs_hidden(fit: &CsFit, threshold: u32) -> Vec<(&'static str, f64)> {
+    let mut hidden = Vec::new();
+    let aggs: [(&Option<effekt_did::cs::CsAggregate>, &'static str); 3] =
+        [(&fit.group, "g"), (&fit.dynamic, "e"), (&fit.calendar, "t")];
+    for (agg, key) in aggs {
+        let Some(a) = agg else { continue };
+        let units = |k: f64| match key {
+            "g" => cohort_units(fit, k),
+            "e" => units_at_event_time(fit, k),
+            _ => units_at_period(fit, k),
+        };
+        let in_average = |k: f64| key != "e" || k >= 0.0;
+        let small: Vec<f64> = a
+            .rows
+            .iter()
+            .map(|r| r.key)
+            .filter(|&k| is_small(units(k), threshold))
+            .collect();
+        let small_in_average = small.iter().filter(|&&k| in_average(k)).count();
+        if small_in_average == 1
+            && let Some(extra) = a
+                .rows
+                .iter()
+                .map(|r| r.key)
+                .filter(|&k| in_average(k) && !small.contains(&k))
+                .min_by_key(|&k| units(k))
+        {
+            hidden.push((key, extra));
+        }
+        hidden.extend(small.into_iter().map(|k| (key, k)));
+    }
+    hidden
+}
+
 /// Tidy rows of the Callaway–Sant'Anna aggregations (the ATT(g,t) cells are left out: many,
 /// and often from few units), with rows from fewer treated units than the threshold left out.
 fn cs_tidy(
@@ -418,6 +457,7 @@ fn cs_tidy(
     threshold: u32,
     outcome: &str,
     suppressed: &mut Vec<String>,
+    lang: Language,
 ) -> Vec<TidyRowDoc> {
     let mut out = Vec::new();
     let row = |term: String, e: &CsEstimate| TidyRowDoc {
@@ -431,28 +471,21 @@ fn cs_tidy(
         conf_high: e.conf_high.and_then(finite),
         method: method.to_string(),
     };
-    out.push(row("ATT (simple)".into(), &fit.simple));
-    let aggs: [(&Option<effekt_did::cs::CsAggregate>, &str, &str); 3] = [
-        (&fit.group, "g", "ATT (group average)"),
-        (&fit.dynamic, "e", "ATT (event-time average, e >= 0)"),
-        (&fit.calendar, "t", "ATT (calendar average)"),
-    ];
-    for (agg, key, overall) in aggs {
+    out.push(row(tx::cs_term("simple", None, lang), &fit.simple));
+    let hidden = cs_hidden(fit, threshold);
+    let aggs: [(&Option<effekt_did::cs::CsAggregate>, &str); 3] =
+        [(&fit.group, "g"), (&fit.dynamic, "e"), (&fit.calendar, "t")];
+    for (agg, key) in aggs {
         let Some(a) = agg else { continue };
         for r in &a.rows {
-            let units = match key {
-                "g" => cohort_units(fit, r.key),
-                "e" => units_at_event_time(fit, r.key),
-                _ => units_at_period(fit, r.key),
-            };
-            let term = format!("ATT({key}={})", r.key);
-            if is_small(units, threshold) {
+            let term = tx::cs_term(key, Some(r.key), lang);
+            if hidden.contains(&(key, r.key)) {
                 suppressed.push(format!("{outcome} — {term}"));
                 continue;
             }
             out.push(row(term, &r.effect));
         }
-        out.push(row(overall.into(), &a.overall));
+        out.push(row(tx::cs_term(key, None, lang), &a.overall));
     }
     out
 }
@@ -536,18 +569,25 @@ pub fn estimate(
             let method_name = tx::cs_name(&cs, design.aggregate, lang);
             let se_name = tx::cs_inference(&cs, lang);
             for w in cs.inference.warnings.iter().chain(&cs.warnings) {
-                if !warnings.contains(w) {
-                    warnings.push(w.clone());
+                // effekt-did lists small cohorts with their sizes; the report says it without
+                // the counts (privacy).
+                let w = if w.starts_with("small groups") {
+                    tx::small_cohorts(lang)
+                } else {
+                    w.clone()
+                };
+                if !warnings.contains(&w) {
+                    warnings.push(w);
                 }
             }
             for d in &cs.dropped {
                 warnings.push(d.detail.clone());
             }
             if let Some(dy) = &cs.dynamic {
+                let hidden = cs_hidden(&cs, threshold);
                 for r in &dy.rows {
-                    let units = units_at_event_time(&cs, r.key);
-                    if is_small(units, threshold) {
-                        suppressed.push(format!("{outcome} — event time {}", r.key));
+                    // listed among the suppressions by cs_tidy
+                    if hidden.contains(&("e", r.key)) {
                         continue;
                     }
                     event_study.push(EventCoefficient {
@@ -567,6 +607,23 @@ pub fn estimate(
                     df2: None,
                     p_value: p.p_value,
                 });
+            } else {
+                // The Wald pre-test is not defined (e.g. a singular covariance of the
+                // pre-treatment ATT(g,t)); the joint F test of a TWFE event study's leads
+                // takes its place.
+                let cfg = did_config(study, design, effekt_did::DidMethod::EventStudy, None);
+                if let Ok(DidFit::EventStudy(es)) = effekt_did::fit(&data, &cfg, None)
+                    && let Some(p) = &es.pretrend
+                    && let Some(pv) = p.p_value
+                {
+                    pre_trend = Some(PreTrendTest {
+                        method: tx::pretest_fallback(&p.method, lang),
+                        statistic: p.statistic,
+                        df1: Some(p.df1),
+                        df2: p.df2,
+                        p_value: pv,
+                    });
+                }
             }
             for (agg, e) in [
                 (DidAggregate::Simple, Some(&cs.simple)),
@@ -601,7 +658,7 @@ pub fn estimate(
                 }
                 Err(e) => alternatives.push(failed(twfe_name.clone(), &e, lang)),
             }
-            let tidy = cs_tidy(&cs, &se_name, threshold, outcome, &mut suppressed);
+            let tidy = cs_tidy(&cs, &se_name, threshold, outcome, &mut suppressed, lang);
             let trajectory = cs_trajectory(&cs, prep, &cohort_of_row, threshold, &mut suppressed);
             let mut est = OutcomeEstimate::basic(
                 cs.n_units,
@@ -676,9 +733,29 @@ pub fn estimate(
             };
             match es {
                 Some(Ok(es)) => {
+                    // Rows from few treated units, and (complementary suppression) one more
+                    // post-treatment row when exactly one enters the average.
+                    let mut hidden: Vec<i64> = es
+                        .rows
+                        .iter()
+                        .filter(|r| !r.reference && is_small(r.n_obs, threshold))
+                        .map(|r| r.event_time)
+                        .collect();
+                    if hidden.iter().filter(|&&e| e >= 0).count() == 1
+                        && let Some(extra) = es
+                            .rows
+                            .iter()
+                            .filter(|r| r.event_time >= 0 && !hidden.contains(&r.event_time))
+                            .min_by_key(|r| r.n_obs)
+                    {
+                        hidden.push(extra.event_time);
+                    }
                     for r in &es.rows {
-                        if is_small(r.n_obs, threshold) {
-                            suppressed.push(format!("{outcome} — event time {}", r.event_time));
+                        if hidden.contains(&r.event_time) {
+                            suppressed.push(format!(
+                                "{outcome} — {}",
+                                tx::cs_term("e", Some(r.event_time as f64), lang)
+                            ));
                             continue;
                         }
                         let Some(e) = r.estimate.or(r.reference.then_some(0.0)) else {

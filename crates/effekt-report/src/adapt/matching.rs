@@ -133,14 +133,21 @@ fn weighting_config(base: &MatchConfig, method: Method) -> MatchConfig {
 }
 
 /// The configuration of the nearest-neighbour alternative when the headline is CEM or
-/// weighting: 1:1 on the logit of the propensity score without replacement (with replacement
-/// for the ATE, which needs it).
-fn nearest_config(base: &MatchConfig) -> MatchConfig {
+/// weighting: 1:1 on the logit of the propensity score, without replacement when there are
+/// enough units to match from, otherwise (and for the ATE, which needs it) with replacement.
+fn nearest_config(base: &MatchConfig, prep: &Prepared) -> MatchConfig {
+    let n1 = prep.treated.iter().filter(|&&t| t).count();
+    let n0 = prep.treated.len() - n1;
+    let enough = match base.estimand {
+        effekt_matching::Estimand::Att => n0 >= n1,
+        effekt_matching::Estimand::Atc => n1 >= n0,
+        effekt_matching::Estimand::Ate => false,
+    };
     MatchConfig {
         method: Method::Nearest,
         distance: Distance::Logit,
         estimand: base.estimand,
-        replace: base.estimand == effekt_matching::Estimand::Ate,
+        replace: !enough,
         covariates: base.covariates.clone(),
         exact: base.exact.clone(),
         effect: base.effect.clone(),
@@ -272,18 +279,99 @@ pub fn matched_bootstrap(
     Ok(Some((boot, treated)))
 }
 
+/// Bootstrap of a weighting estimator (IPW, AIPW) by re-fitting it — propensity-score model
+/// included — on every resample (units resampled within each group), and the treated mean
+/// from the same replicates. The estimator is effekt-matching's; a resample's multiplicities
+/// become repeated rows.
+///
+/// # Errors
+/// The resampling core's errors.
+pub fn refit_bootstrap(
+    prep: &Prepared,
+    cfg: &MatchConfig,
+    study: &Study,
+    want_treated: bool,
+    progress: Option<ProgressFn<'_>>,
+) -> Result<PairBootstrap, effekt_resample::ResampleError> {
+    let n = prep.y.len();
+    let arms: Vec<u32> = prep.treated.iter().map(|&t| u32::from(t)).collect();
+    let layout = Layout::new(n, Some(&arms), None)?;
+    let inf = &study.config.inference;
+    let mut intervals = vec![inf.interval];
+    for m in [IntervalMethod::Percentile, IntervalMethod::Bca] {
+        if !intervals.contains(&m) {
+            intervals.push(m);
+        }
+    }
+    let config = BootstrapConfig {
+        resamples: inf.bootstrap,
+        seed: inf.seed,
+        scheme: Scheme::Stratified,
+        intervals,
+        level: inf.level,
+        ..BootstrapConfig::default()
+    };
+    let refit = |w: &[f64]| {
+        let mut idx = Vec::with_capacity(n);
+        for (k, &wk) in w.iter().enumerate() {
+            for _ in 0..(wk.round().max(0.0) as usize) {
+                idx.push(k);
+            }
+        }
+        let ds = crate::analysis::data::subset(&prep.data, &idx);
+        match effekt_matching::fit(&ds, cfg, None) {
+            Ok(f) => f.effect.map_or(f64::NAN, |e| e.estimate),
+            Err(_) => f64::NAN,
+        }
+    };
+    let effect = FnStatistic::new(n, |w: &[f64]| Estimate {
+        value: refit(w),
+        se: None,
+    });
+    let boot = bootstrap(&effect, &layout, &config, progress)?;
+    let treated = if want_treated {
+        let stat = FnStatistic::new(n, |w: &[f64]| {
+            let (mut s, mut sw) = (0.0, 0.0);
+            for ((wk, t), y) in w.iter().zip(&prep.treated).zip(&prep.y) {
+                if *t {
+                    s += wk * y;
+                    sw += wk;
+                }
+            }
+            Estimate {
+                value: s / sw,
+                se: None,
+            }
+        });
+        let cfg = BootstrapConfig {
+            intervals: vec![IntervalMethod::Percentile],
+            max_nonfinite_fraction: 1.0,
+            ..config.clone()
+        };
+        Some(bootstrap(&stat, &layout, &cfg, None)?.replicates)
+    } else {
+        None
+    };
+    Ok((boot, treated))
+}
+
 /// The balance rows for the report. A level of a categorical covariate held (or not held) by
 /// fewer individuals than the privacy threshold in a group, before or after matching, is
 /// suppressed: its values are left out and its location returned (continuous covariates rest
 /// on whole groups).
-fn balance_rows(fit: &MatchFit, threshold: u32, outcome: &str) -> (Vec<BalanceRow>, Vec<String>) {
+fn balance_rows(
+    fit: &MatchFit,
+    threshold: u32,
+    outcome: &str,
+    lang: Language,
+) -> (Vec<BalanceRow>, Vec<String>) {
     let s = &fit.sizes;
     let mut rows = Vec::new();
     let mut suppressed = Vec::new();
     for b in &fit.balance {
         let mut row = BalanceRow {
             covariate: if b.covariate == "distance" {
-                "distance (propensity score)".into()
+                tx::distance_label(fit.settings.distance, lang)
             } else {
                 b.covariate.clone()
             },
@@ -424,7 +512,7 @@ fn alternative(
     lang: Language,
     note: Option<String>,
 ) -> AlternativeEstimate {
-    let name = tx::matching_alternative(cfg.method, cfg.estimand.name(), lang);
+    let name = tx::matching_alternative(cfg.method, cfg.replace, cfg.estimand.name(), lang);
     match effekt_matching::fit(&prep.data, cfg, None) {
         Ok(f) => match &f.effect {
             Some(e) => AlternativeEstimate {
@@ -480,8 +568,16 @@ pub fn estimate(
         .as_ref()
         .ok_or_else(|| estimation_error(outcome, "effekt-matching estimated no effect"))?;
 
-    let boot = matched_bootstrap(prep, &fit, study, input.want_treated_draws, input.progress)
-        .map_err(|e| estimation_error(outcome, e))?;
+    let weighting = matches!(cfg.method, Method::Ipw | Method::Aipw);
+    let boot = if weighting {
+        Some(
+            refit_bootstrap(prep, &cfg, study, input.want_treated_draws, input.progress)
+                .map_err(|e| estimation_error(outcome, e))?,
+        )
+    } else {
+        matched_bootstrap(prep, &fit, study, input.want_treated_draws, input.progress)
+            .map_err(|e| estimation_error(outcome, e))?
+    };
     let se_name = tx::matching_se(&fit.settings, lang);
     let mut warnings: Vec<String> = Vec::new();
     for w in fit.warnings.iter().chain(&effect.inference.warnings) {
@@ -490,10 +586,16 @@ pub fn estimate(
         }
     }
     if let Some(c) = &study.config.data.cluster {
-        warnings.push(tx::matching_ignores_cluster(c, lang));
+        warnings.push(tx::matching_ignores_cluster(
+            c,
+            cfg.method,
+            cfg.replace,
+            lang,
+        ));
     }
+    let method_name = tx::matching_method(&fit.settings, fit.caliper.as_ref(), lang);
     let mut alternatives = vec![AlternativeEstimate {
-        method: se_name.clone(),
+        method: format!("{}: {se_name}", crate::i18n::capitalise(&method_name)),
         estimate: finite(effect.estimate),
         std_error: finite(effect.std_error),
         conf_low: finite(effect.conf_low),
@@ -508,7 +610,7 @@ pub fn estimate(
         .collect();
     let (bootstrap, bootstrap_scheme, treated_draws) = match boot {
         Some((b, t)) => {
-            let scheme = tx::pair_scheme(lang);
+            let scheme = tx::matching_scheme(cfg.method, lang);
             for i in &b.intervals {
                 alternatives.push(alternative_from_interval(&b, i, &scheme, lang));
             }
@@ -521,7 +623,7 @@ pub fn estimate(
     // Matching vs IPW vs AIPW on the same propensity-score model.
     let mut others = Vec::new();
     if cfg.method != Method::Nearest {
-        others.push((nearest_config(&cfg), None));
+        others.push((nearest_config(&cfg, prep), None));
     }
     if cfg.method != Method::Ipw {
         others.push((weighting_config(&cfg, Method::Ipw), None));
@@ -536,17 +638,21 @@ pub fn estimate(
     }
 
     let threshold = study.config.report.privacy_threshold;
-    let (balance, suppressed) = balance_rows(&fit, threshold, outcome);
+    let (balance, suppressed) = balance_rows(&fit, threshold, outcome, lang);
     let trajectory = matched_trajectory(input, &fit)?;
     let mut inference = effekt_models::InferenceNote {
         method: se_name.clone(),
         reason: tx::matching_reason(&fit.settings, lang),
         warnings: warnings.clone(),
     };
-    if bootstrap.is_some() {
-        inference
+    match (&bootstrap, cfg.replace && cfg.method == Method::Nearest) {
+        (Some(_), _) => inference
             .reason
-            .push_str(&tx::matching_bootstrap_reason(lang));
+            .push_str(&tx::matching_bootstrap_reason(cfg.method, lang)),
+        (None, true) => inference
+            .reason
+            .push_str(&tx::no_bootstrap_with_replacement(lang)),
+        (None, false) => {}
     }
     let mut est = OutcomeEstimate::basic(
         fit.n,

@@ -335,7 +335,7 @@ pub fn estimate(
             estimate: e.estimate.and_then(finite),
             conf_low: e.conf_low.and_then(finite),
             conf_high: e.conf_high.and_then(finite),
-            method: e.method.clone(),
+            method: tx::rct_text(&e.method, lang),
         };
         BinaryEffectsDoc {
             risk_treated: b.risk_treated,
@@ -344,7 +344,7 @@ pub fn estimate(
             risk_ratio: m(&b.risk_ratio),
             odds_ratio: m(&b.odds_ratio),
             fisher_p_value: b.fisher.p_value,
-            notes: b.notes.clone(),
+            notes: b.notes.iter().map(|n| tx::rct_text(n, lang)).collect(),
         }
     });
 

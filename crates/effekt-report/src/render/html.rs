@@ -193,7 +193,7 @@ pub fn render(r: &Report) -> Result<String, ReportError> {
 
     // Outcomes.
     for (i, o) in r.outcomes.iter().enumerate() {
-        body.push_str(&outcome(o, i + 1, level, th, lang)?);
+        body.push_str(&outcome(o, i + 1, level, th, period_label(r), lang)?);
     }
 
     // Contract.
@@ -371,6 +371,7 @@ fn outcome(
     k: usize,
     level: f64,
     th: u32,
+    period_label: &str,
     lang: Language,
 ) -> Result<String, ReportError> {
     let mut s = format!(
@@ -408,6 +409,17 @@ fn outcome(
             msg::PLOT_CF_BARS_CAPTION.get(lang),
         ));
     }
+    if let Some(m) = &o.sample {
+        s.push_str(&format!(
+            "<h3>{}</h3>\n",
+            escape(msg::MATCHED_SAMPLE.get(lang))
+        ));
+        s.push_str(&p(&format!("{}.", crate::i18n::capitalise(&m.method))));
+        s.push_str(&table(&sample_table(m, th, lang)));
+        if !m.dropped.is_empty() {
+            s.push_str(&table(&dropped_table(m, th, lang)));
+        }
+    }
     if o.plots.trajectory.len() > 1 {
         s.push_str(&format!("<h3>{}</h3>\n", escape(msg::OVER_TIME.get(lang))));
         if o.plots
@@ -425,11 +437,11 @@ fn outcome(
             );
             s.push_str(&format!(
                 "<figure>\n{}\n<figcaption>{legend}<br>{}</figcaption>\n</figure>\n",
-                plots::trajectory(&o.plots.trajectory, &o.scale, lang)?,
+                plots::trajectory(&o.plots.trajectory, &o.scale, period_label, lang)?,
                 escape(msg::PLOT_TRAJ_CAPTION.get(lang))
             ));
         }
-        s.push_str(&table(&trajectory_table(o, th, lang)));
+        s.push_str(&table(&trajectory_table(o, th, period_label, lang)));
     }
 
     s.push_str(&format!(
@@ -484,11 +496,33 @@ fn outcome(
             msg::PLOT_BOOT_CAPTION.get(lang),
         ));
     }
+    if let Some(b) = &o.robustness.binary {
+        s.push_str(&format!(
+            "<p><strong>{}</strong></p>\n",
+            escape(msg::BINARY_MEASURES.get(lang))
+        ));
+        s.push_str(&table(&binary_table(b, level, lang)));
+        for n in &b.notes {
+            s.push_str(&format!("<p class=\"cf\">{}</p>\n", escape(n)));
+        }
+    }
+    if let Some(d) = &o.robustness.decomposition {
+        s.push_str(&format!(
+            "<p><strong>{}</strong></p>\n",
+            escape(msg::DECOMPOSITION.get(lang))
+        ));
+        s.push_str(&table(&decomposition_table(d, &o.scale, lang)));
+        s.push_str(&format!("<p class=\"cf\">{}</p>\n", escape(&d.note)));
+    }
     if let Some(pt) = &o.robustness.pre_trend {
         s.push_str(&format!(
             "<p><strong>{}</strong>: {} = {}, p {}. {}</p>\n",
             escape(msg::PRE_TREND.get(lang)),
-            if pt.df1.is_some() { "F" } else { "t" },
+            match (pt.df1, pt.df2) {
+                (Some(_), Some(_)) => "F",
+                (Some(_), None) => "χ²",
+                _ => "t",
+            },
             fmt_num(pt.statistic, 2, lang),
             escape(&p_eq_s(pt.p_value, lang)),
             escape(&pt.method)

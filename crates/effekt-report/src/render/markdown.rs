@@ -96,9 +96,20 @@ pub fn render(r: &Report) -> String {
         ));
         s.push_str(&format!("### {}\n\n", msg::OBSERVED_VS_CF.get(lang)));
         s.push_str(&table(&counterfactual_table(o, th, lang)));
+        if let Some(m) = &o.sample {
+            s.push_str(&format!(
+                "### {}\n\n{}.\n\n",
+                msg::MATCHED_SAMPLE.get(lang),
+                crate::i18n::capitalise(&m.method)
+            ));
+            s.push_str(&table(&sample_table(m, th, lang)));
+            if !m.dropped.is_empty() {
+                s.push_str(&table(&dropped_table(m, th, lang)));
+            }
+        }
         if o.plots.trajectory.len() > 1 {
             s.push_str(&format!("### {}\n\n", msg::OVER_TIME.get(lang)));
-            s.push_str(&table(&trajectory_table(o, th, lang)));
+            s.push_str(&table(&trajectory_table(o, th, period_label(r), lang)));
         }
         s.push_str(&format!("### {}\n\n", msg::DETAIL_TABLE.get(lang)));
         s.push_str(&format!(
@@ -135,6 +146,18 @@ pub fn render(r: &Report) -> String {
             s.push_str(&format!("**{}**\n\n", msg::ALTERNATIVES.get(lang)));
             s.push_str(&table(&alternatives_table(o, level, lang)));
         }
+        if let Some(b) = &o.robustness.binary {
+            s.push_str(&format!("**{}**\n\n", msg::BINARY_MEASURES.get(lang)));
+            s.push_str(&table(&binary_table(b, level, lang)));
+            for n in &b.notes {
+                s.push_str(&format!("*{n}*\n\n"));
+            }
+        }
+        if let Some(d) = &o.robustness.decomposition {
+            s.push_str(&format!("**{}**\n\n", msg::DECOMPOSITION.get(lang)));
+            s.push_str(&table(&decomposition_table(d, &o.scale, lang)));
+            s.push_str(&format!("*{}*\n\n", d.note));
+        }
         if let Some(pt) = &o.robustness.pre_trend {
             s.push_str(&format!(
                 "**{}**: p = {}. {}\n\n",
@@ -142,6 +165,10 @@ pub fn render(r: &Report) -> String {
                 fmt_p(pt.p_value, lang),
                 pt.method
             ));
+        }
+        if !o.plots.event_study.is_empty() {
+            s.push_str(&format!("**{}**\n\n", msg::EVENT_TABLE.get(lang)));
+            s.push_str(&table(&event_table(o, level, lang)));
         }
         if !o.robustness.balance.is_empty() {
             s.push_str(&format!("**{}**\n\n", msg::BALANCE.get(lang)));

@@ -149,29 +149,49 @@ fn ci_heading(level: f64, lang: Language) -> String {
     )
 }
 
-/// Effect table (tidy rows) of an outcome.
+/// Label of the period axis and column: "wave" for measurement waves, "period" for the
+/// calendar periods of a difference in differences.
+pub fn period_label(r: &Report) -> &'static str {
+    match r.study.design.kind {
+        DesignKind::Did => msg::PERIOD_DID.get(r.language),
+        _ => msg::PERIOD.get(r.language),
+    }
+}
+
+/// Effect table (tidy rows) of an outcome. When every row has the same method (said above the
+/// table), the method column is left out.
 pub fn tidy_table(o: &OutcomeSection, level: f64, lang: Language) -> TextTable {
     let cih = ci_heading(level, lang);
-    let mut t = TextTable::new(
-        vec![
-            msg::METHOD.get(lang),
-            msg::ESTIMATE.get(lang),
-            msg::STD_ERROR.get(lang),
-            &cih,
-            msg::P_VALUE.get(lang),
-            msg::DF.get(lang),
-        ],
-        vec![false, true, true, true, true, true],
-    );
+    let same = o
+        .tidy
+        .iter()
+        .all(|r| o.tidy.first().is_some_and(|f| f.method == r.method));
+    let mut headers = vec![msg::TERM.get(lang)];
+    if !same {
+        headers.push(msg::METHOD.get(lang));
+    }
+    headers.extend([
+        msg::ESTIMATE.get(lang),
+        msg::STD_ERROR.get(lang),
+        cih.as_str(),
+        msg::P_VALUE.get(lang),
+        msg::DF.get(lang),
+    ]);
+    let k = headers.len();
+    let mut t = TextTable::new(headers, (0..k).map(|i| i >= k - 5).collect());
     for r in &o.tidy {
-        t.rows.push(vec![
-            r.method.clone(),
+        let mut row = vec![r.term.clone()];
+        if !same {
+            row.push(r.method.clone());
+        }
+        row.extend([
             opt_effect(r.estimate, &o.scale, lang),
             opt_effect(r.std_error, &o.scale, lang),
             ci(r.conf_low, r.conf_high, &o.scale, lang),
             opt_p(r.p_value, lang),
             opt_df(r.df, lang),
         ]);
+        t.rows.push(row);
     }
     t
 }
@@ -203,10 +223,15 @@ pub fn counterfactual_table(o: &OutcomeSection, threshold: u32, lang: Language) 
 }
 
 /// Observed and counterfactual by wave.
-pub fn trajectory_table(o: &OutcomeSection, threshold: u32, lang: Language) -> TextTable {
+pub fn trajectory_table(
+    o: &OutcomeSection,
+    threshold: u32,
+    period_label: &str,
+    lang: Language,
+) -> TextTable {
     let mut t = TextTable::new(
         vec![
-            msg::PERIOD.get(lang),
+            period_label,
             msg::N_TREATED.get(lang),
             msg::N_CONTROL.get(lang),
             msg::OBSERVED_TREATED.get(lang),
@@ -218,7 +243,7 @@ pub fn trajectory_table(o: &OutcomeSection, threshold: u32, lang: Language) -> T
     for p in &o.plots.trajectory {
         if p.suppressed {
             t.rows.push(vec![
-                fmt_num(p.period, 0, lang),
+                crate::i18n::fmt_period(p.period, lang),
                 format!("< {threshold}"),
                 format!("< {threshold}"),
                 msg::SUPPRESSED.get(lang).into(),
@@ -228,7 +253,7 @@ pub fn trajectory_table(o: &OutcomeSection, threshold: u32, lang: Language) -> T
             continue;
         }
         t.rows.push(vec![
-            fmt_num(p.period, if p.period.fract() == 0.0 { 0 } else { 1 }, lang),
+            crate::i18n::fmt_period(p.period, lang),
             opt_count(p.n_treated, threshold, lang),
             opt_count(p.n_control, threshold, lang),
             opt_level(p.treated_observed, &o.scale, lang),
@@ -369,6 +394,161 @@ pub fn alternatives_table(o: &OutcomeSection, level: f64, lang: Language) -> Tex
             ci(a.conf_low, a.conf_high, &o.scale, lang),
             opt_p(a.p_value, lang),
             a.note.clone().unwrap_or_default(),
+        ]);
+    }
+    t
+}
+
+/// Units before and after matching, per group.
+pub fn sample_table(m: &MatchedSample, threshold: u32, lang: Language) -> TextTable {
+    let mut t = TextTable::new(
+        vec![
+            msg::GROUP.get(lang),
+            msg::BEFORE_MATCHING.get(lang),
+            msg::MATCHED.get(lang),
+            msg::UNMATCHED.get(lang),
+            msg::EFFECTIVE_N.get(lang),
+        ],
+        vec![false, true, true, true, true],
+    );
+    for (name, g) in [
+        (msg::TREATED.get(lang), &m.treated),
+        (msg::CONTROL.get(lang), &m.control),
+    ] {
+        t.rows.push(vec![
+            name.to_string(),
+            opt_count(g.all, threshold, lang),
+            opt_count(g.matched, threshold, lang),
+            opt_count(g.unmatched, threshold, lang),
+            g.effective.map_or_else(dash, |e| fmt_num(e, 1, lang)),
+        ]);
+    }
+    t
+}
+
+/// Why units were left out of the matched sample.
+pub fn dropped_table(m: &MatchedSample, threshold: u32, lang: Language) -> TextTable {
+    let mut t = TextTable::new(
+        vec![
+            msg::GROUP.get(lang),
+            msg::REASON.get(lang),
+            msg::COUNT.get(lang),
+        ],
+        vec![false, false, true],
+    );
+    for d in &m.dropped {
+        let group = match d.group.as_str() {
+            "treated" => msg::TREATED.get(lang),
+            _ => msg::CONTROL.get(lang),
+        };
+        t.rows.push(vec![
+            group.to_string(),
+            d.description.clone(),
+            opt_count(d.count, threshold, lang),
+        ]);
+    }
+    t
+}
+
+/// The 2×2 effect measures of a binary outcome.
+pub fn binary_table(b: &BinaryEffectsDoc, level: f64, lang: Language) -> TextTable {
+    let cih = ci_heading(level, lang);
+    let mut t = TextTable::new(
+        vec![
+            msg::MEASURE.get(lang),
+            msg::ESTIMATE.get(lang),
+            &cih,
+            msg::METHOD.get(lang),
+        ],
+        vec![false, true, true, false],
+    );
+    let pp = |x: Option<f64>| x.map_or_else(dash, |v| fmt_num(100.0 * v, 1, lang));
+    let ratio = |x: Option<f64>| x.map_or_else(dash, |v| fmt_num(v, 2, lang));
+    let rd = &b.risk_difference;
+    t.rows.push(vec![
+        format!(
+            "{} ({})",
+            msg::RISK_DIFFERENCE.get(lang),
+            msg::PERCENTAGE_POINTS.get(lang)
+        ),
+        pp(rd.estimate),
+        format!(
+            "{} {} {}",
+            pp(rd.conf_low),
+            msg::TO.get(lang),
+            pp(rd.conf_high)
+        ),
+        rd.method.clone(),
+    ]);
+    for (name, m) in [
+        (msg::RISK_RATIO.get(lang), &b.risk_ratio),
+        (msg::ODDS_RATIO.get(lang), &b.odds_ratio),
+    ] {
+        t.rows.push(vec![
+            name.to_string(),
+            ratio(m.estimate),
+            format!(
+                "{} {} {}",
+                ratio(m.conf_low),
+                msg::TO.get(lang),
+                ratio(m.conf_high)
+            ),
+            m.method.clone(),
+        ]);
+    }
+    t.rows.push(vec![
+        msg::FISHER.get(lang).to_string(),
+        dash(),
+        dash(),
+        format!("p {}", p_eq(b.fisher_p_value, lang)),
+    ]);
+    t
+}
+
+/// The Goodman-Bacon decomposition by kind of comparison.
+pub fn decomposition_table(d: &DecompositionDoc, scale: &Scale, lang: Language) -> TextTable {
+    let mut t = TextTable::new(
+        vec![
+            msg::COMPARISON.get(lang),
+            msg::WEIGHT.get(lang),
+            msg::ESTIMATE.get(lang),
+        ],
+        vec![false, true, true],
+    );
+    for r in &d.rows {
+        t.rows.push(vec![
+            r.comparison.clone(),
+            fmt_num(r.weight, 3, lang),
+            fmt_effect(r.estimate, scale, scale.decimals as usize + 1, lang),
+        ]);
+    }
+    t.rows.push(vec![
+        "TWFE".into(),
+        fmt_num(1.0, 3, lang),
+        fmt_effect(d.total, scale, scale.decimals as usize + 1, lang),
+    ]);
+    t
+}
+
+/// Event-study coefficients (for the Markdown report, which has no plots).
+pub fn event_table(o: &OutcomeSection, level: f64, lang: Language) -> TextTable {
+    let cih = ci_heading(level, lang);
+    let mut t = TextTable::new(
+        vec![msg::EVENT_TIME.get(lang), msg::ESTIMATE.get(lang), &cih],
+        vec![true, true, true],
+    );
+    for e in &o.plots.event_study {
+        t.rows.push(vec![
+            e.event_time.to_string(),
+            fmt_effect(e.estimate, &o.scale, o.scale.decimals as usize, lang),
+            if e.reference {
+                match lang {
+                    Language::En => "reference".into(),
+                    Language::Sv => "referens".into(),
+                }
+            } else {
+                ci(e.conf_low, e.conf_high, &o.scale, lang)
+            },
         ]);
     }
     t
