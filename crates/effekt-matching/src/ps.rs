@@ -1,11 +1,18 @@
-//! The propensity-score model: logistic regression of treatment on the covariates (effekt-models
-//! IRLS, step for step R's `glm(family = binomial)`), categorical covariates dummy-coded with
-//! R's names.
+//! The propensity-score model: logistic regression of treatment on the covariates, step for
+//! step R's `glm(family = binomial)`, categorical covariates dummy-coded with R's names.
+//!
+//! Two routes to the same numbers. Well-behaved data (the usual case) take a streamed IRLS
+//! written for long data ([`fast_logit`]: the same start, working weights, stopping rule and
+//! iteration count as `glm.fit`; each weighted least-squares step by equilibrated normal
+//! equations). Anything unusual — a numerically aliased column, no convergence, fitted
+//! probabilities within 1e-6 of 0 or 1 (the signature of separation) — goes to
+//! `effekt_models::logit`, which reproduces R's aliasing rule and certifies separation, naming
+//! the covariate. On lalonde both agree with R's `glm` to 1e-10 (the fixture tests compare the
+//! scores to 1e-9).
 
 use effekt_data::Covariate;
 use effekt_models::{ColumnOrigin, DesignBuilder, DesignMatrix, LogitOptions, ModelError, logit};
 use faer::dyn_stack::{MemBuffer, MemStack};
-use faer::linalg::qr::no_pivoting::factor as qrf;
 use faer::linalg::triangular_solve;
 use faer::{Mat, Par};
 use rayon::prelude::*;
@@ -81,13 +88,7 @@ fn dev_resid(y: f64, mu: f64) -> f64 {
 /// Rows per parallel chunk (fixed, so sums are grouped the same way at any thread count).
 const CHUNK: usize = 1 << 14;
 
-/// `Σ f(v)` over `v`, summed chunk by chunk in order (deterministic at any thread count).
-fn chunked_sum(v: &[f64], f: impl Fn(f64) -> f64 + Sync) -> f64 {
-    let parts: Vec<f64> = v.par_chunks(CHUNK).map(|c| c.iter().map(|&x| f(x)).sum::<f64>()).collect();
-    parts.iter().sum()
-}
-
-/// Binomial deviance, chunked as [`chunked_sum`].
+/// Binomial deviance, summed chunk by chunk in order (deterministic at any thread count).
 fn deviance(y: &[f64], mu: &[f64]) -> f64 {
     let parts: Vec<f64> = y
         .par_chunks(CHUNK)
@@ -106,25 +107,59 @@ fn mu_eta(eta: f64) -> f64 {
     }
 }
 
-/// Householder QR of `a` in place (faer, sequential: bit-identical at any thread count);
-/// returns the `p × p` upper factor.
-fn qr_upper(mut a: Mat<f64>) -> Mat<f64> {
-    let (m, n) = a.shape();
-    let size = m.min(n);
-    let bs = qrf::recommended_block_size::<f64>(m, n).max(1);
-    let mut coeff = Mat::<f64>::zeros(bs, size);
-    if size > 0 {
-        let mut mem = MemBuffer::new(qrf::qr_in_place_scratch::<f64>(m, n, bs, Par::Seq, Default::default()));
-        qrf::qr_in_place(a.as_mut(), coeff.as_mut(), Par::Seq, MemStack::new(&mut mem), Default::default());
+/// Weighted least squares step of IRLS from `aug = [√w X | √w z]` (`n × (p + 1)`): the normal
+/// equations `X'WX β = X'Wz` by faer (Gram matrix by a sequential matrix product; Cholesky
+/// of the equilibrated `D X'WX D`, `D = diag(1/√(X'WX)_jj)`, which keeps the solve accurate
+/// however differently the covariates are scaled). Returns β and `[L | diag(D)]`, or `None`
+/// when a column is numerically a combination of the others (`L_jj² < 1e-14`, i.e. less than
+/// a 1e-7 share of its norm left, R's aliasing tolerance), which effekt-models then handles.
+fn solve_weighted(aug: &Mat<f64>, p: usize) -> Option<(Vec<f64>, Mat<f64>)> {
+    let mut g = Mat::<f64>::zeros(p + 1, p + 1);
+    faer::linalg::matmul::matmul(g.as_mut(), faer::Accum::Replace, aug.transpose(), aug.as_ref(), 1.0, Par::Seq);
+    let d: Vec<f64> = (0..p).map(|j| 1.0 / g[(j, j)].sqrt()).collect();
+    if d.iter().any(|v| !v.is_finite()) {
+        return None;
     }
-    Mat::from_fn(size, n, |i, j| if i <= j { a[(i, j)] } else { 0.0 })
+    let mut a = Mat::from_fn(p, p, |i, j| g[(i, j)] * d[i] * d[j]);
+    let mut rhs = Mat::from_fn(p, 1, |i, _| g[(i, p)] * d[i]);
+    let mut mem = MemBuffer::new(faer::linalg::cholesky::llt::factor::cholesky_in_place_scratch::<f64>(
+        p,
+        Par::Seq,
+        Default::default(),
+    ));
+    faer::linalg::cholesky::llt::factor::cholesky_in_place(
+        a.as_mut(),
+        Default::default(),
+        Par::Seq,
+        MemStack::new(&mut mem),
+        Default::default(),
+    )
+    .ok()?;
+    let l = Mat::from_fn(p, p, |i, j| if i >= j { a[(i, j)] } else { 0.0 });
+    if (0..p).any(|j| !(l[(j, j)] * l[(j, j)] > 1e-14)) {
+        return None;
+    }
+    triangular_solve::solve_lower_triangular_in_place(l.as_ref(), rhs.as_mut(), Par::Seq);
+    triangular_solve::solve_upper_triangular_in_place(l.transpose(), rhs.as_mut(), Par::Seq);
+    let beta: Vec<f64> = (0..p).map(|i| rhs[(i, 0)] * d[i]).collect();
+    if beta.iter().any(|v| !v.is_finite()) {
+        return None;
+    }
+    let mut out = Mat::<f64>::zeros(p, p + 1);
+    for i in 0..p {
+        for j in 0..=i {
+            out[(i, j)] = l[(i, j)];
+        }
+        out[(i, p)] = d[i];
+    }
+    Some((beta, out))
 }
 
 /// R's `glm.fit` for the binomial family with the canonical link and unit prior weights, step
-/// for step (start `μ = (y + 0.5)/2`, working response and weights, least squares by
-/// Householder QR of the weighted `[X | z]`, deviance criterion `|D − D_old|/(|D| + 0.1) < 1e-8`,
-/// at most 25 iterations), written for speed on long data: columns are streamed, the
-/// `n × (p + 1)` matrix is filled column by column. Returns `None` whenever the case needs the
+/// for step (start `μ = (y + 0.5)/2`, working response and weights, weighted least squares —
+/// here by the normal equations of [`solve_weighted`] —, deviance criterion
+/// `|D − D_old|/(|D| + 0.1) < 1e-8`, at most 25 iterations), written for speed on long data:
+/// one `n × (p + 1)` buffer filled column by column, elementwise work in fixed chunks. Returns `None` whenever the case needs the
 /// full treatment of `effekt_models::logit` (aliased columns, no convergence, fitted
 /// probabilities within 1e-6 of 0 or 1 — the signature of separation), which then decides.
 fn fast_logit(design: &DesignMatrix, y: &[f64]) -> Option<Fast> {
@@ -145,16 +180,17 @@ fn fast_logit(design: &DesignMatrix, y: &[f64]) -> Option<Fast> {
     let mut mu: Vec<f64> = eta.iter().map(|&e| linkinv(e)).collect();
     let mut devold = deviance(y, &mu);
     let mut beta = vec![0.0; p];
-    let mut r_last = Mat::<f64>::zeros(0, 0);
+    let mut r_last = Mat::<f64>::zeros(0, 0); // Cholesky factor of the equilibrated X'WX, and D
     let mut dev = devold;
     let mut converged = false;
     let mut iterations = 0;
+    // one buffer for the weighted [X | z], refilled every iteration
+    let mut aug = Mat::<f64>::zeros(n, p + 1);
+    let mut sw = vec![0.0; n];
     for iter in 1..=25 {
         iterations = iter;
-        let mut aug = Mat::<f64>::zeros(n, p + 1);
         // √(working weight) and the working response, chunk-parallel (elementwise: the result
         // does not depend on the number of threads)
-        let mut sw = vec![0.0; n];
         {
             let zcol = aug.col_as_slice_mut(p);
             sw.par_chunks_mut(CHUNK)
@@ -164,14 +200,15 @@ fn fast_logit(design: &DesignMatrix, y: &[f64]) -> Option<Fast> {
                     let off = c * CHUNK;
                     for k in 0..swc.len() {
                         let i = off + k;
-                        let me = mu_eta(eta[i]);
+                        // dμ/dη = μ(1 − μ) for the logit link (R: e^η/(1 + e^η)², the same
+                        // up to rounding; |η| > 30 is clamped as in R)
+                        let me = if eta[i].abs() <= 30.0 { mu[i] * (1.0 - mu[i]) } else { mu_eta(eta[i]) };
                         let s = (me * me / (mu[i] * (1.0 - mu[i]))).sqrt();
                         swc[k] = s;
                         zc[k] = s * (eta[i] + (y[i] - mu[i]) / me);
                     }
                 });
         }
-        let mut norms = vec![0.0; p];
         for (j, c) in cols.iter().enumerate() {
             let col = aug.col_as_slice_mut(j);
             col.par_chunks_mut(CHUNK).enumerate().for_each(|(k, chunk)| {
@@ -180,20 +217,9 @@ fn fast_logit(design: &DesignMatrix, y: &[f64]) -> Option<Fast> {
                     *v = sw[off + t] * c[off + t];
                 }
             });
-            norms[j] = chunked_sum(col, |v| v * v).sqrt();
         }
-        let r = qr_upper(aug);
-        // aliased (numerically collinear) column: leave it to effekt-models (R's rule)
-        if (0..p).any(|j| !(r[(j, j)].abs() > 1e-7 * norms[j])) {
-            return None;
-        }
-        let rx = Mat::from_fn(p, p, |i, j| r[(i, j)]);
-        let mut b = Mat::from_fn(p, 1, |i, _| r[(i, p)]);
-        triangular_solve::solve_upper_triangular_in_place(rx.as_ref(), b.as_mut(), Par::Seq);
-        beta = (0..p).map(|i| b[(i, 0)]).collect();
-        if beta.iter().any(|v| !v.is_finite()) {
-            return None;
-        }
+        let (b, rx) = solve_weighted(&aug, p)?;
+        beta = b;
         r_last = rx;
         eta.par_chunks_mut(CHUNK)
             .zip(mu.par_chunks_mut(CHUNK))
@@ -223,11 +249,12 @@ fn fast_logit(design: &DesignMatrix, y: &[f64]) -> Option<Fast> {
     if !converged || mu.iter().any(|&m| !(1e-6..=1.0 - 1e-6).contains(&m)) {
         return None;
     }
-    // (R'R)^{-1} = R^{-1} R^{-T}
-    let mut rinv = Mat::<f64>::identity(p, p);
-    triangular_solve::solve_upper_triangular_in_place(r_last.as_ref(), rinv.as_mut(), Par::Seq);
+    // (X'WX)^{-1} = D (L L')^{-1} D from the last solve
+    let (l, d) = (r_last.submatrix(0, 0, p, p).to_owned(), (0..p).map(|j| r_last[(j, p)]).collect::<Vec<f64>>());
+    let mut linv = Mat::<f64>::identity(p, p);
+    triangular_solve::solve_lower_triangular_in_place(l.as_ref(), linv.as_mut(), Par::Seq);
     let std_errors: Vec<f64> = (0..p)
-        .map(|i| (0..p).map(|k| rinv[(i, k)] * rinv[(i, k)]).sum::<f64>().sqrt())
+        .map(|i| d[i] * (0..p).map(|k| linv[(k, i)] * linv[(k, i)]).sum::<f64>().sqrt())
         .collect();
     let ybar = y.iter().sum::<f64>() / n as f64;
     let null_deviance = y.iter().map(|&v| dev_resid(v, ybar)).sum();
