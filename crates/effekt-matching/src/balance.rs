@@ -192,8 +192,9 @@ fn ecdf_stats(s: &Sorted, w: Option<&[f64]>) -> (f64, f64) {
     let mut sum = 0.0;
     let mut count = 0usize;
     let mut max: f64 = 0.0;
+    let (r1, r0) = (1.0 / s1, 1.0 / s0);
     for k in 0..n {
-        let wi = if s.treat[k] { wt(k) / s1 } else { wt(k) / s0 };
+        let wi = if s.treat[k] { wt(k) * r1 } else { wt(k) * r0 };
         if s.treat[k] == first_treated {
             cum -= wi;
         } else {

@@ -694,7 +694,8 @@ fn nearest_design(
                 pool: group_name(!focal_group).into(),
             });
         }
-        let ord = matching_order(prep, &focal, score, order, config.seed)?;
+        // with replacement nothing is used up, so the order does not matter
+        let ord = if config.replace { focal.clone() } else { matching_order(prep, &focal, score, order, config.seed)? };
         let problem = Problem {
             space,
             order: &ord,

@@ -7,8 +7,8 @@
 //! equations). Anything unusual — a numerically aliased column, no convergence, fitted
 //! probabilities within 1e-6 of 0 or 1 (the signature of separation) — goes to
 //! `effekt_models::logit`, which reproduces R's aliasing rule and certifies separation, naming
-//! the covariate. On lalonde both agree with R's `glm` to 1e-10 (the fixture tests compare the
-//! scores to 1e-9).
+//! the covariate. The fixture tests compare the scores on lalonde with R's `glm` to 1e-9
+//! (relative).
 
 use effekt_data::Covariate;
 use effekt_models::{ColumnOrigin, DesignBuilder, DesignMatrix, LogitOptions, ModelError, logit};
