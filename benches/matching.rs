@@ -40,7 +40,8 @@ pub fn data(n: usize) -> Dataset {
     let au = frac(29f64.sqrt());
     let treat: Vec<bool> = (0..n)
         .map(|k| {
-            let eta = -1.4 + 0.8 * xs[0][k] + 0.5 * xs[1][k] - 0.6 * xs[2][k] + 0.3 * xs[3][k]
+            let eta = -1.4 + 0.8 * xs[0][k] + 0.5 * xs[1][k] - 0.6 * xs[2][k]
+                + 0.3 * xs[3][k]
                 + if g[k] == 1 { 0.2 } else { 0.0 };
             frac(idx[k] * au) < 1.0 / (1.0 + (-eta).exp())
         })
@@ -83,7 +84,10 @@ fn bench_nearest(c: &mut Criterion) {
         ..MatchConfig::default()
     };
     let mut group = c.benchmark_group("nearest_caliper");
-    group.sample_size(10).measurement_time(Duration::from_secs(8)).warm_up_time(Duration::from_secs(1));
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(8))
+        .warm_up_time(Duration::from_secs(1));
     for (label, n) in [("n100k", 100_000), ("n1m", 1_000_000)] {
         let d = data(n);
         let f = fit(&d, &cfg, None).expect("fit");
@@ -91,7 +95,9 @@ fn bench_nearest(c: &mut Criterion) {
             "effekt {label}: matched treated {} of {}, matched controls {}",
             f.n_matched_treated, f.sizes.treated.all, f.n_matched_control
         );
-        group.bench_function(label, |b| b.iter(|| black_box(fit(black_box(&d), &cfg, None).expect("fit"))));
+        group.bench_function(label, |b| {
+            b.iter(|| black_box(fit(black_box(&d), &cfg, None).expect("fit")))
+        });
     }
     group.finish();
 }
@@ -103,10 +109,15 @@ fn bench_mahalanobis(c: &mut Criterion) {
         ..MatchConfig::default()
     };
     let mut group = c.benchmark_group("mahalanobis");
-    group.sample_size(10).measurement_time(Duration::from_secs(8)).warm_up_time(Duration::from_secs(1));
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(8))
+        .warm_up_time(Duration::from_secs(1));
     for (label, n) in [("n10k", 10_000), ("n100k", 100_000), ("n1m", 1_000_000)] {
         let d = data(n);
-        group.bench_function(label, |b| b.iter(|| black_box(fit(black_box(&d), &cfg, None).expect("fit"))));
+        group.bench_function(label, |b| {
+            b.iter(|| black_box(fit(black_box(&d), &cfg, None).expect("fit")))
+        });
     }
     group.finish();
 }

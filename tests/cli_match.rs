@@ -43,7 +43,12 @@ fn json(o: &Output) -> serde_json::Value {
 fn bad(args: &[&str], needles: &[&str]) {
     let o = effekt(args);
     let msg = stderr(&o);
-    assert_eq!(o.status.code(), Some(2), "expected exit 2 for {args:?}, got {:?}: {msg}", o.status.code());
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "expected exit 2 for {args:?}, got {:?}: {msg}",
+        o.status.code()
+    );
     for n in needles {
         assert!(msg.contains(n), "message for {args:?} lacks {n:?}: {msg}");
     }
@@ -51,7 +56,10 @@ fn bad(args: &[&str], needles: &[&str]) {
 }
 
 fn fixture() -> serde_json::Value {
-    let p = format!("{}/crates/effekt-matching/tests/fixtures/matchit_lalonde.json", env!("CARGO_MANIFEST_DIR"));
+    let p = format!(
+        "{}/crates/effekt-matching/tests/fixtures/matchit_lalonde.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
     serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap()
 }
 
@@ -75,21 +83,69 @@ fn shuffled_lalonde() -> String {
 #[test]
 fn json_has_the_issue_fields_and_matches_matchit() {
     let data = dataset("lalonde.csv");
-    let v = json(&effekt(&["match", "--data", &data, "--treatment", "treat", "--outcome", "re78", "--covariates", COVS, "--se", "cr1", "--ties", "data", "--json", "-"]));
+    let v = json(&effekt(&[
+        "match",
+        "--data",
+        &data,
+        "--treatment",
+        "treat",
+        "--outcome",
+        "re78",
+        "--covariates",
+        COVS,
+        "--se",
+        "cr1",
+        "--ties",
+        "data",
+        "--json",
+        "-",
+    ]));
     for key in [
-        "estimate", "std_error", "conf_low", "conf_high", "p_value", "n_matched_treated", "n_matched_control",
-        "n_unmatched_treated", "balance", "counterfactual", "tidy", "inference", "dropped", "love_plot",
+        "estimate",
+        "std_error",
+        "conf_low",
+        "conf_high",
+        "p_value",
+        "n_matched_treated",
+        "n_matched_control",
+        "n_unmatched_treated",
+        "balance",
+        "counterfactual",
+        "tidy",
+        "inference",
+        "dropped",
+        "love_plot",
     ] {
         assert!(v.get(key).is_some(), "missing {key}");
     }
-    for key in ["covariate", "smd_before", "smd_after", "var_ratio_before", "var_ratio_after", "ecdf_mean_after", "ecdf_max_after", "ks_after", "flagged"] {
+    for key in [
+        "covariate",
+        "smd_before",
+        "smd_after",
+        "var_ratio_before",
+        "var_ratio_after",
+        "ecdf_mean_after",
+        "ecdf_max_after",
+        "ks_after",
+        "flagged",
+    ] {
         assert!(v["balance"][1].get(key).is_some(), "balance lacks {key}");
     }
     let fx = fixture();
     let want = &fx["nearest"]["data"]["effect"];
     let rel = |a: f64, b: f64| ((a - b) / b).abs();
-    assert!(rel(v["estimate"].as_f64().unwrap(), want["estimate"].as_f64().unwrap()) < 1e-8);
-    assert!(rel(v["std_error"].as_f64().unwrap(), want["se_cr1"].as_f64().unwrap()) < 1e-8);
+    assert!(
+        rel(
+            v["estimate"].as_f64().unwrap(),
+            want["estimate"].as_f64().unwrap()
+        ) < 1e-8
+    );
+    assert!(
+        rel(
+            v["std_error"].as_f64().unwrap(),
+            want["se_cr1"].as_f64().unwrap()
+        ) < 1e-8
+    );
     assert_eq!(v["n_matched_treated"], 185);
     assert_eq!(v["n_matched_control"], 185);
     assert_eq!(v["n_unmatched_treated"], 0);
@@ -107,7 +163,19 @@ fn row_order_does_not_matter_except_with_order_data() {
     std::fs::copy(dataset("lalonde.csv"), a.path().join("lalonde.csv")).unwrap();
     write(b.path(), "lalonde.csv", &shuffled_lalonde());
     let run = |dir: &Path, extra: &[&str]| {
-        let mut args = vec!["match", "--data", "lalonde.csv", "--treatment", "treat", "--outcome", "re78", "--covariates", COVS, "--json", "-"];
+        let mut args = vec![
+            "match",
+            "--data",
+            "lalonde.csv",
+            "--treatment",
+            "treat",
+            "--outcome",
+            "re78",
+            "--covariates",
+            COVS,
+            "--json",
+            "-",
+        ];
         args.extend_from_slice(extra);
         let o = effekt_in(Some(dir), &args);
         assert!(o.status.success(), "{}", stderr(&o));
@@ -123,11 +191,17 @@ fn row_order_does_not_matter_except_with_order_data() {
         &["--method", "cem"][..],
         &["--method", "ipw", "--estimand", "ate"][..],
     ] {
-        assert_eq!(run(a.path(), extra), run(b.path(), extra), "row order changed the output with {extra:?}");
+        assert_eq!(
+            run(a.path(), extra),
+            run(b.path(), extra),
+            "row order changed the output with {extra:?}"
+        );
     }
     // the default equals MatchIt run on the rows in canonical order (fixture)
     let v: serde_json::Value = serde_json::from_slice(&run(b.path(), &[])).unwrap();
-    let want = fixture()["nearest"]["canonical"]["effect"]["estimate"].as_f64().unwrap();
+    let want = fixture()["nearest"]["canonical"]["effect"]["estimate"]
+        .as_f64()
+        .unwrap();
     assert!((v["estimate"].as_f64().unwrap() - want).abs() < 1e-8 * want.abs());
     // --order data processes the treated units in file order: the result may change
     let da = run(a.path(), &["--order", "data"]);
@@ -140,8 +214,28 @@ fn json_is_byte_identical_at_1_2_and_8_threads() {
     let data = dataset("lalonde.csv");
     let run = |threads: &str| {
         let o = effekt(&[
-            "match", "--data", &data, "--treatment", "treat", "--outcome", "re78", "--covariates", COVS, "--ratio", "2",
-            "--bootstrap", "400", "--ci", "bca", "--adjust", "--seed", "11", "--threads", threads, "--json", "-",
+            "match",
+            "--data",
+            &data,
+            "--treatment",
+            "treat",
+            "--outcome",
+            "re78",
+            "--covariates",
+            COVS,
+            "--ratio",
+            "2",
+            "--bootstrap",
+            "400",
+            "--ci",
+            "bca",
+            "--adjust",
+            "--seed",
+            "11",
+            "--threads",
+            threads,
+            "--json",
+            "-",
         ]);
         assert!(o.status.success(), "{}", stderr(&o));
         o.stdout
@@ -158,14 +252,37 @@ fn json_is_byte_identical_at_1_2_and_8_threads() {
 #[test]
 fn table_says_which_inference_and_why() {
     let data = dataset("lalonde.csv");
-    let o = effekt(&["match", "--data", &data, "--treatment", "treat", "--outcome", "re78", "--covariates", COVS, "--replace"]);
+    let o = effekt(&[
+        "match",
+        "--data",
+        &data,
+        "--treatment",
+        "treat",
+        "--outcome",
+        "re78",
+        "--covariates",
+        COVS,
+        "--replace",
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let t = String::from_utf8_lossy(&o.stdout);
     assert!(t.contains("Abadie-Imbens"), "{t}");
     assert!(t.contains("why:"), "{t}");
     assert!(t.contains("counterfactual"), "{t}");
     assert!(t.contains("raceblack"), "{t}");
-    let o = effekt(&["match", "--data", &data, "--treatment", "treat", "--outcome", "re78", "--covariates", COVS, "--method", "cem"]);
+    let o = effekt(&[
+        "match",
+        "--data",
+        &data,
+        "--treatment",
+        "treat",
+        "--outcome",
+        "re78",
+        "--covariates",
+        COVS,
+        "--method",
+        "cem",
+    ]);
     let t = String::from_utf8_lossy(&o.stdout);
     assert!(t.contains("HC3") && t.contains("no pairs"), "{t}");
     assert!(t.contains("coarsened stratum"), "{t}");
@@ -176,16 +293,34 @@ fn save_matched_writes_match_data() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("md.csv");
     let data = dataset("lalonde.csv");
-    let o = effekt(&["match", "--data", &data, "--treatment", "treat", "--covariates", COVS, "--save-matched", out.to_str().unwrap(), "--json", "-"]);
+    let o = effekt(&[
+        "match",
+        "--data",
+        &data,
+        "--treatment",
+        "treat",
+        "--covariates",
+        COVS,
+        "--save-matched",
+        out.to_str().unwrap(),
+        "--json",
+        "-",
+    ]);
     let v = json(&o);
     assert!(v["estimate"].is_null(), "no outcome, no estimate");
     let text = std::fs::read_to_string(&out).unwrap();
     let lines: Vec<&str> = text.lines().collect();
-    assert_eq!(lines[0], "row,treated,distance,weight,subclass,discarded,matched_rows");
+    assert_eq!(
+        lines[0],
+        "row,treated,distance,weight,subclass,discarded,matched_rows"
+    );
     assert_eq!(lines.len(), 615);
     // spreadsheet rows: the first data row is row 2
     assert!(lines[1].starts_with("2,1,"), "{}", lines[1]);
-    let matched = lines[1..].iter().filter(|l| l.split(',').nth(3) != Some("0")).count();
+    let matched = lines[1..]
+        .iter()
+        .filter(|l| l.split(',').nth(3) != Some("0"))
+        .count();
     assert_eq!(matched, 370);
 }
 
@@ -196,11 +331,28 @@ fn bad_input_perfect_separation_names_the_covariate() {
     for i in 0..30 {
         let t = i % 2;
         // score separates treatment perfectly; age does not
-        let score = if t == 1 { 10.0 + i as f64 } else { i as f64 / 10.0 };
+        let score = if t == 1 {
+            10.0 + i as f64
+        } else {
+            i as f64 / 10.0
+        };
         s.push_str(&format!("{t},{},{},{score}\n", i % 7, 20 + (i * 7) % 13));
     }
     let p = write(dir.path(), "sep.csv", &s);
-    bad(&["match", "--data", p.to_str().unwrap(), "--treatment", "t", "--outcome", "y", "--covariates", "age,score"], &["separation", "score"]);
+    bad(
+        &[
+            "match",
+            "--data",
+            p.to_str().unwrap(),
+            "--treatment",
+            "t",
+            "--outcome",
+            "y",
+            "--covariates",
+            "age,score",
+        ],
+        &["separation", "score"],
+    );
 }
 
 #[test]
@@ -215,8 +367,25 @@ fn bad_input_caliper_leaves_no_treated_matched() {
     }
     let p = write(dir.path(), "far.csv", &s);
     bad(
-        &["match", "--data", p.to_str().unwrap(), "--treatment", "t", "--outcome", "y", "--covariates", "x", "--caliper", "0.0001", "--replace"],
-        &["caliper", "all 20 treated units were dropped", "wider caliper"],
+        &[
+            "match",
+            "--data",
+            p.to_str().unwrap(),
+            "--treatment",
+            "t",
+            "--outcome",
+            "y",
+            "--covariates",
+            "x",
+            "--caliper",
+            "0.0001",
+            "--replace",
+        ],
+        &[
+            "caliper",
+            "all 20 treated units were dropped",
+            "wider caliper",
+        ],
     );
 }
 
@@ -224,8 +393,24 @@ fn bad_input_caliper_leaves_no_treated_matched() {
 fn bad_input_too_few_controls_for_k_to_1() {
     let data = dataset("lalonde.csv");
     bad(
-        &["match", "--data", &data, "--treatment", "treat", "--outcome", "re78", "--covariates", COVS, "--ratio", "3"],
-        &["3:1 matching without replacement needs 555 control units", "only 429", "--replace"],
+        &[
+            "match",
+            "--data",
+            &data,
+            "--treatment",
+            "treat",
+            "--outcome",
+            "re78",
+            "--covariates",
+            COVS,
+            "--ratio",
+            "3",
+        ],
+        &[
+            "3:1 matching without replacement needs 555 control units",
+            "only 429",
+            "--replace",
+        ],
     );
 }
 
@@ -240,7 +425,17 @@ fn bad_input_constant_covariate() {
     }
     let p = write(dir.path(), "const.csv", &out);
     bad(
-        &["match", "--data", p.to_str().unwrap(), "--treatment", "treat", "--outcome", "re78", "--covariates", "age,educ,region"],
+        &[
+            "match",
+            "--data",
+            p.to_str().unwrap(),
+            "--treatment",
+            "treat",
+            "--outcome",
+            "re78",
+            "--covariates",
+            "age,educ,region",
+        ],
         &["\"region\"", "same value", "north"],
     );
 }
@@ -263,8 +458,35 @@ fn bad_input_missing_covariate_values_follow_the_data_policy() {
     }
     let p = write(dir.path(), "na.csv", &out);
     let ps = p.to_str().unwrap();
-    bad(&["match", "--data", ps, "--treatment", "treat", "--outcome", "re78", "--covariates", COVS], &["\"age\"", "row 6", "--missing drop"]);
-    let v = json(&effekt(&["match", "--data", ps, "--treatment", "treat", "--outcome", "re78", "--covariates", COVS, "--missing", "drop", "--json", "-"]));
+    bad(
+        &[
+            "match",
+            "--data",
+            ps,
+            "--treatment",
+            "treat",
+            "--outcome",
+            "re78",
+            "--covariates",
+            COVS,
+        ],
+        &["\"age\"", "row 6", "--missing drop"],
+    );
+    let v = json(&effekt(&[
+        "match",
+        "--data",
+        ps,
+        "--treatment",
+        "treat",
+        "--outcome",
+        "re78",
+        "--covariates",
+        COVS,
+        "--missing",
+        "drop",
+        "--json",
+        "-",
+    ]));
     assert_eq!(v["data"]["rows_dropped_missing"], 1);
     assert_eq!(v["n"], 613);
 }
@@ -272,10 +494,100 @@ fn bad_input_missing_covariate_values_follow_the_data_policy() {
 #[test]
 fn bad_options_are_exit_2() {
     let data = dataset("lalonde.csv");
-    bad(&["match", "--data", &data, "--treatment", "treat", "--outcome", "re78", "--covariates", COVS, "--estimand", "ate"], &["ATE", "--replace"]);
-    bad(&["match", "--data", &data, "--treatment", "treat", "--outcome", "re78", "--covariates", COVS, "--replace", "--bootstrap", "100"], &["bootstrap", "Abadie"]);
-    bad(&["match", "--data", &data, "--treatment", "treat", "--outcome", "re78", "--covariates", COVS, "--caliper=-1"], &["caliper", "positive"]);
-    bad(&["match", "--data", &data, "--treatment", "treat", "--outcome", "re78", "--covariates", "age,nosuch"], &["nosuch"]);
-    bad(&["match", "--data", &data, "--treatment", "treat", "--outcome", "re78", "--covariates", COVS, "--method", "cem", "--cutpoints", "age=[a,b]"], &["cut points"]);
-    bad(&["match", "--data", &data, "--treatment", "treat", "--outcome", "re78", "--covariates", COVS, "--caliper-covariate", "race=0.5"], &["race", "categorical"]);
+    bad(
+        &[
+            "match",
+            "--data",
+            &data,
+            "--treatment",
+            "treat",
+            "--outcome",
+            "re78",
+            "--covariates",
+            COVS,
+            "--estimand",
+            "ate",
+        ],
+        &["ATE", "--replace"],
+    );
+    bad(
+        &[
+            "match",
+            "--data",
+            &data,
+            "--treatment",
+            "treat",
+            "--outcome",
+            "re78",
+            "--covariates",
+            COVS,
+            "--replace",
+            "--bootstrap",
+            "100",
+        ],
+        &["bootstrap", "Abadie"],
+    );
+    bad(
+        &[
+            "match",
+            "--data",
+            &data,
+            "--treatment",
+            "treat",
+            "--outcome",
+            "re78",
+            "--covariates",
+            COVS,
+            "--caliper=-1",
+        ],
+        &["caliper", "positive"],
+    );
+    bad(
+        &[
+            "match",
+            "--data",
+            &data,
+            "--treatment",
+            "treat",
+            "--outcome",
+            "re78",
+            "--covariates",
+            "age,nosuch",
+        ],
+        &["nosuch"],
+    );
+    bad(
+        &[
+            "match",
+            "--data",
+            &data,
+            "--treatment",
+            "treat",
+            "--outcome",
+            "re78",
+            "--covariates",
+            COVS,
+            "--method",
+            "cem",
+            "--cutpoints",
+            "age=[a,b]",
+        ],
+        &["cut points"],
+    );
+    bad(
+        &[
+            "match",
+            "--data",
+            &data,
+            "--treatment",
+            "treat",
+            "--outcome",
+            "re78",
+            "--covariates",
+            COVS,
+            "--caliper-covariate",
+            "race=0.5",
+        ],
+        &["race", "categorical"],
+    );
 }

@@ -1,11 +1,13 @@
 //! `effekt match`: build a matched (or weighted) comparison group, check balance and estimate
 //! the effect with its counterfactual.
 
-use crate::cli::common::{CliError, CliResult, DataArgs, Progress, split_list, with_threads, write_atomic, write_json};
+use crate::cli::common::{
+    CliError, CliResult, DataArgs, Progress, split_list, with_threads, write_atomic, write_json,
+};
 use effekt_data::{Dataset, Roles, Table};
 use effekt_matching::{
-    BalanceRow, BootstrapOptions, CemCut, CovariateCaliper, Cut, Discard, Distance, EffectOptions, Estimand,
-    IpwOptions, MatchConfig, MatchFit, Method, Order, SeMethod, Ties, fit,
+    BalanceRow, BootstrapOptions, CemCut, CovariateCaliper, Cut, Discard, Distance, EffectOptions,
+    Estimand, IpwOptions, MatchConfig, MatchFit, Method, Order, SeMethod, Ties, fit,
 };
 use effekt_models::{Counterfactual, Glance, InferenceNote, TidyRow};
 use serde::Serialize;
@@ -268,17 +270,27 @@ fn parse_cut(col: &str, spec: &str) -> CliResult<Cut> {
 fn config(args: &Args) -> CliResult<(MatchConfig, Vec<String>)> {
     let covariates = split_list(&args.covariates);
     if covariates.is_empty() {
-        return Err(CliError::bad_msg("--covariates: name at least one covariate, e.g. --covariates age,sex"));
+        return Err(CliError::bad_msg(
+            "--covariates: name at least one covariate, e.g. --covariates age,sex",
+        ));
     }
     let exact = args.exact.as_deref().map(split_list).unwrap_or_default();
-    let calipers: Vec<CovariateCaliper> = parse_pairs(&args.caliper_covariate, "--caliper-covariate")?
-        .into_iter()
-        .map(|(c, v)| {
-            v.parse::<f64>()
-                .map(|width| CovariateCaliper { covariate: c.clone(), width })
-                .map_err(|_| CliError::bad_msg(format!("--caliper-covariate {c}: {v:?} is not a number of standard deviations")))
-        })
-        .collect::<CliResult<_>>()?;
+    let calipers: Vec<CovariateCaliper> =
+        parse_pairs(&args.caliper_covariate, "--caliper-covariate")?
+            .into_iter()
+            .map(|(c, v)| {
+                v.parse::<f64>()
+                    .map(|width| CovariateCaliper {
+                        covariate: c.clone(),
+                        width,
+                    })
+                    .map_err(|_| {
+                        CliError::bad_msg(format!(
+                            "--caliper-covariate {c}: {v:?} is not a number of standard deviations"
+                        ))
+                    })
+            })
+            .collect::<CliResult<_>>()?;
     let cuts: Vec<CemCut> = parse_pairs(&args.cutpoints, "--cutpoints")?
         .into_iter()
         .map(|(c, v)| parse_cut(&c, &v).map(|cut| CemCut { covariate: c, cut }))
@@ -286,8 +298,12 @@ fn config(args: &Args) -> CliResult<(MatchConfig, Vec<String>)> {
     if !cuts.is_empty() && !matches!(args.method, MethodArg::Cem) {
         return Err(CliError::bad_msg("--cutpoints is for --method cem"));
     }
-    if (args.stabilize || args.trim.is_some()) && !matches!(args.method, MethodArg::Ipw | MethodArg::Aipw) {
-        return Err(CliError::bad_msg("--stabilize and --trim are for --method ipw or aipw"));
+    if (args.stabilize || args.trim.is_some())
+        && !matches!(args.method, MethodArg::Ipw | MethodArg::Aipw)
+    {
+        return Err(CliError::bad_msg(
+            "--stabilize and --trim are for --method ipw or aipw",
+        ));
     }
     // every column with a role must be selected from the file
     let mut all = covariates.clone();
@@ -365,7 +381,9 @@ fn config(args: &Args) -> CliResult<(MatchConfig, Vec<String>)> {
         seed: args.seed,
     };
     if args.bootstrap == Some(0) {
-        return Err(CliError::bad_msg("--bootstrap must be at least 1 resample (e.g. 1999)"));
+        return Err(CliError::bad_msg(
+            "--bootstrap must be at least 1 resample (e.g. 1999)",
+        ));
     }
     Ok((cfg, all))
 }
@@ -386,7 +404,8 @@ pub fn run(args: Args) -> CliResult {
             p.tick(n);
         }
     };
-    let result = with_threads(args.threads, || fit(&ds, &cfg, Some(&tick)))?.map_err(CliError::bad)?;
+    let result =
+        with_threads(args.threads, || fit(&ds, &cfg, Some(&tick)))?.map_err(CliError::bad)?;
     if let Some(p) = &progress {
         p.finish();
     }
@@ -453,7 +472,11 @@ fn data_info(ds: &Dataset, args: &Args) -> DataInfo {
 fn matched_csv(table: &Table, f: &MatchFit) -> String {
     let mut s = String::from("row,treated,distance,weight,subclass,discarded,matched_rows\n");
     for u in &f.units() {
-        let matched: Vec<String> = u.matched_to.iter().map(|&r| table.row_number(r).to_string()).collect();
+        let matched: Vec<String> = u
+            .matched_to
+            .iter()
+            .map(|&r| table.row_number(r).to_string())
+            .collect();
         s.push_str(&format!(
             "{},{},{},{},{},{},{}\n",
             table.row_number(u.row),
@@ -469,7 +492,8 @@ fn matched_csv(table: &Table, f: &MatchFit) -> String {
 }
 
 fn opt(v: Option<f64>, digits: usize) -> String {
-    v.map(|x| format!("{x:.digits$}")).unwrap_or_else(|| ".".into())
+    v.map(|x| format!("{x:.digits$}"))
+        .unwrap_or_else(|| ".".into())
 }
 
 fn print_table(o: &Output<'_>, _table: &Table, ds: &Dataset) {
@@ -480,14 +504,21 @@ fn print_table(o: &Output<'_>, _table: &Table, ds: &Dataset) {
         "  data {}: {} rows analysed{}",
         ds.source,
         ds.n(),
-        if ds.dropped > 0 { format!(" ({} with missing values dropped)", ds.dropped) } else { String::new() }
+        if ds.dropped > 0 {
+            format!(" ({} with missing values dropped)", ds.dropped)
+        } else {
+            String::new()
+        }
     );
     if let Some(c) = &f.caliper {
         if let (Some(sd), Some(w)) = (c.sd_units, c.width) {
             println!("  caliper {sd} SD of the distance = {w:.6}");
         }
         for cc in &c.covariates {
-            println!("  caliper on {}: {} SD = {:.6}", cc.covariate, cc.sd_units, cc.width);
+            println!(
+                "  caliper on {}: {} SD = {:.6}",
+                cc.covariate, cc.sd_units, cc.width
+            );
         }
     }
     if let Some(order) = f.settings.order {
@@ -503,11 +534,26 @@ fn print_table(o: &Output<'_>, _table: &Table, ds: &Dataset) {
     println!();
     println!("  Sample sizes        {:>10} {:>10}", "control", "treated");
     let s = &f.sizes;
-    println!("    all               {:>10} {:>10}", s.control.all, s.treated.all);
-    println!("    matched           {:>10} {:>10}", s.control.matched, s.treated.matched);
-    println!("    matched (ESS)     {:>10.2} {:>10.2}", s.control.matched_ess, s.treated.matched_ess);
-    println!("    unmatched         {:>10} {:>10}", s.control.unmatched, s.treated.unmatched);
-    println!("    discarded         {:>10} {:>10}", s.control.discarded, s.treated.discarded);
+    println!(
+        "    all               {:>10} {:>10}",
+        s.control.all, s.treated.all
+    );
+    println!(
+        "    matched           {:>10} {:>10}",
+        s.control.matched, s.treated.matched
+    );
+    println!(
+        "    matched (ESS)     {:>10.2} {:>10.2}",
+        s.control.matched_ess, s.treated.matched_ess
+    );
+    println!(
+        "    unmatched         {:>10} {:>10}",
+        s.control.unmatched, s.treated.unmatched
+    );
+    println!(
+        "    discarded         {:>10} {:>10}",
+        s.control.discarded, s.treated.discarded
+    );
     if !f.dropped.is_empty() {
         println!("  Not in the matched sample:");
         for d in &f.dropped {
@@ -544,7 +590,15 @@ fn print_table(o: &Output<'_>, _table: &Table, ds: &Dataset) {
         None => println!("  No outcome given (--outcome): matching and balance only."),
         Some(e) => {
             let lvl = e.level * 100.0;
-            println!("  Effect ({}) {}", e.term, if e.adjusted { "with regression adjustment" } else { "" });
+            println!(
+                "  Effect ({}) {}",
+                e.term,
+                if e.adjusted {
+                    "with regression adjustment"
+                } else {
+                    ""
+                }
+            );
             println!("    estimate   {:>14.6}", e.estimate);
             println!("    std. error {:>14.6}", e.std_error);
             println!(
@@ -555,8 +609,14 @@ fn print_table(o: &Output<'_>, _table: &Table, ds: &Dataset) {
                 e.df.map(|d| format!("   df = {d:.2}")).unwrap_or_default()
             );
             let c = &e.counterfactual;
-            println!("    treated mean {:.4}; counterfactual (without treatment) {:.4}; matched comparison mean {:.4}", c.treated_observed, c.treated_counterfactual, c.control);
-            println!("    (all controls before matching: mean {:.4})", e.control_mean_unmatched);
+            println!(
+                "    treated mean {:.4}; counterfactual (without treatment) {:.4}; matched comparison mean {:.4}",
+                c.treated_observed, c.treated_counterfactual, c.control
+            );
+            println!(
+                "    (all controls before matching: mean {:.4})",
+                e.control_mean_unmatched
+            );
             println!();
             println!("  Inference: {}", e.inference.method);
             println!("    why: {}", e.inference.reason);

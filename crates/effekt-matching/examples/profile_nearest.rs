@@ -25,7 +25,8 @@ fn data(n: usize) -> Dataset {
     let au = frac(29f64.sqrt());
     let treat: Vec<bool> = (0..n)
         .map(|k| {
-            let eta = -1.4 + 0.8 * xs[0][k] + 0.5 * xs[1][k] - 0.6 * xs[2][k] + 0.3 * xs[3][k]
+            let eta = -1.4 + 0.8 * xs[0][k] + 0.5 * xs[1][k] - 0.6 * xs[2][k]
+                + 0.3 * xs[3][k]
                 + if g[k] == 1 { 0.2 } else { 0.0 };
             frac(idx[k] * au) < 1.0 / (1.0 + (-eta).exp())
         })
@@ -62,21 +63,34 @@ fn data(n: usize) -> Dataset {
     }
 }
 
-
 #[allow(clippy::print_stdout)]
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let n: usize = args.get(1).and_then(|s| s.parse().ok()).unwrap_or(1_000_000);
+    let n: usize = args
+        .get(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(1_000_000);
     let mahal = args.get(2).is_some_and(|s| s == "mahalanobis");
     let d = data(n);
     let cfg = if mahal {
-        MatchConfig { distance: Distance::Mahalanobis, order: Some(Order::Random), ..MatchConfig::default() }
+        MatchConfig {
+            distance: Distance::Mahalanobis,
+            order: Some(Order::Random),
+            ..MatchConfig::default()
+        }
     } else {
-        MatchConfig { caliper: Some(0.2), ..MatchConfig::default() }
+        MatchConfig {
+            caliper: Some(0.2),
+            ..MatchConfig::default()
+        }
     };
     for _ in 0..3 {
         let t = Instant::now();
         let f = fit(&d, &cfg, None).expect("fit");
-        println!("n = {n}: {:.3} s, matched {}", t.elapsed().as_secs_f64(), f.n_matched_treated);
+        println!(
+            "n = {n}: {:.3} s, matched {}",
+            t.elapsed().as_secs_f64(),
+            f.n_matched_treated
+        );
     }
 }

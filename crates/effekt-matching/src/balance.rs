@@ -117,7 +117,10 @@ pub(crate) fn balance_columns(covs: &[&Covariate]) -> Vec<BalanceColumn> {
                     out.push(BalanceColumn {
                         name: format!("{}{}", c.name, level),
                         source: c.name.clone(),
-                        values: codes.iter().map(|&k| f64::from(u8::from(k as usize == l))).collect(),
+                        values: codes
+                            .iter()
+                            .map(|&k| f64::from(u8::from(k as usize == l)))
+                            .collect(),
                     });
                 }
             }
@@ -244,7 +247,11 @@ fn pair_distance(x: &[f64], treat: &[bool], pairs: &Pairs<'_>) -> Option<f64> {
             (k > 0).then(|| s / k as f64)
         }
         Pairs::Subclass(sub) => {
-            let n_sub = sub.iter().filter(|&&s| s != u32::MAX).map(|&s| s as usize + 1).max()?;
+            let n_sub = sub
+                .iter()
+                .filter(|&&s| s != u32::MAX)
+                .map(|&s| s as usize + 1)
+                .max()?;
             let mut t_vals: Vec<Vec<f64>> = vec![Vec::new(); n_sub];
             let mut c_vals: Vec<Vec<f64>> = vec![Vec::new(); n_sub];
             for i in 0..x.len() {
@@ -310,7 +317,9 @@ fn side(
             (None, None)
         } else {
             let s = std.unwrap_or(f64::NAN);
-            let pd = pairs.and_then(|p| pair_distance(x, treat, p)).map(|d| if d.abs() > 1e-8 { d / s } else { d });
+            let pd = pairs
+                .and_then(|p| pair_distance(x, treat, p))
+                .map(|d| if d.abs() > 1e-8 { d / s } else { d });
             (Some(mdiff / s), pd)
         }
     } else {
@@ -342,7 +351,14 @@ fn finite(v: Option<f64>) -> Option<f64> {
 }
 
 /// The SMD denominator `s` on the full sample (see the module docs).
-fn std_denominator(x: &[f64], ones: &[f64], i1: &[usize], i0: &[usize], binary: bool, estimand: Estimand) -> f64 {
+fn std_denominator(
+    x: &[f64],
+    ones: &[f64],
+    i1: &[usize],
+    i0: &[usize],
+    binary: bool,
+    estimand: Estimand,
+) -> f64 {
     let v1 = wvar(x, ones, i1, binary);
     let v0 = wvar(x, ones, i0, binary);
     let s = match estimand {
@@ -391,8 +407,30 @@ pub(crate) fn balance_table(
             // index, as R's stable `order`)
             let sorted = (!binary).then(|| Sorted::new(x, treat));
             let s = std_denominator(x, &ones, &i1, &i0, binary, estimand);
-            let before = side(x, treat, &i1, &i0, &ones, binary, Some(s), sorted.as_ref(), false, None);
-            let after = side(x, treat, &i1, &i0, weights, binary, Some(s), sorted.as_ref(), true, Some(pairs));
+            let before = side(
+                x,
+                treat,
+                &i1,
+                &i0,
+                &ones,
+                binary,
+                Some(s),
+                sorted.as_ref(),
+                false,
+                None,
+            );
+            let after = side(
+                x,
+                treat,
+                &i1,
+                &i0,
+                weights,
+                binary,
+                Some(s),
+                sorted.as_ref(),
+                true,
+                Some(pairs),
+            );
             let smd_after = finite(after.smd);
             BalanceRow {
                 covariate: col.name.clone(),

@@ -70,7 +70,10 @@ pub(crate) fn strata(covs: &[Covariate], cuts: &[CemCut]) -> Result<CemStrata, M
     let mut coded: Vec<Vec<u32>> = Vec::with_capacity(covs.len());
     let mut coarsening = Vec::with_capacity(covs.len());
     for cov in covs {
-        let cut = cuts.iter().find(|c| c.covariate == cov.name).map(|c| &c.cut);
+        let cut = cuts
+            .iter()
+            .find(|c| c.covariate == cov.name)
+            .map(|c| &c.cut);
         match &cov.values {
             CovariateValues::Numeric(x) => {
                 let min = x.iter().copied().fold(f64::INFINITY, f64::min);

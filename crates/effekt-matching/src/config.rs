@@ -342,12 +342,20 @@ impl MatchConfig {
     /// nearest-neighbour matching without replacement).
     pub fn validate(&self) -> Result<(), MatchError> {
         if self.ratio == 0 {
-            return Err(invalid("ratio", self.ratio, "at least 1 control per focal unit"));
+            return Err(invalid(
+                "ratio",
+                self.ratio,
+                "at least 1 control per focal unit",
+            ));
         }
         if let Some(c) = self.caliper
             && !(c > 0.0 && c.is_finite())
         {
-            return Err(invalid("caliper", c, "a positive number of standard deviations, e.g. 0.2"));
+            return Err(invalid(
+                "caliper",
+                c,
+                "a positive number of standard deviations, e.g. 0.2",
+            ));
         }
         for c in &self.covariate_calipers {
             if !(c.width > 0.0 && c.width.is_finite()) {
@@ -360,17 +368,29 @@ impl MatchConfig {
         }
         let level = self.effect.level;
         if !(level > 0.0 && level < 1.0) {
-            return Err(invalid("level", level, "strictly between 0 and 1, e.g. 0.95"));
+            return Err(invalid(
+                "level",
+                level,
+                "strictly between 0 and 1, e.g. 0.95",
+            ));
         }
         if let Some(t) = self.ipw.trim
             && !(t > 0.0 && t < 0.5)
         {
-            return Err(invalid("trim", t, "a propensity-score bound in (0, 0.5), e.g. 0.1"));
+            return Err(invalid(
+                "trim",
+                t,
+                "a propensity-score bound in (0, 0.5), e.g. 0.1",
+            ));
         }
         for c in &self.cem_cuts {
             match &c.cut {
                 Cut::Bins(0) => {
-                    return Err(invalid(&format!("cut points for {}", c.covariate), 0, "at least 1 bin"));
+                    return Err(invalid(
+                        &format!("cut points for {}", c.covariate),
+                        0,
+                        "at least 1 bin",
+                    ));
                 }
                 Cut::Points(p) if p.iter().any(|v| !v.is_finite()) => {
                     return Err(invalid(
@@ -418,13 +438,23 @@ impl MatchConfig {
             Method::Ipw | Method::Aipw => {
                 if !self.distance.is_score() {
                     return Err(unsupported(
-                        format!("--distance {} with --method {}", self.distance.name(), self.method.name()),
+                        format!(
+                            "--distance {} with --method {}",
+                            self.distance.name(),
+                            self.method.name()
+                        ),
                         "weighting uses the propensity score; drop --distance",
                     ));
                 }
-                if self.caliper.is_some() || !self.covariate_calipers.is_empty() || !self.exact.is_empty() {
+                if self.caliper.is_some()
+                    || !self.covariate_calipers.is_empty()
+                    || !self.exact.is_empty()
+                {
                     return Err(unsupported(
-                        format!("calipers or exact matching with --method {}", self.method.name()),
+                        format!(
+                            "calipers or exact matching with --method {}",
+                            self.method.name()
+                        ),
                         "they belong to matching; use --trim to restrict the weighting to common support",
                     ));
                 }

@@ -132,7 +132,9 @@ fn design(
     w: &[f64],
 ) -> Result<effekt_models::DesignMatrix, MatchError> {
     let t: Vec<bool> = rows.iter().map(|&i| inp.treat[i]).collect();
-    let mut b = DesignBuilder::new(rows.len()).intercept().treatment("treat", &t);
+    let mut b = DesignBuilder::new(rows.len())
+        .intercept()
+        .treatment("treat", &t);
     if let Some(covs) = inp.adjust {
         let (cols, _) = expand_covariates(covs).map_err(MatchError::Effect)?;
         let target = |k: usize| match inp.estimand {
@@ -154,7 +156,10 @@ fn design(
             let xc: Vec<f64> = x.iter().map(|v| v - m).collect();
             inter.push((
                 format!("treat:{}", c.name),
-                xc.iter().zip(&t).map(|(v, &tt)| if tt { *v } else { 0.0 }).collect::<Vec<f64>>(),
+                xc.iter()
+                    .zip(&t)
+                    .map(|(v, &tt)| if tt { *v } else { 0.0 })
+                    .collect::<Vec<f64>>(),
             ));
             b = b.numeric(c.name, xc);
         }
@@ -167,7 +172,11 @@ fn design(
 
 /// Weighted OLS effect on the units with positive weight; returns the tidy row of `treat` and
 /// the number of clusters.
-fn ols_effect(inp: &EffectInput<'_>, w: &[f64], vce: Option<Vce>) -> Result<(TidyRow, Option<usize>), MatchError> {
+fn ols_effect(
+    inp: &EffectInput<'_>,
+    w: &[f64],
+    vce: Option<Vce>,
+) -> Result<(TidyRow, Option<usize>), MatchError> {
     let rows: Vec<usize> = (0..w.len()).filter(|&i| w[i] > 0.0).collect();
     let d = design(inp, &rows, w)?;
     let y: Vec<f64> = rows.iter().map(|&i| inp.y[i]).collect();
@@ -249,7 +258,11 @@ fn abadie_imbens(inp: &EffectInput<'_>, ai: &AiInput<'_>) -> Result<(f64, f64), 
             k[c as usize] += 1.0 / m;
             kk[c as usize] += 1.0 / (m * m);
         }
-        tau[i] = Some(if inp.treat[i] { y[i] - mean } else { mean - y[i] });
+        tau[i] = Some(if inp.treat[i] {
+            y[i] - mean
+        } else {
+            mean - y[i]
+        });
     }
     let used: Vec<f64> = tau.iter().flatten().copied().collect();
     let n1 = used.len() as f64;
@@ -267,7 +280,11 @@ fn abadie_imbens(inp: &EffectInput<'_>, ai: &AiInput<'_>) -> Result<(f64, f64), 
         for (i, row) in ai.matches.iter().enumerate() {
             let m = row.len() as f64;
             for &c in row {
-                let tp = if inp.treat[i] { y[i] - y[c as usize] } else { y[c as usize] - y[i] };
+                let tp = if inp.treat[i] {
+                    y[i] - y[c as usize]
+                } else {
+                    y[c as usize] - y[i]
+                };
                 s += (tp - est) * (tp - est) / m;
             }
         }
@@ -292,14 +309,21 @@ fn abadie_imbens(inp: &EffectInput<'_>, ai: &AiInput<'_>) -> Result<(f64, f64), 
 /// σ²(X_i, W_i) from the `J` nearest units of the same group (ties with the J-th included):
 /// the sample variance of the unit's outcome and theirs (Abadie & Imbens 2006, eq. 14;
 /// `Matching`'s `Var.calc`).
-fn conditional_variances(inp: &EffectInput<'_>, ai: &AiInput<'_>, k: &[f64]) -> Result<Vec<f64>, MatchError> {
+fn conditional_variances(
+    inp: &EffectInput<'_>,
+    ai: &AiInput<'_>,
+    k: &[f64],
+) -> Result<Vec<f64>, MatchError> {
     let n = inp.y.len();
     let Some((coords, dim)) = ai.coords else {
         return Ok(vec![0.0; n]);
     };
     let mut out = vec![0.0; n];
     for g in [false, true] {
-        let units: Vec<u32> = (0..n).filter(|&i| inp.treat[i] == g && ai.usable[i]).map(|i| i as u32).collect();
+        let units: Vec<u32> = (0..n)
+            .filter(|&i| inp.treat[i] == g && ai.usable[i])
+            .map(|i| i as u32)
+            .collect();
         if units.len() < 2 {
             continue;
         }
@@ -331,7 +355,10 @@ fn conditional_variances(inp: &EffectInput<'_>, ai: &AiInput<'_>, k: &[f64]) -> 
             }
             let m = nb.len() as f64;
             let mean = nb.iter().map(|&v| inp.y[v as usize]).sum::<f64>() / m;
-            let ss = nb.iter().map(|&v| (inp.y[v as usize] - mean).powi(2)).sum::<f64>();
+            let ss = nb
+                .iter()
+                .map(|&v| (inp.y[v as usize] - mean).powi(2))
+                .sum::<f64>();
             out[i] = if m > 1.0 { ss / (m - 1.0) } else { 0.0 };
         }
     }
@@ -432,12 +459,18 @@ pub(crate) fn estimate(inp: &EffectInput<'_>) -> Result<Effect, MatchError> {
     Ok(effect)
 }
 
-fn run_bootstrap(inp: &EffectInput<'_>, effect: &mut Effect, analytic: TidyRow) -> Result<(), MatchError> {
+fn run_bootstrap(
+    inp: &EffectInput<'_>,
+    effect: &mut Effect,
+    analytic: TidyRow,
+) -> Result<(), MatchError> {
     let sub = inp.subclass.ok_or_else(|| MatchError::Unsupported {
         what: "the bootstrap without matched pairs or strata".into(),
         hint: "use the analytic standard error".into(),
     })?;
-    let rows: Vec<usize> = (0..inp.y.len()).filter(|&i| inp.weights[i] > 0.0 && sub[i] != u32::MAX).collect();
+    let rows: Vec<usize> = (0..inp.y.len())
+        .filter(|&i| inp.weights[i] > 0.0 && sub[i] != u32::MAX)
+        .collect();
     let clusters: Vec<u32> = rows.iter().map(|&i| sub[i]).collect();
     let layout = Layout::new(rows.len(), None, Some(&clusters)).map_err(MatchError::Bootstrap)?;
     let n_clusters = {
@@ -466,10 +499,14 @@ fn run_bootstrap(inp: &EffectInput<'_>, effect: &mut Effect, analytic: TidyRow) 
         ..Default::default()
     };
     let res = bootstrap(&stat, &layout, &config, inp.progress).map_err(MatchError::Bootstrap)?;
-    let interval = res.intervals.first().cloned().ok_or_else(|| MatchError::Numerical {
-        what: "the bootstrap returned no interval".into(),
-        hint: "this is a bug; please report it".into(),
-    })?;
+    let interval = res
+        .intervals
+        .first()
+        .cloned()
+        .ok_or_else(|| MatchError::Numerical {
+            what: "the bootstrap returned no interval".into(),
+            hint: "this is a bug; please report it".into(),
+        })?;
     let z = dist::z_test(effect.estimate, res.std_error, inp.level).map_err(MatchError::Effect)?;
     effect.std_error = res.std_error;
     effect.statistic = z.statistic;
@@ -482,7 +519,10 @@ fn run_bootstrap(inp: &EffectInput<'_>, effect: &mut Effect, analytic: TidyRow) 
         "cluster bootstrap resampling the {n_clusters} matched pairs/subclasses ({} resamples, {name} interval; SE = bootstrap SD, p-value normal-based)",
         res.resamples
     );
-    effect.inference.warnings.extend(res.warnings.iter().cloned());
+    effect
+        .inference
+        .warnings
+        .extend(res.warnings.iter().cloned());
     effect.analytic = Some(analytic);
     effect.bootstrap = Some(BootstrapSummary {
         resamples: res.resamples,

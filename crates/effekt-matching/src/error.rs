@@ -35,7 +35,9 @@ pub enum MatchError {
     NoCovariates,
 
     /// A covariate with one value among the analysed rows.
-    #[error("covariate {covariate:?} has the same value ({value}) in all {count} analysed rows; it cannot predict treatment nor be balanced — remove it from --covariates")]
+    #[error(
+        "covariate {covariate:?} has the same value ({value}) in all {count} analysed rows; it cannot predict treatment nor be balanced — remove it from --covariates"
+    )]
     ConstantCovariate {
         covariate: String,
         value: String,
@@ -87,11 +89,15 @@ pub enum MatchError {
     },
 
     /// CEM found no stratum with both treated and control units.
-    #[error("coarsened exact matching found no stratum with both treated and control units ({strata} strata); coarsen further (fewer bins with --cutpoints) or match on fewer covariates")]
+    #[error(
+        "coarsened exact matching found no stratum with both treated and control units ({strata} strata); coarsen further (fewer bins with --cutpoints) or match on fewer covariates"
+    )]
     CemNoMatches { strata: usize },
 
     /// Common-support discard removed every unit of a group.
-    #[error("common-support discard (--discard {option}) removed every {group} unit; the groups' propensity scores do not overlap — use --discard none and look at the balance table")]
+    #[error(
+        "common-support discard (--discard {option}) removed every {group} unit; the groups' propensity scores do not overlap — use --discard none and look at the balance table"
+    )]
     DiscardedAll { option: String, group: String },
 
     /// The outcome model after matching failed.

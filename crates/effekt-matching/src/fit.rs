@@ -15,9 +15,7 @@ use crate::prep::{Prepared, prepare};
 use crate::ps::{PsModel, fit_ps};
 use crate::search::Constraint;
 use crate::weighting;
-use crate::{
-    Discard, Distance, Estimand, MatchConfig, MatchError, Method, Order, SeMethod, Ties,
-};
+use crate::{Discard, Distance, Estimand, MatchConfig, MatchError, Method, Order, SeMethod, Ties};
 
 /// Why units are not in the matched (or weighted) sample.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -183,7 +181,10 @@ impl MatchFit {
                     treated: d.treated[i],
                     distance: d.distance.as_ref().map(|s| s[i]),
                     weight: d.weights[i],
-                    subclass: d.subclass.as_ref().and_then(|s| (s[i] != u32::MAX).then(|| s[i] + 1)),
+                    subclass: d
+                        .subclass
+                        .as_ref()
+                        .and_then(|s| (s[i] != u32::MAX).then(|| s[i] + 1)),
                     discarded: d.discarded[i],
                     matched_to: d
                         .matches
@@ -197,13 +198,19 @@ impl MatchFit {
 
     /// Matching/weighting weights in file order.
     pub fn weights(&self) -> Vec<f64> {
-        self.detail.file_order.iter().map(|&i| self.detail.weights[i as usize]).collect()
+        self.detail
+            .file_order
+            .iter()
+            .map(|&i| self.detail.weights[i as usize])
+            .collect()
     }
 
     /// The effect as tidy rows: the main row (term = estimand) and, after a bootstrap, the
     /// analytic row as `"<estimand> (analytic)"`.
     pub fn tidy(&self) -> Vec<TidyRow> {
-        let Some(e) = &self.effect else { return Vec::new() };
+        let Some(e) = &self.effect else {
+            return Vec::new();
+        };
         let mut rows = vec![TidyRow {
             term: e.term.clone(),
             estimate: e.estimate,
@@ -228,7 +235,11 @@ impl MatchFit {
             Method::Nearest => format!(
                 "{}:1 nearest-neighbour matching {} replacement on the {}",
                 self.settings.ratio,
-                if self.settings.replace { "with" } else { "without" },
+                if self.settings.replace {
+                    "with"
+                } else {
+                    "without"
+                },
                 match self.settings.distance {
                     Some(Distance::Ps) => "propensity score",
                     Some(Distance::Logit) => "logit of the propensity score",
@@ -264,7 +275,12 @@ impl MatchFit {
 }
 
 fn sd(x: &[f64], keep: &[bool]) -> f64 {
-    let v: Vec<f64> = x.iter().zip(keep).filter(|(_, k)| **k).map(|(v, _)| *v).collect();
+    let v: Vec<f64> = x
+        .iter()
+        .zip(keep)
+        .filter(|(_, k)| **k)
+        .map(|(v, _)| *v)
+        .collect();
     let n = v.len() as f64;
     let m = v.iter().sum::<f64>() / n;
     (v.iter().map(|x| (x - m) * (x - m)).sum::<f64>() / (n - 1.0)).sqrt()
@@ -279,7 +295,9 @@ fn discard(score: &[f64], treat: &[bool], option: Discard) -> Vec<bool> {
             .iter()
             .zip(treat)
             .filter(|(_, t)| **t == g)
-            .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), (&v, _)| (lo.min(v), hi.max(v)))
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), (&v, _)| {
+                (lo.min(v), hi.max(v))
+            })
     };
     let (min1, max1) = range(true);
     let (min0, max0) = range(false);
@@ -300,7 +318,13 @@ fn group_name(t: bool) -> &'static str {
 }
 
 /// Greedy matching order of the focal units.
-fn matching_order(prep: &Prepared, focal: &[usize], score: Option<&[f64]>, order: Order, seed: u64) -> Result<Vec<usize>, MatchError> {
+fn matching_order(
+    prep: &Prepared,
+    focal: &[usize],
+    score: Option<&[f64]>,
+    order: Order,
+    seed: u64,
+) -> Result<Vec<usize>, MatchError> {
     let mut out = focal.to_vec();
     let need = || MatchError::Unsupported {
         what: format!("--order {} without a propensity score", order.name()),
@@ -309,11 +333,19 @@ fn matching_order(prep: &Prepared, focal: &[usize], score: Option<&[f64]>, order
     match order {
         Order::Largest => {
             let s = score.ok_or_else(need)?;
-            out.sort_by(|&a, &b| s[b].partial_cmp(&s[a]).unwrap_or(std::cmp::Ordering::Equal).then(a.cmp(&b)));
+            out.sort_by(|&a, &b| {
+                s[b].partial_cmp(&s[a])
+                    .unwrap_or(std::cmp::Ordering::Equal)
+                    .then(a.cmp(&b))
+            });
         }
         Order::Smallest => {
             let s = score.ok_or_else(need)?;
-            out.sort_by(|&a, &b| s[a].partial_cmp(&s[b]).unwrap_or(std::cmp::Ordering::Equal).then(a.cmp(&b)));
+            out.sort_by(|&a, &b| {
+                s[a].partial_cmp(&s[b])
+                    .unwrap_or(std::cmp::Ordering::Equal)
+                    .then(a.cmp(&b))
+            });
         }
         Order::Data => out.sort_by_key(|&i| prep.pos[i]),
         Order::Random => {
@@ -390,7 +422,9 @@ fn subclass_weights(sub: &[u32], treat: &[bool], n_sub: usize, estimand: Estiman
         };
     }
     let rescale = |w: &mut Vec<f64>, g: bool| {
-        let idx: Vec<usize> = (0..n).filter(|&i| treat[i] == g && sub[i] != u32::MAX).collect();
+        let idx: Vec<usize> = (0..n)
+            .filter(|&i| treat[i] == g && sub[i] != u32::MAX)
+            .collect();
         let s: f64 = idx.iter().map(|&i| w[i]).sum();
         let k = idx.len() as f64;
         if s > 0.0 {
@@ -425,7 +459,13 @@ struct Design {
     warnings: Vec<String>,
 }
 
-fn push_drop(out: &mut Vec<Dropped>, group: bool, reason: DropReason, count: usize, description: String) {
+fn push_drop(
+    out: &mut Vec<Dropped>,
+    group: bool,
+    reason: DropReason,
+    count: usize,
+    description: String,
+) {
     if count > 0 {
         out.push(Dropped {
             group: group_name(group).into(),
@@ -447,7 +487,11 @@ fn push_drop(out: &mut Vec<Dropped>, group: bool, reason: DropReason, count: usi
 /// in the propensity-score model (naming the covariate), too few controls for k:1 matching
 /// without replacement, a caliper that leaves no focal unit matched, CEM without matched
 /// strata, and failures of the outcome model or the bootstrap.
-pub fn fit(data: &Dataset, config: &MatchConfig, progress: Option<ProgressFn<'_>>) -> Result<MatchFit, MatchError> {
+pub fn fit(
+    data: &Dataset,
+    config: &MatchConfig,
+    progress: Option<ProgressFn<'_>>,
+) -> Result<MatchFit, MatchError> {
     config.validate()?;
     let prep = prepare(data, config)?;
     let n = prep.n;
@@ -473,11 +517,21 @@ pub fn fit(data: &Dataset, config: &MatchConfig, progress: Option<ProgressFn<'_>
         }
     };
     let model_covs = prep.model_covariates();
-    let ps = if need_ps { Some(fit_ps(&model_covs, &treat)?) } else { None };
+    let ps = if need_ps {
+        Some(fit_ps(&model_covs, &treat)?)
+    } else {
+        None
+    };
     if let Some(p) = &ps {
         warnings.extend(p.model.warnings.iter().cloned());
     }
-    let score: Option<Vec<f64>> = ps.as_ref().map(|p| if distance == Distance::Logit { p.lp.clone() } else { p.ps.clone() });
+    let score: Option<Vec<f64>> = ps.as_ref().map(|p| {
+        if distance == Distance::Logit {
+            p.lp.clone()
+        } else {
+            p.ps.clone()
+        }
+    });
     let discarded = match &score {
         Some(s) => discard(s, &treat, config.discard),
         None => vec![false; n],
@@ -493,7 +547,9 @@ pub fn fit(data: &Dataset, config: &MatchConfig, progress: Option<ProgressFn<'_>
     let keep: Vec<bool> = discarded.iter().map(|d| !d).collect();
 
     let design = match method {
-        Method::Nearest => nearest_design(&prep, config, score.as_deref(), &keep, order, &mut warnings)?,
+        Method::Nearest => {
+            nearest_design(&prep, config, score.as_deref(), &keep, order, &mut warnings)?
+        }
         Method::Cem => cem_design(&prep, config)?,
         Method::Ipw | Method::Aipw => {
             let p = ps.as_ref().ok_or_else(|| MatchError::Numerical {
@@ -517,7 +573,8 @@ pub fn fit(data: &Dataset, config: &MatchConfig, progress: Option<ProgressFn<'_>
             values: s.clone(),
         });
     }
-    let bal_covs: Vec<&effekt_data::Covariate> = prep.balance.iter().map(|&k| &prep.covs[k]).collect();
+    let bal_covs: Vec<&effekt_data::Covariate> =
+        prep.balance.iter().map(|&k| &prep.covs[k]).collect();
     cols.extend(balance::balance_columns(&bal_covs));
     let pairs = match (&design.matches, &design.subclass) {
         (Some(m), _) => Pairs::Matches(m),
@@ -533,7 +590,9 @@ pub fn fit(data: &Dataset, config: &MatchConfig, progress: Option<ProgressFn<'_>
         all_ess: (0..n).filter(|&i| treat[i] == g).count() as f64,
         matched: (0..n).filter(|&i| treat[i] == g && w[i] > 0.0).count(),
         matched_ess: balance::ess((0..n).filter(|&i| treat[i] == g).map(|i| w[i])),
-        unmatched: (0..n).filter(|&i| treat[i] == g && w[i] == 0.0 && !discarded[i]).count(),
+        unmatched: (0..n)
+            .filter(|&i| treat[i] == g && w[i] == 0.0 && !discarded[i])
+            .count(),
         discarded: (0..n).filter(|&i| treat[i] == g && discarded[i]).count(),
     };
     let sizes = SampleSizes {
@@ -544,7 +603,15 @@ pub fn fit(data: &Dataset, config: &MatchConfig, progress: Option<ProgressFn<'_>
     // effect
     let effect = match &prep.y {
         None => None,
-        Some(y) => Some(estimate_effect(&prep, config, &design, y, &keep, ps.as_ref(), progress)?),
+        Some(y) => Some(estimate_effect(
+            &prep,
+            config,
+            &design,
+            y,
+            &keep,
+            ps.as_ref(),
+            progress,
+        )?),
     };
     let weighting_info = design.weighting.as_ref().map(|(w, _)| {
         let mut w = w.clone();
@@ -575,7 +642,11 @@ pub fn fit(data: &Dataset, config: &MatchConfig, progress: Option<ProgressFn<'_>
         method,
         distance: (method != Method::Cem).then_some(distance),
         estimand: config.estimand,
-        covariates: prep.model.iter().map(|&k| prep.covs[k].name.clone()).collect(),
+        covariates: prep
+            .model
+            .iter()
+            .map(|&k| prep.covs[k].name.clone())
+            .collect(),
         exact: config.exact.clone(),
         ratio: config.ratio,
         replace: config.replace,
@@ -629,7 +700,11 @@ fn nearest_design(
             (Some(c.coords), c.dim)
         }
     };
-    let line_values: Option<&[f64]> = if config.distance.is_score() { score } else { None };
+    let line_values: Option<&[f64]> = if config.distance.is_score() {
+        score
+    } else {
+        None
+    };
     let space = match (&space_coords, line_values) {
         (Some(c), _) => Space::Points { coords: c, dim },
         (None, Some(v)) => Space::Line(v),
@@ -663,7 +738,12 @@ fn nearest_design(
     }
     let cov_constraints: Vec<Constraint<'_>> = cov_cals
         .iter()
-        .filter_map(|&(k, w)| prep.numeric(k).map(|x| Constraint { values: x, width: w }))
+        .filter_map(|&(k, w)| {
+            prep.numeric(k).map(|x| Constraint {
+                values: x,
+                width: w,
+            })
+        })
         .collect();
     let caliper_info = (score_caliper.is_some() || !cov_cal_info.is_empty()).then(|| CaliperInfo {
         sd_units: score_caliper.map(|c| c.0),
@@ -681,27 +761,42 @@ fn nearest_design(
     let mut matches: Vec<Vec<u32>> = vec![Vec::new(); n];
     let mut dropped = Vec::new();
     for &focal_group in &directions {
-        let focal: Vec<usize> = (0..n).filter(|&i| treat[i] == focal_group && keep[i]).collect();
-        let pool: Vec<usize> = (0..n).filter(|&i| treat[i] != focal_group && keep[i]).collect();
+        let focal: Vec<usize> = (0..n)
+            .filter(|&i| treat[i] == focal_group && keep[i])
+            .collect();
+        let pool: Vec<usize> = (0..n)
+            .filter(|&i| treat[i] != focal_group && keep[i])
+            .collect();
         if !config.replace && pool.len() < config.ratio * focal.len() {
             return Err(MatchError::TooFewControls {
                 ratio: config.ratio,
                 needed: config.ratio * focal.len(),
                 available: pool.len(),
-                discarded: (0..n).filter(|&i| treat[i] != focal_group && !keep[i]).count(),
+                discarded: (0..n)
+                    .filter(|&i| treat[i] != focal_group && !keep[i])
+                    .count(),
                 focal_count: focal.len(),
                 focal: group_name(focal_group).into(),
                 pool: group_name(!focal_group).into(),
             });
         }
         // with replacement nothing is used up, so the order does not matter
-        let ord = if config.replace { focal.clone() } else { matching_order(prep, &focal, score, order, config.seed)? };
+        let ord = if config.replace {
+            focal.clone()
+        } else {
+            matching_order(prep, &focal, score, order, config.seed)?
+        };
         let problem = Problem {
             space,
             order: &ord,
             pool: &pool,
             strata: strata_codes,
-            score_caliper: score_caliper.and_then(|(_, w)| score.map(|s| Constraint { values: s, width: w })),
+            score_caliper: score_caliper.and_then(|(_, w)| {
+                score.map(|s| Constraint {
+                    values: s,
+                    width: w,
+                })
+            }),
             covariate_calipers: &cov_constraints,
             ratio: config.ratio,
             replace: config.replace,
@@ -740,7 +835,11 @@ fn nearest_design(
                         .collect();
                     near.sort_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
                     near.get(near.len() / 2).filter(|v| v.is_finite()).map(|m| {
-                        format!("--caliper {} (half of the {} units have a match within it)", round_up_2(m / w * c), group_name(focal_group))
+                        format!(
+                            "--caliper {} (half of the {} units have a match within it)",
+                            round_up_2(m / w * c),
+                            group_name(focal_group)
+                        )
                     })
                 }
                 _ => None,
@@ -770,11 +869,34 @@ fn nearest_design(
                 }
             }
             let other = group_name(!focal_group);
-            push_drop(&mut dropped, focal_group, DropReason::NoMatchInExactStratum, no_stratum, format!("no {other} unit with the same values of the exact-matching covariates"));
-            push_drop(&mut dropped, focal_group, DropReason::OutsideCaliper, outside, format!("no {other} unit within the caliper"));
-            push_drop(&mut dropped, focal_group, DropReason::MatchesUsedUp, used, format!("the {other} units within reach were all used by units matched earlier (matching without replacement)"));
+            push_drop(
+                &mut dropped,
+                focal_group,
+                DropReason::NoMatchInExactStratum,
+                no_stratum,
+                format!("no {other} unit with the same values of the exact-matching covariates"),
+            );
+            push_drop(
+                &mut dropped,
+                focal_group,
+                DropReason::OutsideCaliper,
+                outside,
+                format!("no {other} unit within the caliper"),
+            );
+            push_drop(
+                &mut dropped,
+                focal_group,
+                DropReason::MatchesUsedUp,
+                used,
+                format!(
+                    "the {other} units within reach were all used by units matched earlier (matching without replacement)"
+                ),
+            );
         }
-        let partial = focal.iter().filter(|&&t| !m[t].is_empty() && m[t].len() < config.ratio).count();
+        let partial = focal
+            .iter()
+            .filter(|&&t| !m[t].is_empty() && m[t].len() < config.ratio)
+            .count();
         if partial > 0 {
             warnings.push(format!(
                 "{partial} {} unit(s) got fewer than {} matches; their matches are weighted up accordingly",
@@ -795,7 +917,13 @@ fn nearest_design(
     }
     for g in [true, false] {
         let c = (0..n).filter(|&i| treat[i] == g && !keep[i]).count();
-        push_drop(&mut dropped, g, DropReason::OutsideCommonSupport, c, "propensity score outside the common support (discard)".into());
+        push_drop(
+            &mut dropped,
+            g,
+            DropReason::OutsideCommonSupport,
+            c,
+            "propensity score outside the common support (discard)".into(),
+        );
     }
     let weights = if estimand == Estimand::Ate {
         // every unit with a match counts once for itself plus its use as a match
@@ -812,11 +940,24 @@ fn nearest_design(
         }
         w
     } else {
-        let focal_flags: Vec<bool> = (0..n).map(|i| treat[i] == (estimand == Estimand::Att)).collect();
+        let focal_flags: Vec<bool> = (0..n)
+            .map(|i| treat[i] == (estimand == Estimand::Att))
+            .collect();
         let w = match_weights(n, &matches, &focal_flags);
-        let not_selected = (0..n).filter(|&i| !focal_flags[i] && keep[i] && w[i] == 0.0).count();
+        let not_selected = (0..n)
+            .filter(|&i| !focal_flags[i] && keep[i] && w[i] == 0.0)
+            .count();
         let pool_group = estimand != Estimand::Att;
-        push_drop(&mut dropped, pool_group, DropReason::NotSelected, not_selected, format!("not chosen as a match by any {} unit", group_name(!pool_group)));
+        push_drop(
+            &mut dropped,
+            pool_group,
+            DropReason::NotSelected,
+            not_selected,
+            format!(
+                "not chosen as a match by any {} unit",
+                group_name(!pool_group)
+            ),
+        );
         w
     };
     let subclass = if config.replace {
@@ -885,7 +1026,10 @@ fn cem_design(prep: &Prepared, config: &MatchConfig) -> Result<Design, MatchErro
                 lv.dedup();
                 c.values = effekt_data::CovariateValues::Categorical {
                     levels: lv.iter().map(|v| v.to_string()).collect(),
-                    codes: x.iter().map(|v| lv.partition_point(|z| z < v) as u32).collect(),
+                    codes: x
+                        .iter()
+                        .map(|v| lv.partition_point(|z| z < v) as u32)
+                        .collect(),
                 };
             }
             covs.push(c);
@@ -906,14 +1050,24 @@ fn cem_design(prep: &Prepared, config: &MatchConfig) -> Result<Design, MatchErro
         }
     }
     if next == 0 {
-        return Err(MatchError::CemNoMatches { strata: st.n_strata });
+        return Err(MatchError::CemNoMatches {
+            strata: st.n_strata,
+        });
     }
     let sub: Vec<u32> = (0..n).map(|i| code[st.stratum[i] as usize]).collect();
     let weights = subclass_weights(&sub, treat, next as usize, config.estimand);
     let mut dropped = Vec::new();
     for g in [true, false] {
-        let c = (0..n).filter(|&i| treat[i] == g && sub[i] == u32::MAX).count();
-        push_drop(&mut dropped, g, DropReason::NoMatchInCemStratum, c, format!("no {} unit in the same coarsened stratum", group_name(!g)));
+        let c = (0..n)
+            .filter(|&i| treat[i] == g && sub[i] == u32::MAX)
+            .count();
+        push_drop(
+            &mut dropped,
+            g,
+            DropReason::NoMatchInCemStratum,
+            c,
+            format!("no {} unit in the same coarsened stratum", group_name(!g)),
+        );
     }
     Ok(Design {
         weights,
@@ -924,11 +1078,18 @@ fn cem_design(prep: &Prepared, config: &MatchConfig) -> Result<Design, MatchErro
         cem: Some(st.coarsening),
         weighting: None,
         coords: None,
-        warnings: vec![format!("CEM: {} strata, {} with both treated and control units", st.n_strata, next)],
+        warnings: vec![format!(
+            "CEM: {} strata, {} with both treated and control units",
+            st.n_strata, next
+        )],
     })
 }
 
-fn weighting_design(prep: &Prepared, config: &MatchConfig, p: &crate::ps::PsFit) -> Result<Design, MatchError> {
+fn weighting_design(
+    prep: &Prepared,
+    config: &MatchConfig,
+    p: &crate::ps::PsFit,
+) -> Result<Design, MatchError> {
     let n = prep.n;
     let treat = &prep.treat;
     let keep: Vec<bool> = match config.ipw.trim {
@@ -944,7 +1105,16 @@ fn weighting_design(prep: &Prepared, config: &MatchConfig, p: &crate::ps::PsFit)
             });
         }
     }
-    let mut w = weighting::ipw_weights(&p.ps, treat, &keep, if config.method == Method::Aipw { Estimand::Ate } else { config.estimand });
+    let mut w = weighting::ipw_weights(
+        &p.ps,
+        treat,
+        &keep,
+        if config.method == Method::Aipw {
+            Estimand::Ate
+        } else {
+            config.estimand
+        },
+    );
     if config.ipw.stabilize {
         let nk = keep.iter().filter(|&&k| k).count() as f64;
         let p1 = (0..n).filter(|&i| keep[i] && treat[i]).count() as f64 / nk;
@@ -963,9 +1133,23 @@ fn weighting_design(prep: &Prepared, config: &MatchConfig, p: &crate::ps::PsFit)
     let trimmed = keep.iter().filter(|&&k| !k).count();
     for g in [true, false] {
         let c = (0..n).filter(|&i| treat[i] == g && !keep[i]).count();
-        push_drop(&mut dropped, g, DropReason::Trimmed, c, format!("propensity score outside [{0}, 1 - {0}] (trimming)", config.ipw.trim.unwrap_or(0.0)));
+        push_drop(
+            &mut dropped,
+            g,
+            DropReason::Trimmed,
+            c,
+            format!(
+                "propensity score outside [{0}, 1 - {0}] (trimming)",
+                config.ipw.trim.unwrap_or(0.0)
+            ),
+        );
     }
-    let maxw = |g: bool| (0..n).filter(|&i| treat[i] == g).map(|i| w[i]).fold(0.0, f64::max);
+    let maxw = |g: bool| {
+        (0..n)
+            .filter(|&i| treat[i] == g)
+            .map(|i| w[i])
+            .fold(0.0, f64::max)
+    };
     let mut warnings = Vec::new();
     if trimmed > 0 {
         warnings.push(format!("{trimmed} unit(s) trimmed: the effect refers to the population with propensity scores in [{0}, 1 - {0}]", config.ipw.trim.unwrap_or(0.0)));
@@ -1096,7 +1280,9 @@ fn weighting_effect(
     let treat = &prep.treat;
     let n = prep.n;
     let keep: Vec<bool> = design.weights.iter().map(|&w| w > 0.0).collect();
-    let x: Vec<&[f64]> = (0..ps.design.ncols()).filter_map(|j| ps.design.column(j)).collect();
+    let x: Vec<&[f64]> = (0..ps.design.ncols())
+        .filter_map(|j| ps.design.column(j))
+        .collect();
     let res = match config.method {
         Method::Aipw => weighting::aipw(&x, &x, &ps.ps, y, treat, &keep)?,
         _ => weighting::ipw(&x, &ps.ps, y, treat, &keep, config.estimand)?,
@@ -1120,7 +1306,11 @@ fn weighting_effect(
         }
         s / c
     };
-    let what = if config.method == Method::Aipw { "AIPW" } else { "IPW" };
+    let what = if config.method == Method::Aipw {
+        "AIPW"
+    } else {
+        "IPW"
+    };
     let mut warnings = Vec::new();
     let n1 = (0..n).filter(|&i| treat[i] && keep[i]).count();
     let n0 = (0..n).filter(|&i| !treat[i] && keep[i]).count();

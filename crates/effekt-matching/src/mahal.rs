@@ -34,8 +34,15 @@ fn eigen(a: &Mat<f64>) -> Result<(Vec<f64>, Mat<f64>), MatchError> {
             par,
             Default::default(),
         ));
-        evd::self_adjoint_evd(s.as_ref(), d.as_mut(), Some(u.as_mut()), par, MemStack::new(&mut mem), Default::default())
-            .map_err(|_| fail())?;
+        evd::self_adjoint_evd(
+            s.as_ref(),
+            d.as_mut(),
+            Some(u.as_mut()),
+            par,
+            MemStack::new(&mut mem),
+            Default::default(),
+        )
+        .map_err(|_| fail())?;
     }
     let vals: Vec<f64> = d.column_vector().iter().copied().collect();
     if vals.iter().any(|v| !v.is_finite()) {
@@ -64,7 +71,9 @@ fn project(x: &[Vec<f64>], s: &Mat<f64>, n: usize) -> Result<Coords, MatchError>
             hint: "use covariates that vary".into(),
         });
     }
-    let keep: Vec<usize> = (0..vals.len()).filter(|&k| vals[k] > EIGEN_TOL * max).collect();
+    let keep: Vec<usize> = (0..vals.len())
+        .filter(|&k| vals[k] > EIGEN_TOL * max)
+        .collect();
     let dim = keep.len();
     let p = x.len();
     let mut coords = vec![0.0; n * dim];
@@ -82,7 +91,11 @@ fn project(x: &[Vec<f64>], s: &Mat<f64>, n: usize) -> Result<Coords, MatchError>
 
 /// Mahalanobis distance with the pooled within-group covariance of the units not discarded
 /// (MatchIt: `scale()`, then `pooled_cov`, divisor `n − 2`; Rubin 1980).
-pub(crate) fn mahalanobis(covs: &[Covariate], treat: &[bool], keep: &[bool]) -> Result<Coords, MatchError> {
+pub(crate) fn mahalanobis(
+    covs: &[Covariate],
+    treat: &[bool],
+    keep: &[bool],
+) -> Result<Coords, MatchError> {
     let n = treat.len();
     let mut x = columns(covs)?;
     let kept: Vec<usize> = (0..n).filter(|&i| keep[i]).collect();

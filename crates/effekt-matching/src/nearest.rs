@@ -122,10 +122,7 @@ impl Searchers {
 
     fn best(&mut self, p: &Problem<'_>, s: usize, t: usize, exclude: &[u32]) -> Option<u32> {
         let ok = |u: u32| {
-            !exclude.contains(&u)
-                && p.covariate_calipers
-                    .iter()
-                    .all(|c| c.ok(t, u as usize))
+            !exclude.contains(&u) && p.covariate_calipers.iter().all(|c| c.ok(t, u as usize))
         };
         match (&mut self.by_stratum[s], p.space) {
             (Searcher::Line(line), Space::Line(values)) => line
@@ -160,7 +157,9 @@ pub(crate) fn run(p: &Problem<'_>, n: usize) -> Vec<Vec<u32>> {
     };
     if p.replace {
         for &t in p.order {
-            let Some(s) = stratum_of_focal(t) else { continue };
+            let Some(s) = stratum_of_focal(t) else {
+                continue;
+            };
             if s >= searchers.by_stratum.len() {
                 continue;
             }
@@ -175,13 +174,17 @@ pub(crate) fn run(p: &Problem<'_>, n: usize) -> Vec<Vec<u32>> {
         }
         return matches;
     }
-    let mut total_alive: usize = (0..searchers.by_stratum.len()).map(|s| searchers.alive(s)).sum();
+    let mut total_alive: usize = (0..searchers.by_stratum.len())
+        .map(|s| searchers.alive(s))
+        .sum();
     'rounds: for _round in 0..p.ratio {
         for &t in p.order {
             if total_alive == 0 {
                 break 'rounds;
             }
-            let Some(s) = stratum_of_focal(t) else { continue };
+            let Some(s) = stratum_of_focal(t) else {
+                continue;
+            };
             if s >= searchers.by_stratum.len() || searchers.alive(s) == 0 {
                 continue;
             }
@@ -255,8 +258,12 @@ mod tests {
                         .pool
                         .iter()
                         .copied()
-                        .filter(|&c| (p.replace || !used[c]) && !m[t].contains(&(c as u32)) && eligible(t, c))
-                        .min_by(|&a, &b| dist(t, a).partial_cmp(&dist(t, b)).unwrap().then(a.cmp(&b)));
+                        .filter(|&c| {
+                            (p.replace || !used[c]) && !m[t].contains(&(c as u32)) && eligible(t, c)
+                        })
+                        .min_by(|&a, &b| {
+                            dist(t, a).partial_cmp(&dist(t, b)).unwrap().then(a.cmp(&b))
+                        });
                     if let Some(c) = best {
                         m[t].push(c as u32);
                         used[c] = true;
@@ -275,9 +282,13 @@ mod tests {
             let dim = rng.random_range(1..4usize);
             let levels = rng.random_range(2..6u32);
             // coarse values create many exact ties
-            let coords: Vec<f64> = (0..n * dim).map(|_| f64::from(rng.random_range(0..levels * 2)) / 2.0).collect();
+            let coords: Vec<f64> = (0..n * dim)
+                .map(|_| f64::from(rng.random_range(0..levels * 2)) / 2.0)
+                .collect();
             let line: Vec<f64> = (0..n).map(|i| coords[i * dim]).collect();
-            let cov: Vec<f64> = (0..n).map(|_| f64::from(rng.random_range(0..5u32))).collect();
+            let cov: Vec<f64> = (0..n)
+                .map(|_| f64::from(rng.random_range(0..5u32)))
+                .collect();
             let treat: Vec<bool> = (0..n).map(|_| rng.random_range(0..3u32) == 0).collect();
             let strata: Vec<u32> = (0..n).map(|_| rng.random_range(0..2u32)).collect();
             let focal: Vec<usize> = (0..n).filter(|&i| treat[i]).collect();
@@ -285,14 +296,27 @@ mod tests {
             let mut order = focal.clone();
             order.reverse();
             let use_points = case % 2 == 1;
-            let space = if use_points { Space::Points { coords: &coords, dim } } else { Space::Line(&line) };
-            let cal = [Constraint { values: &cov, width: 1.0 }];
+            let space = if use_points {
+                Space::Points {
+                    coords: &coords,
+                    dim,
+                }
+            } else {
+                Space::Line(&line)
+            };
+            let cal = [Constraint {
+                values: &cov,
+                width: 1.0,
+            }];
             let p = Problem {
                 space,
                 order: &order,
                 pool: &pool,
                 strata: (case % 3 == 0).then_some(strata.as_slice()),
-                score_caliper: (case % 4 == 1).then_some(Constraint { values: &line, width: 0.5 }),
+                score_caliper: (case % 4 == 1).then_some(Constraint {
+                    values: &line,
+                    width: 0.5,
+                }),
                 covariate_calipers: if case % 5 == 2 { &cal } else { &[] },
                 ratio: 1 + (case as usize % 3),
                 replace: case % 7 < 3,

@@ -42,7 +42,9 @@ fn cmp_values(v: &CovariateValues, a: usize, b: usize) -> Ordering {
 
 fn permute(v: &CovariateValues, pos: &[usize]) -> CovariateValues {
     match v {
-        CovariateValues::Numeric(x) => CovariateValues::Numeric(pos.iter().map(|&p| x[p]).collect()),
+        CovariateValues::Numeric(x) => {
+            CovariateValues::Numeric(pos.iter().map(|&p| x[p]).collect())
+        }
         CovariateValues::Categorical { levels, codes } => CovariateValues::Categorical {
             levels: levels.clone(),
             codes: pos.iter().map(|&p| codes[p]).collect(),
@@ -67,7 +69,9 @@ pub(crate) fn canonical_order(data: &Dataset, treat: &[bool]) -> Vec<usize> {
     let n = data.n();
     let key1: Vec<u64> = match data.covariates.first().map(|c| &c.values) {
         Some(CovariateValues::Numeric(x)) => x.iter().map(|&v| orderable(v)).collect(),
-        Some(CovariateValues::Categorical { codes, .. }) => codes.iter().map(|&c| u64::from(c)).collect(),
+        Some(CovariateValues::Categorical { codes, .. }) => {
+            codes.iter().map(|&c| u64::from(c)).collect()
+        }
         None => vec![0; n],
     };
     // by the first covariate (ties in row order), then treated first, keeping that order
@@ -136,16 +140,26 @@ pub(crate) fn prepare(data: &Dataset, config: &MatchConfig) -> Result<Prepared, 
     let treat = data
         .treatment
         .clone()
-        .ok_or_else(|| MatchError::MissingRole { role: "treatment".into() })?;
+        .ok_or_else(|| MatchError::MissingRole {
+            role: "treatment".into(),
+        })?;
     if data.covariates.is_empty() {
         return Err(MatchError::NoCovariates);
     }
     let model: Vec<usize> = if config.covariates.is_empty() {
         (0..data.covariates.len()).collect()
     } else {
-        config.covariates.iter().map(|c| find(data, c)).collect::<Result<_, _>>()?
+        config
+            .covariates
+            .iter()
+            .map(|c| find(data, c))
+            .collect::<Result<_, _>>()?
     };
-    let exact: Vec<usize> = config.exact.iter().map(|c| find(data, c)).collect::<Result<_, _>>()?;
+    let exact: Vec<usize> = config
+        .exact
+        .iter()
+        .map(|c| find(data, c))
+        .collect::<Result<_, _>>()?;
     let mut calipers = Vec::new();
     for c in &config.covariate_calipers {
         let k = find(data, &c.covariate)?;
@@ -159,7 +173,11 @@ pub(crate) fn prepare(data: &Dataset, config: &MatchConfig) -> Result<Prepared, 
         calipers.push((k, c.width));
     }
     let mut balance: Vec<usize> = Vec::new();
-    for &k in model.iter().chain(&exact).chain(calipers.iter().map(|(k, _)| k)) {
+    for &k in model
+        .iter()
+        .chain(&exact)
+        .chain(calipers.iter().map(|(k, _)| k))
+    {
         if !balance.contains(&k) {
             balance.push(k);
         }
@@ -188,9 +206,15 @@ pub(crate) fn prepare(data: &Dataset, config: &MatchConfig) -> Result<Prepared, 
         .collect();
     Ok(Prepared {
         n: data.n(),
-        row: pos.iter().map(|&p| data.rows.get(p).copied().unwrap_or(p)).collect(),
+        row: pos
+            .iter()
+            .map(|&p| data.rows.get(p).copied().unwrap_or(p))
+            .collect(),
         treat: pos.iter().map(|&p| treat[p]).collect(),
-        y: data.outcome.as_ref().map(|y| pos.iter().map(|&p| y[p]).collect()),
+        y: data
+            .outcome
+            .as_ref()
+            .map(|y| pos.iter().map(|&p| y[p]).collect()),
         covs,
         model,
         exact,
@@ -260,7 +284,11 @@ impl Prepared {
 /// sort of (key, index) pairs, which is a total order, so the result is fully determined.
 /// Used for the long sorts (canonical order, the score line, eCDF statistics).
 pub(crate) fn argsort_u64(keys: &[u64]) -> Vec<u32> {
-    let mut a: Vec<(u64, u32)> = keys.iter().enumerate().map(|(i, &k)| (k, i as u32)).collect();
+    let mut a: Vec<(u64, u32)> = keys
+        .iter()
+        .enumerate()
+        .map(|(i, &k)| (k, i as u32))
+        .collect();
     a.sort_unstable();
     a.into_iter().map(|p| p.1).collect()
 }

@@ -93,7 +93,12 @@ fn deviance(y: &[f64], mu: &[f64]) -> f64 {
     let parts: Vec<f64> = y
         .par_chunks(CHUNK)
         .zip(mu.par_chunks(CHUNK))
-        .map(|(yc, mc)| yc.iter().zip(mc).map(|(&v, &m)| dev_resid(v, m)).sum::<f64>())
+        .map(|(yc, mc)| {
+            yc.iter()
+                .zip(mc)
+                .map(|(&v, &m)| dev_resid(v, m))
+                .sum::<f64>()
+        })
         .collect();
     parts.iter().sum()
 }
@@ -115,18 +120,27 @@ fn mu_eta(eta: f64) -> f64 {
 /// a 1e-7 share of its norm left, R's aliasing tolerance), which effekt-models then handles.
 fn solve_weighted(aug: &Mat<f64>, p: usize) -> Option<(Vec<f64>, Mat<f64>)> {
     let mut g = Mat::<f64>::zeros(p + 1, p + 1);
-    faer::linalg::matmul::matmul(g.as_mut(), faer::Accum::Replace, aug.transpose(), aug.as_ref(), 1.0, Par::Seq);
+    faer::linalg::matmul::matmul(
+        g.as_mut(),
+        faer::Accum::Replace,
+        aug.transpose(),
+        aug.as_ref(),
+        1.0,
+        Par::Seq,
+    );
     let d: Vec<f64> = (0..p).map(|j| 1.0 / g[(j, j)].sqrt()).collect();
     if d.iter().any(|v| !v.is_finite()) {
         return None;
     }
     let mut a = Mat::from_fn(p, p, |i, j| g[(i, j)] * d[i] * d[j]);
     let mut rhs = Mat::from_fn(p, 1, |i, _| g[(i, p)] * d[i]);
-    let mut mem = MemBuffer::new(faer::linalg::cholesky::llt::factor::cholesky_in_place_scratch::<f64>(
-        p,
-        Par::Seq,
-        Default::default(),
-    ));
+    let mut mem = MemBuffer::new(
+        faer::linalg::cholesky::llt::factor::cholesky_in_place_scratch::<f64>(
+            p,
+            Par::Seq,
+            Default::default(),
+        ),
+    );
     faer::linalg::cholesky::llt::factor::cholesky_in_place(
         a.as_mut(),
         Default::default(),
@@ -202,7 +216,11 @@ fn fast_logit(design: &DesignMatrix, y: &[f64]) -> Option<Fast> {
                         let i = off + k;
                         // dμ/dη = μ(1 − μ) for the logit link (R: e^η/(1 + e^η)², the same
                         // up to rounding; |η| > 30 is clamped as in R)
-                        let me = if eta[i].abs() <= 30.0 { mu[i] * (1.0 - mu[i]) } else { mu_eta(eta[i]) };
+                        let me = if eta[i].abs() <= 30.0 {
+                            mu[i] * (1.0 - mu[i])
+                        } else {
+                            mu_eta(eta[i])
+                        };
                         let s = (me * me / (mu[i] * (1.0 - mu[i]))).sqrt();
                         swc[k] = s;
                         zc[k] = s * (eta[i] + (y[i] - mu[i]) / me);
@@ -211,12 +229,14 @@ fn fast_logit(design: &DesignMatrix, y: &[f64]) -> Option<Fast> {
         }
         for (j, c) in cols.iter().enumerate() {
             let col = aug.col_as_slice_mut(j);
-            col.par_chunks_mut(CHUNK).enumerate().for_each(|(k, chunk)| {
-                let off = k * CHUNK;
-                for (t, v) in chunk.iter_mut().enumerate() {
-                    *v = sw[off + t] * c[off + t];
-                }
-            });
+            col.par_chunks_mut(CHUNK)
+                .enumerate()
+                .for_each(|(k, chunk)| {
+                    let off = k * CHUNK;
+                    for (t, v) in chunk.iter_mut().enumerate() {
+                        *v = sw[off + t] * c[off + t];
+                    }
+                });
         }
         let (b, rx) = solve_weighted(&aug, p)?;
         beta = b;
@@ -250,11 +270,19 @@ fn fast_logit(design: &DesignMatrix, y: &[f64]) -> Option<Fast> {
         return None;
     }
     // (X'WX)^{-1} = D (L L')^{-1} D from the last solve
-    let (l, d) = (r_last.submatrix(0, 0, p, p).to_owned(), (0..p).map(|j| r_last[(j, p)]).collect::<Vec<f64>>());
+    let (l, d) = (
+        r_last.submatrix(0, 0, p, p).to_owned(),
+        (0..p).map(|j| r_last[(j, p)]).collect::<Vec<f64>>(),
+    );
     let mut linv = Mat::<f64>::identity(p, p);
     triangular_solve::solve_lower_triangular_in_place(l.as_ref(), linv.as_mut(), Par::Seq);
     let std_errors: Vec<f64> = (0..p)
-        .map(|i| d[i] * (0..p).map(|k| linv[(k, i)] * linv[(k, i)]).sum::<f64>().sqrt())
+        .map(|i| {
+            d[i] * (0..p)
+                .map(|k| linv[(k, i)] * linv[(k, i)])
+                .sum::<f64>()
+                .sqrt()
+        })
         .collect();
     let ybar = y.iter().sum::<f64>() / n as f64;
     let null_deviance = y.iter().map(|&v| dev_resid(v, ybar)).sum();
@@ -300,7 +328,10 @@ pub(crate) fn fit_ps(covariates: &[Covariate], treat: &[bool]) -> Result<PsFit, 
             let fit = logit(&design, &y, None, &LogitOptions::default()).map_err(|e| match e {
                 ModelError::Separation { kind, covariates } => MatchError::Separation {
                     kind,
-                    covariates: covariates.iter().map(|c| describe_column(&design, c)).collect(),
+                    covariates: covariates
+                        .iter()
+                        .map(|c| describe_column(&design, c))
+                        .collect(),
                 },
                 other => MatchError::PsModel(other),
             })?;
@@ -344,5 +375,10 @@ pub(crate) fn fit_ps(covariates: &[Covariate], treat: &[bool]) -> Result<PsFit, 
         }
     });
     let ps: Vec<f64> = lp.par_iter().map(|&e| linkinv(e)).collect();
-    Ok(PsFit { model, ps, lp, design })
+    Ok(PsFit {
+        model,
+        ps,
+        lp,
+        design,
+    })
 }

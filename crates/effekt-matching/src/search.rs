@@ -53,8 +53,14 @@ impl Line {
         // by value, ties by unit index
         let mut units = units;
         units.sort_unstable();
-        let keys: Vec<u64> = units.iter().map(|&u| crate::prep::orderable(values[u as usize])).collect();
-        let units: Vec<u32> = crate::prep::argsort_u64(&keys).into_iter().map(|k| units[k as usize]).collect();
+        let keys: Vec<u64> = units
+            .iter()
+            .map(|&u| crate::prep::orderable(values[u as usize]))
+            .collect();
+        let units: Vec<u32> = crate::prep::argsort_u64(&keys)
+            .into_iter()
+            .map(|k| units[k as usize])
+            .collect();
         let m = units.len();
         let vals: Vec<f64> = units.iter().map(|&u| values[u as usize]).collect();
         let mut gstart = vec![0u32; m];
@@ -121,7 +127,12 @@ impl Line {
 
     /// The available unit nearest to `x` with `|value − x| ≤ cal` and `ok(unit)`, smallest
     /// (|value − x|, unit) first. Returns (position, unit).
-    pub fn best(&mut self, x: f64, cal: Option<f64>, ok: &dyn Fn(u32) -> bool) -> Option<(usize, u32)> {
+    pub fn best(
+        &mut self,
+        x: f64,
+        cal: Option<f64>,
+        ok: &dyn Fn(u32) -> bool,
+    ) -> Option<(usize, u32)> {
         let m = self.units.len();
         let p = self.vals.partition_point(|&v| v < x);
         let mut best: Option<(f64, u32, usize)> = None;
@@ -344,7 +355,12 @@ impl KdTree {
     /// for every constraint variable c (`calipers[c] = (centre, width)`, compared exactly as
     /// [`Constraint::ok`]) and with `ok(unit)`; smallest (distance, unit) first.
     /// Returns (slot, unit).
-    pub fn best(&self, q: &[f64], calipers: &[(f64, f64)], ok: &dyn Fn(u32) -> bool) -> Option<(usize, u32)> {
+    pub fn best(
+        &self,
+        q: &[f64],
+        calipers: &[(f64, f64)],
+        ok: &dyn Fn(u32) -> bool,
+    ) -> Option<(usize, u32)> {
         let dim = self.dim;
         let nc = self.nc;
         // conservative ranges for pruning subtrees (a little wider than the caliper, so that
@@ -381,7 +397,11 @@ impl KdTree {
                         continue;
                     }
                     let cv = &self.cons[s * nc..(s + 1) * nc];
-                    if calipers.iter().zip(cv).any(|(&(c, w), &v)| !((v - c).abs() <= w)) {
+                    if calipers
+                        .iter()
+                        .zip(cv)
+                        .any(|(&(c, w), &v)| !((v - c).abs() <= w))
+                    {
                         continue;
                     }
                     let u = self.units[s];

@@ -38,7 +38,12 @@ pub(crate) struct Weighted {
 }
 
 /// Inverse probability weights (unstabilised) for the estimand.
-pub(crate) fn ipw_weights(ps: &[f64], treat: &[bool], keep: &[bool], estimand: Estimand) -> Vec<f64> {
+pub(crate) fn ipw_weights(
+    ps: &[f64],
+    treat: &[bool],
+    keep: &[bool],
+    estimand: Estimand,
+) -> Vec<f64> {
     ps.iter()
         .zip(treat)
         .zip(keep)
@@ -151,7 +156,11 @@ pub(crate) fn ipw(
         for j in 0..p {
             row[j] = x[j][i] * (tf - e);
         }
-        let (r1, r0) = if t { (w[i] * (y[i] - mu1), 0.0) } else { (0.0, w[i] * (y[i] - mu0)) };
+        let (r1, r0) = if t {
+            (w[i] * (y[i] - mu1), 0.0)
+        } else {
+            (0.0, w[i] * (y[i] - mu0))
+        };
         row[p] = r1;
         row[p + 1] = r0;
         psi.push(row);
@@ -204,7 +213,9 @@ fn ls(z: &[&[f64]], y: &[f64], rows: &[usize]) -> Result<Vec<f64>, MatchError> {
     if beta.iter().any(|b| !b.is_finite()) {
         return Err(MatchError::Numerical {
             what: "the outcome regression of AIPW is singular in one treatment group".into(),
-            hint: "a covariate is constant or collinear within a group; drop it or use --method ipw".into(),
+            hint:
+                "a covariate is constant or collinear within a group; drop it or use --method ipw"
+                    .into(),
         });
     }
     Ok(beta)

@@ -2,14 +2,22 @@
 //! Monte Carlo error), the seeded random order, and the error variants of the library.
 
 use effekt_data::{Dataset, MissingPolicy, ReadOptions, Roles, read_csv_str, read_table};
-use effekt_matching::{BootstrapOptions, EffectOptions, MatchConfig, MatchError, Order, SeMethod, fit};
+use effekt_matching::{
+    BootstrapOptions, EffectOptions, MatchConfig, MatchError, Order, SeMethod, fit,
+};
 
 fn lalonde_text() -> String {
-    std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../datasets/lalonde.csv")).unwrap()
+    std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../datasets/lalonde.csv"
+    ))
+    .unwrap()
 }
 
 fn roles(extra: &[&str]) -> Roles {
-    let mut covs: Vec<String> = ["age", "educ", "race", "married", "nodegree", "re74", "re75"].map(String::from).to_vec();
+    let mut covs: Vec<String> = ["age", "educ", "race", "married", "nodegree", "re74", "re75"]
+        .map(String::from)
+        .to_vec();
     covs.extend(extra.iter().map(|s| s.to_string()));
     Roles {
         treatment: Some("treat".into()),
@@ -21,7 +29,10 @@ fn roles(extra: &[&str]) -> Roles {
 
 fn lalonde() -> Dataset {
     let t = read_table(
-        std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../datasets/lalonde.csv")),
+        std::path::Path::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../datasets/lalonde.csv"
+        )),
         &ReadOptions::default(),
     )
     .unwrap();
@@ -36,26 +47,50 @@ fn pair_bootstrap_agrees_with_cluster_robust_se() {
     let data = lalonde();
     let boot = MatchConfig {
         effect: EffectOptions {
-            bootstrap: BootstrapOptions { resamples: 4000, ..Default::default() },
+            bootstrap: BootstrapOptions {
+                resamples: 4000,
+                ..Default::default()
+            },
             ..Default::default()
         },
         seed: 5,
         ..MatchConfig::default()
     };
     let b = fit(&data, &boot, None).unwrap().effect.unwrap();
-    let cr1 = fit(&data, &MatchConfig { effect: EffectOptions { se: SeMethod::Cr1, ..Default::default() }, ..MatchConfig::default() }, None)
-        .unwrap()
-        .effect
-        .unwrap();
+    let cr1 = fit(
+        &data,
+        &MatchConfig {
+            effect: EffectOptions {
+                se: SeMethod::Cr1,
+                ..Default::default()
+            },
+            ..MatchConfig::default()
+        },
+        None,
+    )
+    .unwrap()
+    .effect
+    .unwrap();
     // CR0 = CR1 / sqrt(G/(G−1) · (n−1)/(n−k)), G = 185 pairs, n = 370, k = 2
     let (g, n) = (185.0_f64, 370.0_f64);
     let cr0 = cr1.std_error / (g / (g - 1.0) * (n - 1.0) / (n - 2.0)).sqrt();
     let bs = b.bootstrap.as_ref().unwrap();
     assert_eq!(bs.resamples, 4000);
-    assert!((bs.std_error / cr0 - 1.0).abs() < 0.05, "bootstrap SE {} vs CR0 {cr0}", bs.std_error);
+    assert!(
+        (bs.std_error / cr0 - 1.0).abs() < 0.05,
+        "bootstrap SE {} vs CR0 {cr0}",
+        bs.std_error
+    );
     assert_eq!(b.estimate, cr1.estimate);
     assert!(b.conf_low < b.estimate && b.estimate < b.conf_high);
-    assert_eq!(b.analytic.as_ref().unwrap().std_error, fit(&data, &MatchConfig::default(), None).unwrap().effect.unwrap().std_error);
+    assert_eq!(
+        b.analytic.as_ref().unwrap().std_error,
+        fit(&data, &MatchConfig::default(), None)
+            .unwrap()
+            .effect
+            .unwrap()
+            .std_error
+    );
     // same seed, same numbers
     let again = fit(&data, &boot, None).unwrap().effect.unwrap();
     assert_eq!(again, b);
@@ -64,7 +99,12 @@ fn pair_bootstrap_agrees_with_cluster_robust_se() {
 #[test]
 fn random_order_is_reproducible_and_depends_on_the_seed() {
     let data = lalonde();
-    let cfg = |seed| MatchConfig { order: Some(Order::Random), caliper: Some(0.1), seed, ..MatchConfig::default() };
+    let cfg = |seed| MatchConfig {
+        order: Some(Order::Random),
+        caliper: Some(0.1),
+        seed,
+        ..MatchConfig::default()
+    };
     let a = fit(&data, &cfg(1), None).unwrap();
     let b = fit(&data, &cfg(1), None).unwrap();
     let c = fit(&data, &cfg(2), None).unwrap();
@@ -92,7 +132,12 @@ fn separation_names_the_covariate_and_level() {
     let e = fit(&d, &MatchConfig::default(), None).unwrap_err();
     match &e {
         MatchError::Separation { covariates, .. } => {
-            assert!(covariates.iter().any(|c| c.contains("kommun") && c.contains("Umea")), "{covariates:?}");
+            assert!(
+                covariates
+                    .iter()
+                    .any(|c| c.contains("kommun") && c.contains("Umea")),
+                "{covariates:?}"
+            );
         }
         other => panic!("expected separation, got {other}"),
     }
@@ -102,11 +147,48 @@ fn separation_names_the_covariate_and_level() {
 #[test]
 fn error_variants() {
     let data = lalonde();
-    let too_few = fit(&data, &MatchConfig { ratio: 3, ..MatchConfig::default() }, None).unwrap_err();
-    assert!(matches!(too_few, MatchError::TooFewControls { needed: 555, available: 429, .. }), "{too_few}");
-    let unknown = fit(&data, &MatchConfig { exact: vec!["nosuch".into()], ..MatchConfig::default() }, None).unwrap_err();
-    assert!(matches!(unknown, MatchError::UnknownCovariate { .. }), "{unknown}");
-    let bad = fit(&data, &MatchConfig { ratio: 0, ..MatchConfig::default() }, None).unwrap_err();
+    let too_few = fit(
+        &data,
+        &MatchConfig {
+            ratio: 3,
+            ..MatchConfig::default()
+        },
+        None,
+    )
+    .unwrap_err();
+    assert!(
+        matches!(
+            too_few,
+            MatchError::TooFewControls {
+                needed: 555,
+                available: 429,
+                ..
+            }
+        ),
+        "{too_few}"
+    );
+    let unknown = fit(
+        &data,
+        &MatchConfig {
+            exact: vec!["nosuch".into()],
+            ..MatchConfig::default()
+        },
+        None,
+    )
+    .unwrap_err();
+    assert!(
+        matches!(unknown, MatchError::UnknownCovariate { .. }),
+        "{unknown}"
+    );
+    let bad = fit(
+        &data,
+        &MatchConfig {
+            ratio: 0,
+            ..MatchConfig::default()
+        },
+        None,
+    )
+    .unwrap_err();
     assert!(matches!(bad, MatchError::InvalidOption { .. }), "{bad}");
 }
 
@@ -114,7 +196,9 @@ fn error_variants() {
 /// weights that are finite and non-negative.
 #[test]
 fn small_random_data_never_panic() {
-    use effekt_matching::{Cut, CemCut, CovariateCaliper, Discard, Distance, Estimand, IpwOptions, Method};
+    use effekt_matching::{
+        CemCut, CovariateCaliper, Cut, Discard, Distance, Estimand, IpwOptions, Method,
+    };
     use effekt_resample::rng::RngExt;
     use effekt_resample::{Purpose, stream};
     let mut ok = [0usize; 4];
@@ -123,7 +207,11 @@ fn small_random_data_never_panic() {
         let n = rng.random_range(4..40usize);
         let mut csv = String::from("t,y,a,b,c\n");
         for i in 0..n {
-            let t = if i < 2 { i % 2 } else { rng.random_range(0..2u32) as usize };
+            let t = if i < 2 {
+                i % 2
+            } else {
+                rng.random_range(0..2u32) as usize
+            };
             let a = f64::from(rng.random_range(0..4u32));
             let b = f64::from(rng.random_range(0..100u32)) / 10.0;
             let c = ["x", "y", "z"][rng.random_range(0..3usize)];
@@ -137,20 +225,38 @@ fn small_random_data_never_panic() {
             covariates: vec!["a".into(), "b".into(), "c".into()],
             ..Roles::default()
         };
-        let Ok(d) = t.select(&r, MissingPolicy::Error) else { continue };
+        let Ok(d) = t.select(&r, MissingPolicy::Error) else {
+            continue;
+        };
         let method = [Method::Nearest, Method::Cem, Method::Ipw, Method::Aipw][(case % 4) as usize];
-        let mut cfg = MatchConfig { method, seed: case, ..MatchConfig::default() };
+        let mut cfg = MatchConfig {
+            method,
+            seed: case,
+            ..MatchConfig::default()
+        };
         match method {
             Method::Nearest => {
-                cfg.distance = [Distance::Ps, Distance::Logit, Distance::Mahalanobis, Distance::RobustMahalanobis][(case / 4 % 4) as usize];
+                cfg.distance = [
+                    Distance::Ps,
+                    Distance::Logit,
+                    Distance::Mahalanobis,
+                    Distance::RobustMahalanobis,
+                ][(case / 4 % 4) as usize];
                 cfg.replace = case % 3 == 0;
                 cfg.ratio = 1 + (case % 2) as usize;
-                cfg.estimand = if cfg.replace && case % 5 == 0 { Estimand::Ate } else { Estimand::Att };
+                cfg.estimand = if cfg.replace && case % 5 == 0 {
+                    Estimand::Ate
+                } else {
+                    Estimand::Att
+                };
                 if case % 7 == 0 {
                     cfg.caliper = Some(0.5);
                 }
                 if case % 11 == 0 {
-                    cfg.covariate_calipers = vec![CovariateCaliper { covariate: "b".into(), width: 1.0 }];
+                    cfg.covariate_calipers = vec![CovariateCaliper {
+                        covariate: "b".into(),
+                        width: 1.0,
+                    }];
                 }
                 if case % 13 == 0 {
                     cfg.exact = vec!["c".into()];
@@ -159,23 +265,41 @@ fn small_random_data_never_panic() {
                     cfg.discard = Discard::Both;
                 }
                 if !cfg.replace && case % 19 == 0 {
-                    cfg.effect.bootstrap = BootstrapOptions { resamples: 50, ..Default::default() };
+                    cfg.effect.bootstrap = BootstrapOptions {
+                        resamples: 50,
+                        ..Default::default()
+                    };
                 }
                 cfg.effect.adjust = case % 23 == 0;
             }
             Method::Cem => {
                 if case % 3 == 0 {
-                    cfg.cem_cuts = vec![CemCut { covariate: "b".into(), cut: Cut::Points(vec![2.5, 5.0]) }];
+                    cfg.cem_cuts = vec![CemCut {
+                        covariate: "b".into(),
+                        cut: Cut::Points(vec![2.5, 5.0]),
+                    }];
                 }
                 cfg.estimand = [Estimand::Att, Estimand::Atc, Estimand::Ate][(case % 3) as usize];
             }
             _ => {
-                cfg.estimand = if method == Method::Aipw { Estimand::Ate } else { [Estimand::Att, Estimand::Atc, Estimand::Ate][(case % 3) as usize] };
-                cfg.ipw = IpwOptions { stabilize: case % 2 == 0, trim: (case % 3 == 0).then_some(0.05) };
+                cfg.estimand = if method == Method::Aipw {
+                    Estimand::Ate
+                } else {
+                    [Estimand::Att, Estimand::Atc, Estimand::Ate][(case % 3) as usize]
+                };
+                cfg.ipw = IpwOptions {
+                    stabilize: case % 2 == 0,
+                    trim: (case % 3 == 0).then_some(0.05),
+                };
             }
         }
         if let Ok(f) = fit(&d, &cfg, None) {
-            assert!(f.units().iter().all(|u| u.weight.is_finite() && u.weight >= 0.0), "case {case}");
+            assert!(
+                f.units()
+                    .iter()
+                    .all(|u| u.weight.is_finite() && u.weight >= 0.0),
+                "case {case}"
+            );
             let _ = serde_json_roundtrip(&f);
             ok[(case % 4) as usize] += 1;
         }

@@ -4,14 +4,17 @@
 
 use effekt_data::{Dataset, MissingPolicy, ReadOptions, Roles, read_table};
 use effekt_matching::{
-    CemCut, CovariateCaliper, Cut, Discard, Distance, Estimand, MatchConfig, MatchFit, Method, Order,
-    SeMethod, Ties, fit,
+    CemCut, CovariateCaliper, Cut, Discard, Distance, Estimand, MatchConfig, MatchFit, Method,
+    Order, SeMethod, Ties, fit,
 };
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 
 fn fixture() -> Value {
-    let p = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/matchit_lalonde.json");
+    let p = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/matchit_lalonde.json"
+    );
     serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap()
 }
 
@@ -21,7 +24,9 @@ fn lalonde() -> Dataset {
     let roles = Roles {
         treatment: Some("treat".into()),
         outcome: Some("re78".into()),
-        covariates: ["age", "educ", "race", "married", "nodegree", "re74", "re75"].map(String::from).to_vec(),
+        covariates: ["age", "educ", "race", "married", "nodegree", "re74", "re75"]
+            .map(String::from)
+            .to_vec(),
         ..Roles::default()
     };
     t.select(&roles, MissingPolicy::Error).unwrap()
@@ -51,7 +56,10 @@ fn config(case: &str) -> MatchConfig {
         }
         "nearest_caliper_age" => {
             c.caliper = Some(0.2);
-            c.covariate_calipers = vec![CovariateCaliper { covariate: "age".into(), width: 0.5 }];
+            c.covariate_calipers = vec![CovariateCaliper {
+                covariate: "age".into(),
+                width: 0.5,
+            }];
         }
         "mahalanobis" => {
             c.distance = Distance::Mahalanobis;
@@ -73,8 +81,14 @@ fn config(case: &str) -> MatchConfig {
         "cem_cutpoints" => {
             c.method = Method::Cem;
             c.cem_cuts = vec![
-                CemCut { covariate: "age".into(), cut: Cut::Points(vec![20.0, 25.0, 30.0, 35.0]) },
-                CemCut { covariate: "educ".into(), cut: Cut::Bins(3) },
+                CemCut {
+                    covariate: "age".into(),
+                    cut: Cut::Points(vec![20.0, 25.0, 30.0, 35.0]),
+                },
+                CemCut {
+                    covariate: "educ".into(),
+                    cut: Cut::Bins(3),
+                },
             ];
         }
         other => panic!("unknown case {other}"),
@@ -92,7 +106,9 @@ fn num(v: &Value) -> Option<f64> {
 
 /// Compare matched sets: treated (focal) row → set of control rows.
 fn check_matches(fit: &MatchFit, r: &Value, what: &str) -> Vec<String> {
-    let Some(ms) = r["matches"].as_array() else { return Vec::new() };
+    let Some(ms) = r["matches"].as_array() else {
+        return Vec::new();
+    };
     let ours: BTreeMap<usize, BTreeSet<usize>> = fit
         .units()
         .iter()
@@ -102,14 +118,22 @@ fn check_matches(fit: &MatchFit, r: &Value, what: &str) -> Vec<String> {
     let theirs: BTreeMap<usize, BTreeSet<usize>> = ms
         .iter()
         .filter_map(|m| {
-            let c: BTreeSet<usize> = m["controls"].as_array().unwrap().iter().map(|v| v.as_u64().unwrap() as usize).collect();
+            let c: BTreeSet<usize> = m["controls"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|v| v.as_u64().unwrap() as usize)
+                .collect();
             (!c.is_empty()).then(|| (m["row"].as_u64().unwrap() as usize, c))
         })
         .collect();
     let mut bad = Vec::new();
     for (k, v) in &theirs {
         if ours.get(k) != Some(v) {
-            bad.push(format!("{what}: row {k}: MatchIt {v:?}, effekt {:?}", ours.get(k)));
+            bad.push(format!(
+                "{what}: row {k}: MatchIt {v:?}, effekt {:?}",
+                ours.get(k)
+            ));
         }
     }
     for k in ours.keys() {
@@ -123,7 +147,12 @@ fn check_matches(fit: &MatchFit, r: &Value, what: &str) -> Vec<String> {
 /// Matched sets compared up to exchanging controls with identical distances (identical
 /// covariates): per treated row, the sorted distances of its matches.
 fn check_matches_up_to_ties(fit: &MatchFit, r: &Value, what: &str) -> usize {
-    let dist: Vec<f64> = r["distance"].as_array().unwrap().iter().map(|v| v.as_f64().unwrap()).collect();
+    let dist: Vec<f64> = r["distance"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_f64().unwrap())
+        .collect();
     let key = |rows: Vec<usize>| -> Vec<u64> {
         let mut d: Vec<u64> = rows.iter().map(|&c| dist[c - 1].to_bits()).collect();
         d.sort_unstable();
@@ -139,11 +168,25 @@ fn check_matches_up_to_ties(fit: &MatchFit, r: &Value, what: &str) -> usize {
         .as_array()
         .unwrap()
         .iter()
-        .map(|m| (m["row"].as_u64().unwrap() as usize, key(m["controls"].as_array().unwrap().iter().map(|v| v.as_u64().unwrap() as usize).collect())))
+        .map(|m| {
+            (
+                m["row"].as_u64().unwrap() as usize,
+                key(m["controls"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|v| v.as_u64().unwrap() as usize)
+                    .collect()),
+            )
+        })
         .filter(|(_, v)| !v.is_empty())
         .collect();
     let _ = what;
-    theirs.iter().filter(|(k, v)| ours.get(k) != Some(v)).count() + ours.keys().filter(|k| !theirs.contains_key(k)).count()
+    theirs
+        .iter()
+        .filter(|(k, v)| ours.get(k) != Some(v))
+        .count()
+        + ours.keys().filter(|k| !theirs.contains_key(k)).count()
 }
 
 /// `exact = false`: matched sets are compared up to exchanging controls with identical
@@ -162,17 +205,32 @@ fn check_run(case: &str, ties: Ties, r: &Value, exact: bool) {
         return;
     }
     let bad = check_matches(&f, r, &what);
-    assert!(bad.is_empty(), "{} matched sets differ: {:?}", bad.len(), &bad[..bad.len().min(5)]);
+    assert!(
+        bad.is_empty(),
+        "{} matched sets differ: {:?}",
+        bad.len(),
+        &bad[..bad.len().min(5)]
+    );
     // weights
     let w = r["weights"].as_array().unwrap();
     for (u, wr) in f.units().iter().zip(w) {
         let wr = wr.as_f64().unwrap();
-        assert!(close(u.weight, wr, 1e-10), "{what}: weight row {}: {} vs {}", u.row + 1, u.weight, wr);
+        assert!(
+            close(u.weight, wr, 1e-10),
+            "{what}: weight row {}: {} vs {}",
+            u.row + 1,
+            u.weight,
+            wr
+        );
     }
     // distance
     if let Some(d) = r["distance"].as_array() {
         for (u, dr) in f.units().iter().zip(d) {
-            assert!(close(u.distance.unwrap(), dr.as_f64().unwrap(), 1e-9), "{what}: distance row {}", u.row + 1);
+            assert!(
+                close(u.distance.unwrap(), dr.as_f64().unwrap(), 1e-9),
+                "{what}: distance row {}",
+                u.row + 1
+            );
         }
     }
     // subclass partition (CEM and pairs): same subclass in ours iff same in theirs
@@ -183,8 +241,18 @@ fn check_run(case: &str, ties: Ties, r: &Value, exact: bool) {
             match (s.as_u64(), u.subclass) {
                 (None, None) => {}
                 (Some(a), Some(b)) => {
-                    assert_eq!(*map.entry(a).or_insert(b), b, "{what}: subclass partition differs at row {}", u.row + 1);
-                    assert_eq!(*back.entry(b).or_insert(a), a, "{what}: subclass partition differs at row {}", u.row + 1);
+                    assert_eq!(
+                        *map.entry(a).or_insert(b),
+                        b,
+                        "{what}: subclass partition differs at row {}",
+                        u.row + 1
+                    );
+                    assert_eq!(
+                        *back.entry(b).or_insert(a),
+                        a,
+                        "{what}: subclass partition differs at row {}",
+                        u.row + 1
+                    );
                 }
                 (a, b) => panic!("{what}: row {} subclass {a:?} vs {b:?}", u.row + 1),
             }
@@ -199,22 +267,51 @@ fn check_balance(f: &MatchFit, r: &Value, what: &str) {
     for (sample, after) in [("all", false), ("matched", true)] {
         for row in bal[sample].as_array().unwrap() {
             let term = row["term"].as_str().unwrap();
-            let ours = f.balance.iter().find(|b| b.covariate == term).unwrap_or_else(|| panic!("{what}: no balance row {term}"));
+            let ours = f
+                .balance
+                .iter()
+                .find(|b| b.covariate == term)
+                .unwrap_or_else(|| panic!("{what}: no balance row {term}"));
             let pick = |a: Option<f64>, b: Option<f64>| if after { a } else { b };
             let checks = [
-                ("mean_treated", Some(if after { ours.mean_treated_after } else { ours.mean_treated_before })),
-                ("mean_control", Some(if after { ours.mean_control_after } else { ours.mean_control_before })),
+                (
+                    "mean_treated",
+                    Some(if after {
+                        ours.mean_treated_after
+                    } else {
+                        ours.mean_treated_before
+                    }),
+                ),
+                (
+                    "mean_control",
+                    Some(if after {
+                        ours.mean_control_after
+                    } else {
+                        ours.mean_control_before
+                    }),
+                ),
                 ("smd", pick(ours.smd_after, ours.smd_before)),
-                ("var_ratio", pick(ours.var_ratio_after, ours.var_ratio_before)),
-                ("ecdf_mean", pick(ours.ecdf_mean_after, ours.ecdf_mean_before)),
+                (
+                    "var_ratio",
+                    pick(ours.var_ratio_after, ours.var_ratio_before),
+                ),
+                (
+                    "ecdf_mean",
+                    pick(ours.ecdf_mean_after, ours.ecdf_mean_before),
+                ),
                 ("ecdf_max", pick(ours.ecdf_max_after, ours.ecdf_max_before)),
                 ("pair_dist", if after { ours.pair_distance } else { None }),
             ];
             for (key, v) in checks {
                 match (num(&row[key]), v) {
                     (None, None) => {}
-                    (Some(a), Some(b)) => assert!(close(b, a, 1e-8), "{what}: balance {sample} {term} {key}: effekt {b} vs MatchIt {a}"),
-                    (a, b) => panic!("{what}: balance {sample} {term} {key}: effekt {b:?} vs MatchIt {a:?}"),
+                    (Some(a), Some(b)) => assert!(
+                        close(b, a, 1e-8),
+                        "{what}: balance {sample} {term} {key}: effekt {b} vs MatchIt {a}"
+                    ),
+                    (a, b) => panic!(
+                        "{what}: balance {sample} {term} {key}: effekt {b:?} vs MatchIt {a:?}"
+                    ),
                 }
             }
         }
@@ -223,18 +320,45 @@ fn check_balance(f: &MatchFit, r: &Value, what: &str) {
     let nn = &bal["nn"];
     let pair = |k: &str| -> (f64, f64) { (nn[k][0].as_f64().unwrap(), nn[k][1].as_f64().unwrap()) };
     let s = &f.sizes;
-    assert_eq!(pair("matched"), (s.control.matched as f64, s.treated.matched as f64), "{what}: matched counts");
-    assert_eq!(pair("unmatched"), (s.control.unmatched as f64, s.treated.unmatched as f64), "{what}: unmatched counts");
-    assert_eq!(pair("discarded"), (s.control.discarded as f64, s.treated.discarded as f64), "{what}: discarded counts");
+    assert_eq!(
+        pair("matched"),
+        (s.control.matched as f64, s.treated.matched as f64),
+        "{what}: matched counts"
+    );
+    assert_eq!(
+        pair("unmatched"),
+        (s.control.unmatched as f64, s.treated.unmatched as f64),
+        "{what}: unmatched counts"
+    );
+    assert_eq!(
+        pair("discarded"),
+        (s.control.discarded as f64, s.treated.discarded as f64),
+        "{what}: discarded counts"
+    );
     let (ec, et) = pair("matched_ess");
-    assert!(close(s.control.matched_ess, ec, 1e-10) && close(s.treated.matched_ess, et, 1e-10), "{what}: ESS");
+    assert!(
+        close(s.control.matched_ess, ec, 1e-10) && close(s.treated.matched_ess, et, 1e-10),
+        "{what}: ESS"
+    );
 }
 
-fn check_effect(f: &MatchFit, cfg: &MatchConfig, data: &Dataset, r: &Value, what: &str, case: &str) {
+fn check_effect(
+    f: &MatchFit,
+    cfg: &MatchConfig,
+    data: &Dataset,
+    r: &Value,
+    what: &str,
+    case: &str,
+) {
     // effect
     let e = &r["effect"];
     let eff = f.effect.as_ref().unwrap();
-    assert!(close(eff.estimate, e["estimate"].as_f64().unwrap(), 1e-8), "{what}: estimate {} vs {}", eff.estimate, e["estimate"]);
+    assert!(
+        close(eff.estimate, e["estimate"].as_f64().unwrap(), 1e-8),
+        "{what}: estimate {} vs {}",
+        eff.estimate,
+        e["estimate"]
+    );
     let se_default = if case.starts_with("cem") {
         e["se_hc3"].as_f64()
     } else if cfg.replace {
@@ -242,11 +366,20 @@ fn check_effect(f: &MatchFit, cfg: &MatchConfig, data: &Dataset, r: &Value, what
     } else {
         e["se_cr2"].as_f64()
     };
-    assert!(close(eff.std_error, se_default.unwrap(), 1e-8), "{what}: default SE {} vs {:?}", eff.std_error, se_default);
+    assert!(
+        close(eff.std_error, se_default.unwrap(), 1e-8),
+        "{what}: default SE {} vs {:?}",
+        eff.std_error,
+        se_default
+    );
     if let Some(df) = e["df_cr2"].as_f64()
         && !case.starts_with("cem")
     {
-        assert!(close(eff.df.unwrap(), df, 1e-6), "{what}: CR2 df {:?} vs {df}", eff.df);
+        assert!(
+            close(eff.df.unwrap(), df, 1e-6),
+            "{what}: CR2 df {:?} vs {df}",
+            eff.df
+        );
     }
     // other standard errors
     let alt = |se: SeMethod, key: &str, sub: Option<&str>| {
@@ -262,10 +395,18 @@ fn check_effect(f: &MatchFit, cfg: &MatchConfig, data: &Dataset, r: &Value, what
         }
         let g = fit(data, &c, None).unwrap_or_else(|err| panic!("{what} {key}: {err}"));
         let ge = g.effect.unwrap();
-        assert!(close(ge.std_error, want, 1e-8), "{what}: {key} {} vs {want}", ge.std_error);
+        assert!(
+            close(ge.std_error, want, 1e-8),
+            "{what}: {key} {} vs {want}",
+            ge.std_error
+        );
         if sub == Some("adjusted") {
             let want_est = e["adjusted"]["estimate"].as_f64().unwrap();
-            assert!(close(ge.estimate, want_est, 1e-8), "{what}: adjusted estimate {} vs {want_est}", ge.estimate);
+            assert!(
+                close(ge.estimate, want_est, 1e-8),
+                "{what}: adjusted estimate {} vs {want_est}",
+                ge.estimate
+            );
         }
     };
     if !cfg.replace {
@@ -279,7 +420,10 @@ fn check_effect(f: &MatchFit, cfg: &MatchConfig, data: &Dataset, r: &Value, what
         c.effect.ai_variance_matches = 1;
         let g = fit(data, &c, None).unwrap();
         let want = e["ai"]["se_var_calc_1"].as_f64().unwrap();
-        assert!(close(g.effect.unwrap().std_error, want, 1e-8), "{what}: AI Var.calc = 1");
+        assert!(
+            close(g.effect.unwrap().std_error, want, 1e-8),
+            "{what}: AI Var.calc = 1"
+        );
     }
 }
 
@@ -318,7 +462,12 @@ fn nearest_replace_ratio2() {
     let fx = fixture();
     let c = &fx["nearest_replace_ratio2"];
     check_run("nearest_replace_ratio2", Ties::Data, &c["data"], true);
-    check_run("nearest_replace_ratio2", Ties::Canonical, &c["canonical"], false);
+    check_run(
+        "nearest_replace_ratio2",
+        Ties::Canonical,
+        &c["canonical"],
+        false,
+    );
 }
 #[test]
 fn nearest_logit_caliper() {

@@ -28,7 +28,15 @@ fn lalonde() -> Dataset {
 }
 
 fn synthetic() -> Dataset {
-    load(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/ai_synthetic.csv"), "t", "y", &["x1", "x2"])
+    load(
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/ai_synthetic.csv"
+        ),
+        "t",
+        "y",
+        &["x1", "x2"],
+    )
 }
 
 fn fixture(name: &str) -> Value {
@@ -40,7 +48,12 @@ fn rel(a: f64, b: f64) -> f64 {
     ((a - b) / b).abs()
 }
 
-fn weighting(method: Method, estimand: Estimand, trim: Option<f64>, stabilize: bool) -> MatchConfig {
+fn weighting(
+    method: Method,
+    estimand: Estimand,
+    trim: Option<f64>,
+    stabilize: bool,
+) -> MatchConfig {
     MatchConfig {
         method,
         estimand,
@@ -54,21 +67,55 @@ fn ipw_and_aipw_on_lalonde_match_the_stacked_estimating_equations() {
     let fx = fixture("weighting_ai.json");
     let data = lalonde();
     let cases = [
-        ("ipw_att", weighting(Method::Ipw, Estimand::Att, None, false)),
-        ("ipw_atc", weighting(Method::Ipw, Estimand::Atc, None, false)),
-        ("ipw_ate", weighting(Method::Ipw, Estimand::Ate, None, false)),
-        ("ipw_ate_trim05", weighting(Method::Ipw, Estimand::Ate, Some(0.05), false)),
-        ("aipw_ate", weighting(Method::Aipw, Estimand::Ate, None, false)),
+        (
+            "ipw_att",
+            weighting(Method::Ipw, Estimand::Att, None, false),
+        ),
+        (
+            "ipw_atc",
+            weighting(Method::Ipw, Estimand::Atc, None, false),
+        ),
+        (
+            "ipw_ate",
+            weighting(Method::Ipw, Estimand::Ate, None, false),
+        ),
+        (
+            "ipw_ate_trim05",
+            weighting(Method::Ipw, Estimand::Ate, Some(0.05), false),
+        ),
+        (
+            "aipw_ate",
+            weighting(Method::Aipw, Estimand::Ate, None, false),
+        ),
     ];
     for (name, cfg) in cases {
         let f = fit(&data, &cfg, None).unwrap();
         let e = f.effect.as_ref().unwrap();
         let want = &fx[name];
-        assert!(rel(e.estimate, want["estimate"].as_f64().unwrap()) < 1e-8, "{name}: {} vs {}", e.estimate, want["estimate"]);
+        assert!(
+            rel(e.estimate, want["estimate"].as_f64().unwrap()) < 1e-8,
+            "{name}: {} vs {}",
+            e.estimate,
+            want["estimate"]
+        );
         // the reference Jacobian is numerical (central differences): agreement to ~1e-7
-        assert!(rel(e.std_error, want["std_error"].as_f64().unwrap()) < 1e-6, "{name}: SE {} vs {}", e.std_error, want["std_error"]);
-        assert!(rel(e.counterfactual.treated_observed, want["mu1"].as_f64().unwrap()) < 1e-8, "{name}: mu1");
-        assert!(rel(e.counterfactual.control, want["mu0"].as_f64().unwrap()) < 1e-8, "{name}: mu0");
+        assert!(
+            rel(e.std_error, want["std_error"].as_f64().unwrap()) < 1e-6,
+            "{name}: SE {} vs {}",
+            e.std_error,
+            want["std_error"]
+        );
+        assert!(
+            rel(
+                e.counterfactual.treated_observed,
+                want["mu1"].as_f64().unwrap()
+            ) < 1e-8,
+            "{name}: mu1"
+        );
+        assert!(
+            rel(e.counterfactual.control, want["mu0"].as_f64().unwrap()) < 1e-8,
+            "{name}: mu0"
+        );
         if let Some(k) = want["kept"].as_u64() {
             let w = f.weighting.as_ref().unwrap();
             assert_eq!(614 - w.trimmed as u64, k, "{name}: kept units");
@@ -79,8 +126,18 @@ fn ipw_and_aipw_on_lalonde_match_the_stacked_estimating_equations() {
 #[test]
 fn stabilised_weights_change_the_weights_not_the_estimate() {
     let data = lalonde();
-    let a = fit(&data, &weighting(Method::Ipw, Estimand::Ate, None, false), None).unwrap();
-    let b = fit(&data, &weighting(Method::Ipw, Estimand::Ate, None, true), None).unwrap();
+    let a = fit(
+        &data,
+        &weighting(Method::Ipw, Estimand::Ate, None, false),
+        None,
+    )
+    .unwrap();
+    let b = fit(
+        &data,
+        &weighting(Method::Ipw, Estimand::Ate, None, true),
+        None,
+    )
+    .unwrap();
     let (ea, eb) = (a.effect.clone().unwrap(), b.effect.clone().unwrap());
     assert!(rel(ea.estimate, eb.estimate) < 1e-12);
     assert!(rel(ea.std_error, eb.std_error) < 1e-12);
@@ -88,7 +145,12 @@ fn stabilised_weights_change_the_weights_not_the_estimate() {
     let sb: f64 = b.units().iter().map(|u| u.weight).sum();
     assert!(sb < sa, "stabilised weights sum to less ({sb} vs {sa})");
     // stabilised ATE weights sum to about n in each group
-    let st: f64 = b.units().iter().filter(|u| u.treated).map(|u| u.weight).sum();
+    let st: f64 = b
+        .units()
+        .iter()
+        .filter(|u| u.treated)
+        .map(|u| u.weight)
+        .sum();
     assert!((st / 185.0 - 1.0).abs() < 0.5, "{st}");
 }
 
@@ -97,16 +159,38 @@ fn ipw_and_aipw_match_statsmodels_where_its_clipping_does_not_bind() {
     let fx = fixture("weighting_statsmodels.json");
     let data = synthetic();
     for (name, cfg) in [
-        ("ipw_ate", weighting(Method::Ipw, Estimand::Ate, None, false)),
-        ("ipw_att", weighting(Method::Ipw, Estimand::Att, None, false)),
-        ("ipw_atc", weighting(Method::Ipw, Estimand::Atc, None, false)),
-        ("aipw_ate", weighting(Method::Aipw, Estimand::Ate, None, false)),
+        (
+            "ipw_ate",
+            weighting(Method::Ipw, Estimand::Ate, None, false),
+        ),
+        (
+            "ipw_att",
+            weighting(Method::Ipw, Estimand::Att, None, false),
+        ),
+        (
+            "ipw_atc",
+            weighting(Method::Ipw, Estimand::Atc, None, false),
+        ),
+        (
+            "aipw_ate",
+            weighting(Method::Aipw, Estimand::Ate, None, false),
+        ),
     ] {
         let e = fit(&data, &cfg, None).unwrap().effect.unwrap();
         let want = &fx[name];
         // statsmodels re-solves the moment conditions with Nelder-Mead: agreement to ~1e-6
-        assert!(rel(e.estimate, want["estimate"].as_f64().unwrap()) < 1e-6, "{name}: {} vs {}", e.estimate, want["estimate"]);
-        assert!(rel(e.std_error, want["std_error"].as_f64().unwrap()) < 1e-5, "{name}: SE {} vs {}", e.std_error, want["std_error"]);
+        assert!(
+            rel(e.estimate, want["estimate"].as_f64().unwrap()) < 1e-6,
+            "{name}: {} vs {}",
+            e.estimate,
+            want["estimate"]
+        );
+        assert!(
+            rel(e.std_error, want["std_error"].as_f64().unwrap()) < 1e-5,
+            "{name}: SE {} vs {}",
+            e.std_error,
+            want["std_error"]
+        );
     }
 }
 
@@ -118,7 +202,11 @@ fn abadie_imbens_att_and_ate_match_matching_package() {
         let cfg = MatchConfig {
             replace: true,
             ratio: v["M"].as_u64().unwrap() as usize,
-            estimand: if v["estimand"] == "ATE" { Estimand::Ate } else { Estimand::Att },
+            estimand: if v["estimand"] == "ATE" {
+                Estimand::Ate
+            } else {
+                Estimand::Att
+            },
             effect: effekt_matching::EffectOptions {
                 ai_variance_matches: v["var_calc"].as_u64().unwrap() as usize,
                 ..Default::default()
@@ -126,8 +214,18 @@ fn abadie_imbens_att_and_ate_match_matching_package() {
             ..MatchConfig::default()
         };
         let e = fit(&data, &cfg, None).unwrap().effect.unwrap();
-        assert!(rel(e.estimate, v["estimate"].as_f64().unwrap()) < 1e-8, "{key}: {} vs {}", e.estimate, v["estimate"]);
-        assert!(rel(e.std_error, v["std_error"].as_f64().unwrap()) < 1e-8, "{key}: SE {} vs {}", e.std_error, v["std_error"]);
+        assert!(
+            rel(e.estimate, v["estimate"].as_f64().unwrap()) < 1e-8,
+            "{key}: {} vs {}",
+            e.estimate,
+            v["estimate"]
+        );
+        assert!(
+            rel(e.std_error, v["std_error"].as_f64().unwrap()) < 1e-8,
+            "{key}: SE {} vs {}",
+            e.std_error,
+            v["std_error"]
+        );
         assert!(e.df.is_none());
     }
 }
