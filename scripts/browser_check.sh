@@ -1,19 +1,34 @@
 #!/usr/bin/env bash
-# Build the example reports (English and Swedish) and check them in headless Chromium:
+# Build example reports (English and Swedish) and check them in headless Chromium:
 # screenshot not blank, no console errors, no network requests, inline SVG plots.
 #
-#   scripts/browser_check.sh [STUDY] [OUT_DIR]
+#   scripts/browser_check.sh                 # every example: datasets/{ihf,thornton,castle}
+#   scripts/browser_check.sh STUDY [OUT_DIR] # one study file
 #
-# STUDY defaults to the randomised IHF example in crates/effekt-report/tests/fixtures (it runs with
-# today's designs); OUT_DIR to target/browser-check. Needs Debian's chromium package; no network.
+# OUT_DIR defaults to target/browser-check/<example>; the screenshots (en_report.png,
+# sv_report.png) are written there. Needs Debian's chromium package; no network. Uses the
+# release build (cargo run --release).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-study="${1:-crates/effekt-report/tests/fixtures/ihf_randomised/study.toml}"
-out="${2:-target/browser-check}"
-mkdir -p "$out"
-cargo run --quiet -- run "$study" --out "$out/en" --lang en > /dev/null
-cargo run --quiet -- run "$study" --out "$out/sv" --lang sv > /dev/null
-start=$(date +%s.%N)
-python3 scripts/browser_check.py "$out/en/report.html" "$out/sv/report.html" --out "$out"
-end=$(date +%s.%N)
-echo "browser check took $(python3 -c "print(f'{$end - $start:.1f}')") s"
+
+check_one() {
+    local study="$1" out="$2"
+    mkdir -p "$out"
+    cargo run --release --quiet -- run "$study" --out "$out/en" --lang en > /dev/null
+    cargo run --release --quiet -- run "$study" --out "$out/sv" --lang sv > /dev/null
+    local start end
+    start=$(date +%s.%N)
+    python3 scripts/browser_check.py "$out/en/report.html" "$out/sv/report.html" --out "$out"
+    end=$(date +%s.%N)
+    echo "browser check of $study took $(python3 -c "print(f'{$end - $start:.1f}')") s"
+}
+
+if [ $# -ge 1 ]; then
+    check_one "$1" "${2:-target/browser-check/$(basename "$(dirname "$1")")}"
+else
+    status=0
+    for example in ihf thornton castle; do
+        check_one "datasets/$example/study.toml" "target/browser-check/$example" || status=1
+    done
+    exit $status
+fi

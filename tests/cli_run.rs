@@ -101,7 +101,7 @@ fn run_writes_html_markdown_and_json_in_english_and_swedish() {
     let md = read(&dir, "report.md");
     assert!(md.contains("counterfactual") && md.contains("| ---"));
     let json: serde_json::Value = serde_json::from_str(&read(&dir, "report.json")).unwrap();
-    assert_eq!(json["schema_version"], 1);
+    assert_eq!(json["schema_version"], 2);
     assert_eq!(json["language"], "en");
     let stdout = String::from_utf8_lossy(&o.stdout);
     assert!(
@@ -235,30 +235,191 @@ fn other_bad_inputs_are_exit_2() {
     );
 }
 
-#[test]
-fn ihf_example_parses_and_names_the_missing_design_until_matching_is_wired() {
-    // The example's IHF data are observational, so the study asks for matching. Until
-    // effekt-matching is wired into the report, `effekt run` says so (exit 2); when it is, this
-    // test must be changed to expect the three report files.
-    let study = root().join("datasets/ihf/study.toml");
-    let out = tempfile::tempdir().unwrap();
+/// Run a study file in English (and Swedish into `<dir>/sv`), check the three files and the
+/// self-contained HTML in both languages, and return the English report.json.
+fn run_example(study: &Path, dir: &Path, swedish: bool) -> serde_json::Value {
+    let en = dir.join("en");
     let o = effekt(&[
         "run",
         study.to_str().unwrap(),
         "--out",
-        out.path().to_str().unwrap(),
+        en.to_str().unwrap(),
     ]);
-    if o.status.success() {
-        for f in ["report.html", "report.md", "report.json"] {
-            assert!(out.path().join(f).exists(), "{f}");
-        }
-        check_html(&read(out.path(), "report.html"));
-    } else {
-        let msg = stderr(&o);
-        assert_eq!(o.status.code(), Some(2), "{msg}");
-        assert!(
-            msg.contains("design.kind = \"matching\"") && msg.contains("effekt-matching"),
-            "{msg}"
-        );
+    assert!(o.status.success(), "{}: {}", study.display(), stderr(&o));
+    for f in ["report.html", "report.md", "report.json"] {
+        assert!(en.join(f).exists(), "{f}");
     }
+    let html = read(&en, "report.html");
+    check_html(&html);
+    assert!(html.contains("counterfactual"));
+    assert!(read(&en, "report.md").contains("counterfactual"));
+    if swedish {
+        let sv = dir.join("sv");
+        let o = effekt(&[
+            "run",
+            study.to_str().unwrap(),
+            "--out",
+            sv.to_str().unwrap(),
+            "--lang",
+            "sv",
+        ]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let html = read(&sv, "report.html");
+        check_html(&html);
+        assert!(html.contains("kontrafaktisk"));
+        assert!(html.contains("konfidensintervall") || html.contains("KI"));
+    }
+    serde_json::from_str(&read(&en, "report.json")).unwrap()
+}
+
+/// A copy of an example study (and its data file) with fewer bootstrap replicates, for the
+/// second-language run.
+fn quick_copy(study: &Path, data: &Path, data_key: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let name = data.file_name().unwrap();
+    std::fs::copy(data, dir.path().join(name)).unwrap();
+    let text = std::fs::read_to_string(study).unwrap();
+    let mut out = String::new();
+    for line in text.lines() {
+        if line.starts_with("path = ") {
+            out.push_str(&format!("path = \"{}\"\n", name.to_str().unwrap()));
+        } else if line.starts_with("bootstrap = ") {
+            out.push_str("bootstrap = 199\n");
+        } else {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    assert!(text.contains(data_key));
+    let path = dir.path().join("study.toml");
+    std::fs::write(&path, out).unwrap();
+    (dir, path)
+}
+
+#[test]
+fn ihf_matching_example_writes_the_report_and_covers_the_true_effects() {
+    // The README's main job: observational IHF data, comparison group by inverse probability
+    // weighting (effect on the treated). Its intervals must cover the true effects that the
+    // generator wrote beside the data (ihf.json), at the analysed wave.
+    let study = root().join("datasets/ihf/study.toml");
+    let out = tempfile::tempdir().unwrap();
+    let json = run_example(&study, out.path(), false);
+    assert_eq!(json["study"]["design"]["kind"], "matching");
+    let truth: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join("datasets/ihf/ihf.json")).unwrap(),
+    )
+    .unwrap();
+    let outcomes = json["outcomes"].as_array().unwrap();
+    assert_eq!(outcomes.len(), 4);
+    for o in outcomes {
+        let id = o["id"].as_str().unwrap();
+        let wave = o["period"].as_f64().unwrap();
+        let t = truth["estimands"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| {
+                e["outcome"] == id && e["estimand"] == "ATT" && e["wave"].as_f64() == Some(wave)
+            })
+            .unwrap_or_else(|| panic!("no ATT for {id} at wave {wave}"))["value"]
+            .as_f64()
+            .unwrap();
+        let h = &o["headline"];
+        let (lo, hi) = (h["conf_low"].as_f64().unwrap(), h["conf_high"].as_f64().unwrap());
+        assert!(lo <= t && t <= hi, "{id}: true ATT {t} outside [{lo}, {hi}]");
+        // The report shows the weighted comparison group, its balance and the alternatives.
+        assert!(o["sample"].is_object(), "{id}");
+        assert!(!o["plots"]["love"].as_array().unwrap().is_empty(), "{id}");
+        let methods: Vec<&str> = o["robustness"]["alternatives"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["method"].as_str().unwrap())
+            .collect();
+        assert!(methods.iter().any(|m| m.contains("AIPW")), "{methods:?}");
+        assert!(methods.iter().any(|m| m.contains("nearest")), "{methods:?}");
+        // Gender analysis by re-estimating within each sex, with a test of the difference.
+        let sex = &o["subgroups"][0];
+        assert_eq!(sex["is_sex"], true);
+        assert!(sex["difference_test"].is_object(), "{id}: {sex}");
+    }
+    assert!(json["contract"].is_object(), "the contract is evaluated");
+    // Swedish, with fewer replicates.
+    let (_d, quick) = quick_copy(&study, &root().join("datasets/ihf/ihf.csv"), "ihf.csv");
+    let out = tempfile::tempdir().unwrap();
+    let sv = out.path().join("sv");
+    let o = effekt(&[
+        "run",
+        quick.to_str().unwrap(),
+        "--out",
+        sv.to_str().unwrap(),
+        "--lang",
+        "sv",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let html = read(&sv, "report.html");
+    check_html(&html);
+    assert!(html.contains("kontrafaktisk") && html.contains("Jämställdhetsanalys"));
+}
+
+#[test]
+fn thornton_rct_example_with_a_binary_outcome() {
+    let study = root().join("datasets/thornton/study.toml");
+    let out = tempfile::tempdir().unwrap();
+    let json = run_example(&study, out.path(), true);
+    assert_eq!(json["study"]["design"]["kind"], "rct");
+    let o = &json["outcomes"][0];
+    assert_eq!(o["scale"]["kind"], "percentage_points");
+    // Risk difference, risk ratio, odds ratio and Fisher's test in the robustness section.
+    let b = &o["robustness"]["binary"];
+    assert!(b["risk_ratio"]["estimate"].as_f64().unwrap() > 1.0);
+    assert!(b["fisher_p_value"].as_f64().unwrap() < 1e-6);
+    // Randomisation inference as requested, beside the analytic test.
+    assert!(
+        o["robustness"]["alternatives"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a["method"].as_str().unwrap().contains("randomisation"))
+    );
+    // hiv2004 = -1 has 3 people in the comparison arm: the breakdown is suppressed.
+    assert!(
+        o["subgroups"][0]["levels"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|l| l["suppressed"] == true)
+    );
+}
+
+#[test]
+fn castle_staggered_did_example() {
+    let study = root().join("datasets/castle/study.toml");
+    let out = tempfile::tempdir().unwrap();
+    let json = run_example(&study, out.path(), true);
+    assert_eq!(json["study"]["design"]["kind"], "did");
+    let o = &json["outcomes"][0];
+    // Callaway-Sant'Anna simple aggregation (csdid 0.4.3 on these data: 0.0194028161849954).
+    let h = &o["headline"];
+    assert!((h["estimate"].as_f64().unwrap() - 0.0194028161849954).abs() < 1e-10);
+    // Trajectory over the years, event study, pre-trend test, TWFE beside it, decomposition.
+    assert_eq!(o["plots"]["trajectory"].as_array().unwrap().len(), 11);
+    assert!(!o["plots"]["event_study"].as_array().unwrap().is_empty());
+    assert!(o["robustness"]["pre_trend"].is_object());
+    assert!(o["robustness"]["decomposition"].is_object());
+    assert!(
+        o["robustness"]["alternatives"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a["method"].as_str().unwrap().contains("two-way fixed effects"))
+    );
+    // Cohorts of 1 or 2 states are not shown on their own (privacy threshold 3).
+    assert!(
+        json["privacy"]["suppressions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["location"].as_str().unwrap().contains("cohort starting 2006"))
+    );
 }

@@ -162,8 +162,7 @@ pub fn intervention_name(study: &Study, lang: Language) -> String {
     study
         .config
         .study
-        .intervention
-        .clone()
+        .intervention(lang)
         .unwrap_or_else(|| match lang {
             Language::En => "the intervention".into(),
             Language::Sv => "insatsen".into(),
@@ -583,7 +582,7 @@ pub fn build_report(
                 sentences::design_rct(
                     units_word,
                     &intervention,
-                    c.study.comparison.as_deref(),
+                    c.study.comparison(lang).as_deref(),
                     &estimator,
                     lang,
                 ),
@@ -598,7 +597,7 @@ pub fn build_report(
             sentences::design_matching(
                 units_word,
                 &intervention,
-                c.study.comparison.as_deref(),
+                c.study.comparison(lang).as_deref(),
                 &d.covariates,
                 &d.exact,
                 matches!(
@@ -725,20 +724,20 @@ pub fn build_report(
         level: c.inference.level,
         study: study_json,
     };
-    let title = c
-        .report
-        .title
-        .clone()
-        .unwrap_or_else(|| msg::REPORT.get(lang).to_string());
+    let title = match lang {
+        Language::Sv => c.report.title_sv.clone().or(c.report.title.clone()),
+        Language::En => c.report.title.clone(),
+    }
+    .unwrap_or_else(|| msg::REPORT.get(lang).to_string());
     let statement = msg::PRIVACY_STATEMENT.get(lang).to_string();
     Ok(Report {
         schema_version: SCHEMA_VERSION,
         language: lang,
         title,
         study: StudySection {
-            question: c.study.question.clone(),
+            question: c.study.question(lang),
             intervention,
-            comparison: c.study.comparison.clone(),
+            comparison: c.study.comparison(lang),
             design: DesignSection {
                 kind,
                 estimator,

@@ -224,6 +224,18 @@ pub mod msg {
         "Standardised mean differences of the baseline characteristics before and after; |SMD| above 0.1 (dashed) is commonly read as imbalance.",
         "Standardiserade medelvärdesskillnader i bakgrundsvariablerna före och efter; |SMD| över 0,1 (streckat) brukar tolkas som obalans.",
     );
+    pub const OVER_PERIODS: Text = t(
+        "Observed and counterfactual over the periods",
+        "Observerat och kontrafaktiskt utfall över perioderna",
+    );
+    pub const PLOT_TRAJ_DID_CAPTION: Text = t(
+        "Observed mean of the units that receive the intervention at some point, and the estimated counterfactual in each period (observed minus the estimated effect of the units treated by then); vertical lines are the effects. Before the start the two coincide.",
+        "Observerat medelvärde för enheterna som någon gång får insatsen och skattat kontrafaktiskt utfall i varje period (observerat minus den skattade effekten för de enheter som fått insatsen då); de lodräta linjerna är effekterna. Före starten sammanfaller de.",
+    );
+    pub const PLOT_EVENT_NOREF_CAPTION: Text = t(
+        "Effect by time relative to the start of the intervention, with confidence intervals; before the start, each point compares a period with the one before it (a check of parallel trends).",
+        "Effekt per tidpunkt i förhållande till insatsens start, med konfidensintervall; före starten jämför varje punkt en period med perioden före (en kontroll av parallella trender).",
+    );
     pub const PLOT_EVENT_CAPTION: Text = t(
         "Effect by time relative to the start of the intervention, with confidence intervals; the reference period is fixed at 0.",
         "Effekt per tidpunkt i förhållande till insatsens start, med konfidensintervall; referensperioden är satt till 0.",
@@ -250,7 +262,7 @@ pub mod msg {
     );
     pub const GROUP: Text = t("Group", "Grupp");
     pub const BEFORE_MATCHING: Text = t("Analysed", "Analyserade");
-    pub const MATCHED: Text = t("Matched", "Matchade");
+    pub const MATCHED: Text = t("Matched / weighted", "Matchade / viktade");
     pub const UNMATCHED: Text = t("Left out", "Uteslutna");
     pub const EFFECTIVE_N: Text = t("Effective n", "Effektivt n");
     pub const REASON: Text = t("Reason", "Orsak");
@@ -540,7 +552,7 @@ pub mod sentences {
             }
             Language::Sv => {
                 let comp = comparison
-                    .map(|c| format!(" (som fick {c})"))
+                    .map(|c| format!(" (jämförelse: {c})"))
                     .unwrap_or_default();
                 format!(
                     "Randomiserad jämförelse, analyserad som {estimator}: {units} som fick {intervention} jämförs med {units} i jämförelsegruppen{comp}. Eftersom slumpen avgjorde vilka som fick {intervention} skattar jämförelsegruppens utfall vad insatsgruppen skulle ha haft utan insatsen: det kontrafaktiska utfallet."
@@ -571,7 +583,7 @@ pub mod sentences {
                 Language::Sv => format!(
                     "Observationsstudie med viktad jämförelsegrupp: {intervention} fördelades inte slumpmässigt, så {units} som inte fick insatsen{} vägs efter sin skattade sannolikhet att få den givet egenskaper före insatsen ({covs}; viktning med invers sannolikhet) tills de liknar {units} som fick den. Den viktade jämförelsegruppens utfall skattar vad insatsgruppen skulle ha haft utan {intervention}: det kontrafaktiska utfallet. Det förutsätter att egenskaperna fångar alla skillnader mellan grupperna som också påverkar utfallet; balanstabellen och love-diagrammet visar hur lika grupperna blev.",
                     comparison
-                        .map(|c| format!(" (som fick {c})"))
+                        .map(|c| format!(" (jämförelse: {c})"))
                         .unwrap_or_default()
                 ),
             };
@@ -592,7 +604,7 @@ pub mod sentences {
             }
             Language::Sv => {
                 let comp = comparison
-                    .map(|c| format!(" (som fick {c})"))
+                    .map(|c| format!(" (jämförelse: {c})"))
                     .unwrap_or_default();
                 let ex = if exact.is_empty() {
                     String::new()

@@ -12,14 +12,17 @@
 //!   documented in `docs/report-schema.md`) holds everything the report says. Renderers
 //!   ([`render`]) take only the model: self-contained HTML with inline CSS and inline SVG plots
 //!   (no external resources, opens offline, prints well), Markdown, and JSON (the model itself).
-//! * **Estimation is behind adapters** ([`adapt`]), one per design. Each fills an
-//!   [`analysis::OutcomeEstimate`] — the effect, its interval and p-value, the counterfactual,
-//!   tidy rows, bootstrap replicates, balance, event-study coefficients — so the design crates
-//!   (effekt-rct, effekt-matching, effekt-did) plug in without touching the report. Until a
-//!   design is wired in, asking for it is a clear [`ReportError::DesignNotAvailable`], never a
-//!   silent substitute. Today the randomised design's difference in means is computed here
-//!   ([`analysis::dim`]): HC2 / CR2 inference through effekt-models, the bootstrap through
-//!   effekt-resample (stratified by arm, or whole clusters).
+//! * **Estimation is behind adapters** ([`adapt`]), one per design, and the report holds no
+//!   estimator of its own: randomised designs go through effekt-rct (estimatr's definitions,
+//!   randomisation inference, 2×2 measures, the design's bootstrap), matching and weighting
+//!   through effekt-matching (MatchIt's definitions, balance, IPW/AIPW beside the match),
+//!   difference in differences through effekt-did (TWFE, event study, Callaway–Sant'Anna, wild
+//!   cluster bootstrap, Goodman-Bacon). Each adapter fills an [`analysis::OutcomeEstimate`] —
+//!   the effect, its interval and p-value, the counterfactual, tidy rows, bootstrap replicates,
+//!   balance, event-study coefficients, the design's trajectory — and chooses what the report
+//!   shows (which interval heads it, which alternatives sit beside it). Subgroups are analysed
+//!   with the interaction regression (randomised designs) or by re-fitting the design within
+//!   each level (matching, DiD), with a test that the effects differ.
 //! * **Privacy by default** ([`build`]): no individual-level rows anywhere; any count or
 //!   statistic based on fewer individuals than the threshold (default 5, never below 3) is
 //!   suppressed, whole breakdowns when one level is small (secondary suppression), and every

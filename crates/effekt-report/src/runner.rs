@@ -62,8 +62,7 @@ pub struct RunOptions {
 /// power curve, then build the report with the privacy rules applied.
 ///
 /// # Errors
-/// [`ReportError::DesignNotAvailable`] for designs not wired in yet; [`ReportError::MissingColumn`]
-/// naming the study key and line; the data layer's and estimators' errors; contract evaluation
+/// [`ReportError::MissingColumn`] naming the study key and line; the data layer's and estimators' errors; contract evaluation
 /// errors; [`ReportError::Study`] for a `[power]` that cannot be computed.
 pub fn run_study(
     inputs: &RunInputs<'_>,

@@ -65,6 +65,15 @@ pub struct StudyMeta {
     /// What the comparison group received ("treatment as usual").
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comparison: Option<String>,
+    /// The question in Swedish (used with `language = "sv"`; default: `question`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub question_sv: Option<String>,
+    /// The intervention's name in Swedish sentences (default: `intervention`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub intervention_sv: Option<String>,
+    /// What the comparison group received, in Swedish (default: `comparison`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comparison_sv: Option<String>,
     /// What one unit is.
     #[serde(default)]
     pub units: UnitKind,
@@ -89,6 +98,30 @@ pub enum UnitKind {
     /// Units / enheter (default).
     #[default]
     Units,
+}
+
+impl StudyMeta {
+    /// The question in `lang`.
+    pub fn question(&self, lang: Language) -> Option<String> {
+        match lang {
+            Language::Sv => self.question_sv.clone().or(self.question.clone()),
+            Language::En => self.question.clone(),
+        }
+    }
+    /// The intervention's name in `lang`.
+    pub fn intervention(&self, lang: Language) -> Option<String> {
+        match lang {
+            Language::Sv => self.intervention_sv.clone().or(self.intervention.clone()),
+            Language::En => self.intervention.clone(),
+        }
+    }
+    /// What the comparison group received, in `lang`.
+    pub fn comparison(&self, lang: Language) -> Option<String> {
+        match lang {
+            Language::Sv => self.comparison_sv.clone().or(self.comparison.clone()),
+            Language::En => self.comparison.clone(),
+        }
+    }
 }
 
 impl UnitKind {
@@ -576,6 +609,9 @@ pub struct ReportConfig {
     /// Title (default: "Evaluation report" / "Utvärderingsrapport").
     #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
+    /// Title of the Swedish report (default: `title`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title_sv: Option<String>,
     /// Language (`en` or `sv`; `--lang` overrides).
     pub language: Language,
     /// Which files to write (default all three).
@@ -589,6 +625,7 @@ impl Default for ReportConfig {
     fn default() -> Self {
         Self {
             title: None,
+            title_sv: None,
             language: Language::En,
             formats: vec![Format::Html, Format::Markdown, Format::Json],
             privacy_threshold: DEFAULT_PRIVACY_THRESHOLD,

@@ -2,7 +2,84 @@
 
 use crate::i18n::{Language, inference as tx};
 use crate::model::{AlternativeEstimate, BootstrapPlot, TidyRowDoc, finite};
-use effekt_resample::{BootstrapResult, Interval, IntervalMethod};
+use crate::study::InferenceConfig;
+use effekt_resample::{
+    BootstrapConfig, BootstrapResult, Estimate, FnStatistic, Interval, IntervalMethod, Layout,
+    ResampleError, Scheme, bootstrap,
+};
+
+/// The interval methods every bootstrap of the report computes: the study's `interval` first
+/// (the one a headline uses), then percentile and BCa.
+pub fn intervals(first: IntervalMethod) -> Vec<IntervalMethod> {
+    let mut v = vec![first];
+    for m in [IntervalMethod::Percentile, IntervalMethod::Bca] {
+        if !v.contains(&m) {
+            v.push(m);
+        }
+    }
+    v
+}
+
+/// The study's bootstrap settings (replicates, seed, level, [`intervals`]) with `scheme`.
+pub fn config(inference: &InferenceConfig, scheme: Scheme) -> BootstrapConfig {
+    BootstrapConfig {
+        resamples: inference.bootstrap,
+        seed: inference.seed,
+        scheme,
+        intervals: intervals(inference.interval),
+        level: inference.level,
+        ..BootstrapConfig::default()
+    }
+}
+
+/// Draws of the treated group's (weighted) mean on `layout` with `config`'s seed and scheme:
+/// replicate b uses the same resample as replicate b of any other bootstrap with that layout,
+/// seed and scheme, so the draws are joint with the effect's (for contracts). `weights` are
+/// fixed analysis weights (matching weights), multiplied by the resample's multiplicities.
+///
+/// # Errors
+/// The resampling core's errors.
+pub fn treated_mean_draws(
+    y: &[f64],
+    treated: &[bool],
+    weights: Option<&[f64]>,
+    layout: &Layout,
+    config: &BootstrapConfig,
+) -> Result<Vec<f64>, ResampleError> {
+    let stat = FnStatistic::new(y.len(), |w: &[f64]| {
+        let (mut s, mut sw) = (0.0, 0.0);
+        for (k, ((v, t), wk)) in y.iter().zip(treated).zip(w).enumerate() {
+            let wi = wk * weights.and_then(|a| a.get(k)).copied().unwrap_or(1.0);
+            if *t && wi > 0.0 {
+                s += wi * v;
+                sw += wi;
+            }
+        }
+        Estimate {
+            value: s / sw,
+            se: None,
+        }
+    });
+    let cfg = BootstrapConfig {
+        intervals: vec![IntervalMethod::Percentile],
+        max_nonfinite_fraction: 1.0,
+        ..config.clone()
+    };
+    Ok(bootstrap(&stat, layout, &cfg, None)?.replicates)
+}
+
+/// An alternative that could not be estimated, with the reason.
+pub fn not_estimated(method: String, reason: &str, lang: Language) -> AlternativeEstimate {
+    AlternativeEstimate {
+        method,
+        estimate: None,
+        std_error: None,
+        conf_low: None,
+        conf_high: None,
+        p_value: None,
+        note: Some(tx::not_estimated(reason, lang)),
+    }
+}
 
 /// Number of histogram bins for the bootstrap distribution.
 pub const HISTOGRAM_BINS: usize = 40;
@@ -27,7 +104,10 @@ pub fn interval_name(m: IntervalMethod, lang: Language) -> &'static str {
 pub fn tidy_from_bootstrap(b: &BootstrapResult, scheme: &str, lang: Language) -> TidyRowDoc {
     let first = b.intervals.first();
     TidyRowDoc {
-        term: "treatment (bootstrap)".into(),
+        term: match lang {
+            Language::En => "effect (bootstrap)".into(),
+            Language::Sv => "effekt (bootstrap)".into(),
+        },
         estimate: finite(b.estimate),
         std_error: finite(b.std_error),
         statistic: finite(b.estimate / b.std_error),

@@ -374,15 +374,7 @@ fn alternative_from_cs(
 }
 
 fn failed(method: String, e: &ReportError, lang: Language) -> AlternativeEstimate {
-    AlternativeEstimate {
-        method,
-        estimate: None,
-        std_error: None,
-        conf_low: None,
-        conf_high: None,
-        p_value: None,
-        note: Some(tx::not_estimated(&e.to_string(), lang)),
-    }
+    super::bootstrap::not_estimated(method, &e.to_string(), lang)
 }
 
 /// Units of cohort g at event time e (cells of the ATT(g,t) table).

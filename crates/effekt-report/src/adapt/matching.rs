@@ -35,7 +35,7 @@
 //!   [`crate::analysis::subgroups::analyse_refit`]).
 
 use super::{AdapterInput, SubEstimate};
-use crate::adapt::bootstrap::{alternative_from_interval, tidy_from_bootstrap};
+use crate::adapt::bootstrap::{self as boot, alternative_from_interval, tidy_from_bootstrap};
 use crate::analysis::{GroupCountsRaw, OutcomeEstimate, PeriodRaw, Prepared, SampleRaw};
 use crate::error::ReportError;
 use crate::i18n::{Language, inference as tx};
@@ -46,8 +46,7 @@ use effekt_matching::{
     BootstrapOptions, Distance, EffectOptions, MatchConfig, MatchFit, Method, Order,
 };
 use effekt_resample::{
-    BootstrapConfig, BootstrapResult, Estimate, FnStatistic, IntervalMethod, Layout, ProgressFn,
-    Scheme, bootstrap,
+    BootstrapResult, Estimate, FnStatistic, Layout, ProgressFn, Scheme, bootstrap,
 };
 
 /// Every option of `kind = "matching"` is available.
@@ -231,21 +230,7 @@ pub fn matched_bootstrap(
     let w: Vec<f64> = units.iter().map(|&(_, w, _)| w).collect();
     let clusters: Vec<u32> = units.iter().map(|&(_, _, s)| s.unwrap_or(0)).collect();
     let layout = Layout::new(y.len(), None, Some(&clusters))?;
-    let inf = &study.config.inference;
-    let mut intervals = vec![inf.interval];
-    for m in [IntervalMethod::Percentile, IntervalMethod::Bca] {
-        if !intervals.contains(&m) {
-            intervals.push(m);
-        }
-    }
-    let config = BootstrapConfig {
-        resamples: inf.bootstrap,
-        seed: inf.seed,
-        scheme: Scheme::Cluster,
-        intervals,
-        level: inf.level,
-        ..BootstrapConfig::default()
-    };
+    let config = boot::config(&study.config.inference, Scheme::Cluster);
     let means = |bw: &[f64], arm: bool| {
         let (mut s, mut sw) = (0.0, 0.0);
         for i in 0..y.len() {
@@ -263,16 +248,13 @@ pub fn matched_bootstrap(
     });
     let boot = bootstrap(&effect, &layout, &config, progress)?;
     let treated = if want_treated {
-        let stat = FnStatistic::new(y.len(), |bw: &[f64]| Estimate {
-            value: means(bw, true),
-            se: None,
-        });
-        let cfg = BootstrapConfig {
-            intervals: vec![IntervalMethod::Percentile],
-            max_nonfinite_fraction: 1.0,
-            ..config.clone()
-        };
-        Some(bootstrap(&stat, &layout, &cfg, None)?.replicates)
+        Some(boot::treated_mean_draws(
+            &y,
+            &t,
+            Some(&w),
+            &layout,
+            &config,
+        )?)
     } else {
         None
     };
@@ -296,21 +278,7 @@ pub fn refit_bootstrap(
     let n = prep.y.len();
     let arms: Vec<u32> = prep.treated.iter().map(|&t| u32::from(t)).collect();
     let layout = Layout::new(n, Some(&arms), None)?;
-    let inf = &study.config.inference;
-    let mut intervals = vec![inf.interval];
-    for m in [IntervalMethod::Percentile, IntervalMethod::Bca] {
-        if !intervals.contains(&m) {
-            intervals.push(m);
-        }
-    }
-    let config = BootstrapConfig {
-        resamples: inf.bootstrap,
-        seed: inf.seed,
-        scheme: Scheme::Stratified,
-        intervals,
-        level: inf.level,
-        ..BootstrapConfig::default()
-    };
+    let config = boot::config(&study.config.inference, Scheme::Stratified);
     let refit = |w: &[f64]| {
         let mut idx = Vec::with_capacity(n);
         for (k, &wk) in w.iter().enumerate() {
@@ -330,25 +298,13 @@ pub fn refit_bootstrap(
     });
     let boot = bootstrap(&effect, &layout, &config, progress)?;
     let treated = if want_treated {
-        let stat = FnStatistic::new(n, |w: &[f64]| {
-            let (mut s, mut sw) = (0.0, 0.0);
-            for ((wk, t), y) in w.iter().zip(&prep.treated).zip(&prep.y) {
-                if *t {
-                    s += wk * y;
-                    sw += wk;
-                }
-            }
-            Estimate {
-                value: s / sw,
-                se: None,
-            }
-        });
-        let cfg = BootstrapConfig {
-            intervals: vec![IntervalMethod::Percentile],
-            max_nonfinite_fraction: 1.0,
-            ..config.clone()
-        };
-        Some(bootstrap(&stat, &layout, &cfg, None)?.replicates)
+        Some(boot::treated_mean_draws(
+            &prep.y,
+            &prep.treated,
+            None,
+            &layout,
+            &config,
+        )?)
     } else {
         None
     };
@@ -524,25 +480,9 @@ fn alternative(
                 p_value: finite(e.p_value),
                 note,
             },
-            None => AlternativeEstimate {
-                method: name,
-                estimate: None,
-                std_error: None,
-                conf_low: None,
-                conf_high: None,
-                p_value: None,
-                note: Some(tx::not_estimated("no outcome", lang)),
-            },
+            None => boot::not_estimated(name, "no outcome", lang),
         },
-        Err(e) => AlternativeEstimate {
-            method: name,
-            estimate: None,
-            std_error: None,
-            conf_low: None,
-            conf_high: None,
-            p_value: None,
-            note: Some(tx::not_estimated(&e.to_string(), lang)),
-        },
+        Err(e) => boot::not_estimated(name, &study_words(&e.to_string()), lang),
     }
 }
 
@@ -728,6 +668,7 @@ pub fn subgroup(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use effekt_resample::IntervalMethod;
 
     /// The replicates drawn here are the ones effekt-matching's own pair bootstrap draws: same
     /// layout, seed and statistic, so the standard deviations agree (to rounding).

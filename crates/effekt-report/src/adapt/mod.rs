@@ -55,12 +55,13 @@ pub struct AdapterInput<'a> {
     pub progress: Option<ProgressFn<'a>>,
 }
 
-/// Fail fast, before any data is read, when the study asks for a design (or an option) that is
-/// not wired into the report yet.
+/// Fail fast, before any data is read, when the study asks for a design (or an option) that the
+/// report cannot run. Every design and option is available today; the check stays as the place
+/// for options a design crate adds before the report supports them.
 ///
 /// # Errors
 /// [`ReportError::DesignNotAvailable`] naming the design option and the crate that will provide
-/// it.
+/// it (none today).
 pub fn check_available(study: &Study) -> Result<(), ReportError> {
     match &study.config.design {
         DesignConfig::Rct(d) => rct::available(d),
@@ -72,7 +73,8 @@ pub fn check_available(study: &Study) -> Result<(), ReportError> {
 /// Estimate one outcome under the study's design.
 ///
 /// # Errors
-/// [`ReportError::DesignNotAvailable`] for designs not wired in yet, and the estimators' errors.
+/// The design crates' errors as [`ReportError::Estimation`] naming the outcome, and the data
+/// layer's errors.
 pub fn estimate(input: &AdapterInput<'_>) -> Result<OutcomeEstimate, ReportError> {
     match &input.study.config.design {
         DesignConfig::Rct(d) => rct::estimate(input, d),

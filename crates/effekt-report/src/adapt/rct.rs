@@ -37,9 +37,7 @@ use crate::model::{AlternativeEstimate, BinaryEffectsDoc, MeasureDoc, TidyRowDoc
 use crate::study::{ClusterAssignment, RctDesign, RctEstimator};
 use crate::templates::OutcomeType;
 use effekt_rct::{Design, Estimator, RctConfig, RctFit};
-use effekt_resample::{
-    BootstrapConfig, Estimate, FnStatistic, IntervalMethod, Layout, Scheme, bootstrap,
-};
+use effekt_resample::{BootstrapConfig, Layout, Scheme};
 
 /// Every option of `kind = "rct"` is available.
 ///
@@ -90,13 +88,7 @@ pub fn config(input: &AdapterInput<'_>, design: &RctDesign) -> RctConfig {
     cfg.level = study.inference.level;
     cfg.randomization_inference = design.randomization_inference;
     cfg.bootstrap = Some(study.inference.bootstrap);
-    let mut intervals = vec![study.inference.interval];
-    for m in [IntervalMethod::Percentile, IntervalMethod::Bca] {
-        if !intervals.contains(&m) {
-            intervals.push(m);
-        }
-    }
-    cfg.bootstrap_intervals = intervals;
+    cfg.bootstrap_intervals = super::bootstrap::intervals(study.inference.interval);
     cfg.seed = study.inference.seed;
     cfg
 }
@@ -149,31 +141,14 @@ fn treated_mean_draws(
     fit: &RctFit,
 ) -> Result<Vec<f64>, effekt_resample::ResampleError> {
     let (layout, scheme) = layout(prep, cfg, fit.design)?;
-    let ys = prep.y.clone();
-    let ts = prep.treated.clone();
-    let stat = FnStatistic::new(ys.len(), move |w: &[f64]| {
-        let (mut s, mut sw) = (0.0, 0.0);
-        for ((v, t), wi) in ys.iter().zip(&ts).zip(w) {
-            if *t {
-                s += wi * v;
-                sw += wi;
-            }
-        }
-        Estimate {
-            value: s / sw,
-            se: None,
-        }
-    });
     let config = BootstrapConfig {
         resamples: cfg.bootstrap.unwrap_or(0),
         seed: cfg.seed,
         scheme,
-        intervals: vec![IntervalMethod::Percentile],
         level: cfg.level,
-        max_nonfinite_fraction: 1.0,
         ..BootstrapConfig::default()
     };
-    Ok(bootstrap(&stat, &layout, &config, None)?.replicates)
+    super::bootstrap::treated_mean_draws(&prep.y, &prep.treated, None, &layout, &config)
 }
 
 /// The analytic test in the report's language.
@@ -387,6 +362,7 @@ pub fn estimate(
 mod tests {
     use super::*;
     use effekt_data::{MissingPolicy, ReadOptions, Roles, read_csv_str};
+    use effekt_resample::{Estimate, FnStatistic, IntervalMethod, bootstrap};
 
     /// The layout rebuilt here must reproduce effekt-rct's bootstrap replicates exactly (the
     /// treated-mean draws for the contract are taken on it): simple, blocked, matched pairs,

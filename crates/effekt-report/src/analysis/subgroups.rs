@@ -106,21 +106,20 @@ fn sort_levels(levels: &mut [String]) {
     }
 }
 
-/// Effects by the levels of `column` among the analysis rows, and the test of equal effects.
-///
-/// `key` is the study-file key naming the column (for the too-many-levels error).
+/// The subgroup label of every analysis row (`None` = missing), the sorted levels, the number of
+/// rows without a level and the note saying so.
+type Levels = (Vec<Option<String>>, Vec<String>, usize, Vec<String>);
+
+/// Labels and levels of `column` among the analysis rows.
 ///
 /// # Errors
-/// [`ReportError::Estimation`] when the column has more than [`MAX_LEVELS`] levels. Failures of
-/// the regression (e.g. too few clusters in a level) become notes, not errors.
-pub fn analyse(
+/// [`ReportError::Estimation`] when the column has more than [`MAX_LEVELS`] levels.
+fn levels_of(
     table: &Table,
     prep: &Prepared,
     column: &str,
-    is_sex: bool,
-    level: f64,
     lang: Language,
-) -> Result<SubgroupRaw, ReportError> {
+) -> Result<Levels, ReportError> {
     let labels = labels_at(table, column, &prep.rows)?;
     let mut levels: Vec<String> = labels.iter().flatten().cloned().collect();
     levels.sort();
@@ -140,6 +139,25 @@ pub fn analyse(
     if missing > 0 {
         notes.push(tx::subgroup_missing(missing, column, lang));
     }
+    Ok((labels, levels, missing, notes))
+}
+
+/// Effects by the levels of `column` among the analysis rows, and the test of equal effects.
+///
+/// `key` is the study-file key naming the column (for the too-many-levels error).
+///
+/// # Errors
+/// [`ReportError::Estimation`] when the column has more than [`MAX_LEVELS`] levels. Failures of
+/// the regression (e.g. too few clusters in a level) become notes, not errors.
+pub fn analyse(
+    table: &Table,
+    prep: &Prepared,
+    column: &str,
+    is_sex: bool,
+    level: f64,
+    lang: Language,
+) -> Result<SubgroupRaw, ReportError> {
+    let (labels, levels, missing, mut notes) = levels_of(table, prep, column, lang)?;
     let code: Vec<Option<usize>> = labels
         .iter()
         .map(|l| l.as_ref().and_then(|l| levels.iter().position(|x| x == l)))
@@ -380,25 +398,7 @@ pub fn analyse_refit(
     lang: Language,
     fit: &dyn Fn(&Prepared) -> Result<SubEstimate, ReportError>,
 ) -> Result<SubgroupRaw, ReportError> {
-    let labels = labels_at(table, column, &prep.rows)?;
-    let mut levels: Vec<String> = labels.iter().flatten().cloned().collect();
-    levels.sort();
-    levels.dedup();
-    sort_levels(&mut levels);
-    if levels.len() > MAX_LEVELS {
-        return Err(ReportError::Estimation {
-            outcome: prep.outcome.column.clone(),
-            message: format!(
-                "subgroup column `{column}` has {} levels (at most {MAX_LEVELS}); group the values into fewer categories",
-                levels.len()
-            ),
-        });
-    }
-    let missing = labels.iter().filter(|l| l.is_none()).count();
-    let mut notes = Vec::new();
-    if missing > 0 {
-        notes.push(tx::subgroup_missing(missing, column, lang));
-    }
+    let (labels, levels, missing, mut notes) = levels_of(table, prep, column, lang)?;
     if let Some(unit) = &prep.data.unit {
         let mut seen: std::collections::HashMap<u32, &Option<String>> =
             std::collections::HashMap::new();

@@ -421,7 +421,13 @@ fn outcome(
         }
     }
     if o.plots.trajectory.len() > 1 {
-        s.push_str(&format!("<h3>{}</h3>\n", escape(msg::OVER_TIME.get(lang))));
+        let did = period_label == msg::PERIOD_DID.get(lang);
+        let (heading, caption) = if did {
+            (msg::OVER_PERIODS, msg::PLOT_TRAJ_DID_CAPTION)
+        } else {
+            (msg::OVER_TIME, msg::PLOT_TRAJ_CAPTION)
+        };
+        s.push_str(&format!("<h3>{}</h3>\n", escape(heading.get(lang))));
         if o.plots
             .trajectory
             .iter()
@@ -438,7 +444,7 @@ fn outcome(
             s.push_str(&format!(
                 "<figure>\n{}\n<figcaption>{legend}<br>{}</figcaption>\n</figure>\n",
                 plots::trajectory(&o.plots.trajectory, &o.scale, period_label, lang)?,
-                escape(msg::PLOT_TRAJ_CAPTION.get(lang))
+                escape(caption.get(lang))
             ));
         }
         s.push_str(&table(&trajectory_table(o, th, period_label, lang)));
@@ -531,7 +537,11 @@ fn outcome(
     if !o.plots.event_study.is_empty() {
         s.push_str(&figure(
             &plots::event_study(&o.plots.event_study, &o.scale, lang)?,
-            msg::PLOT_EVENT_CAPTION.get(lang),
+            if o.plots.event_study.iter().any(|e| e.reference) {
+                msg::PLOT_EVENT_CAPTION.get(lang)
+            } else {
+                msg::PLOT_EVENT_NOREF_CAPTION.get(lang)
+            },
         ));
     }
     if !o.robustness.balance.is_empty() {

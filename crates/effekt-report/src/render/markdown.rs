@@ -108,7 +108,12 @@ pub fn render(r: &Report) -> String {
             }
         }
         if o.plots.trajectory.len() > 1 {
-            s.push_str(&format!("### {}\n\n", msg::OVER_TIME.get(lang)));
+            let heading = if r.study.design.kind == DesignKind::Did {
+                msg::OVER_PERIODS
+            } else {
+                msg::OVER_TIME
+            };
+            s.push_str(&format!("### {}\n\n", heading.get(lang)));
             s.push_str(&table(&trajectory_table(o, th, period_label(r), lang)));
         }
         s.push_str(&format!("### {}\n\n", msg::DETAIL_TABLE.get(lang)));
