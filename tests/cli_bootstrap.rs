@@ -67,6 +67,12 @@ fn json_file_is_written_and_the_table_names_the_method() {
     assert!(o.status.success(), "{}", stderr(&o));
     let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
     assert_eq!(v["statistic"], "mean");
+    // An output is an ordinary readable file, not a private temporary file.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(std::fs::metadata(&out).unwrap().permissions().mode() & 0o777, 0o644);
+    }
     let o = effekt(&["bootstrap", "--data", &data, "--outcome", "re78", "--group", "treat", "--resamples", "500"]);
     let table = String::from_utf8_lossy(&o.stdout);
     assert!(table.contains("stratified bootstrap"), "{table}");

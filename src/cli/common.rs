@@ -132,6 +132,15 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> CliResult {
     tmp.write_all(bytes)
         .and_then(|_| tmp.flush())
         .map_err(|e| CliError::internal(anyhow::anyhow!("writing {}: {e}", path.display())))?;
+    // NamedTempFile creates the file readable by the owner only; an output is an ordinary file
+    // (like one written by `>`), so give it the usual rw-r--r-- before moving it into place.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        tmp.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(0o644))
+            .map_err(|e| CliError::internal(anyhow::anyhow!("setting permissions of {}: {e}", path.display())))?;
+    }
     tmp.persist(path)
         .map_err(|e| CliError::bad_msg(format!("cannot write {}: {}", path.display(), e.error)))?;
     Ok(())
