@@ -5,7 +5,7 @@
 use crate::cli::common::{
     CliError, CliResult, DataArgs, Progress, split_list, with_threads, write_json,
 };
-use effekt_rct::{ClusterAssignment, Estimator, OutcomeType, RctConfig, RctError, RctFit};
+use effekt_rct::{ClusterAssignment, Design, Estimator, OutcomeType, RctConfig, RctError, RctFit};
 use serde::Serialize;
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -200,7 +200,11 @@ fn fmt_p(p: f64) -> String {
 /// "= 0.123" or "< 0.001".
 fn p_eq(p: f64) -> String {
     let f = fmt_p(p);
-    if f.starts_with('<') { f } else { format!("= {f}") }
+    if f.starts_with('<') {
+        f
+    } else {
+        format!("= {f}")
+    }
 }
 
 fn fmt_opt(x: Option<f64>, inf: &str) -> String {
@@ -226,8 +230,18 @@ fn render(fit: &RctFit, source: &str) -> String {
         fit.n_control,
         fit.n_blocks
             .map_or(String::new(), |b| format!(", {b} blocks")),
-        fit.n_clusters
-            .map_or(String::new(), |g| format!(", {g} clusters")),
+        fit.n_clusters.map_or(String::new(), |g| {
+            if matches!(
+                fit.design,
+                Design::Standard | Design::Blocked | Design::MatchedPair
+            ) {
+                format!(
+                    ", {g} clusters for the standard errors (units were randomised individually)"
+                )
+            } else {
+                format!(", {g} clusters")
+            }
+        }),
     );
     if fit.dropped_rows > 0 {
         let by: Vec<String> = fit

@@ -144,7 +144,12 @@ pub(crate) fn difference_in_means(p: &Prepared) -> Result<DimEstimate, RctError>
         (None, Some(g)) => {
             let (est, se, df, n_cl) = cr2(&p.y, &p.t, &g.codes, name)?;
             Ok(DimEstimate {
-                design: Design::Clustered,
+                // Clusters only for the standard errors: the randomisation was individual.
+                design: if p.cluster_assigned {
+                    Design::Clustered
+                } else {
+                    Design::Standard
+                },
                 estimate: est,
                 std_error: se,
                 df,

@@ -231,7 +231,10 @@ impl Rct {
                 } else {
                     RiStatistic::ancova(&p.y, &tf, &cols)?
                 };
-                let design = match (p.blocks.is_some(), p.clusters.is_some()) {
+                // The design is how units were randomised; clusters that only carry the
+                // standard errors (individual assignment) do not make it cluster-randomised.
+                let cluster_randomised = p.clusters.is_some() && p.cluster_assigned;
+                let design = match (p.blocks.is_some(), cluster_randomised) {
                     (false, false) => Design::Standard,
                     (true, false) => Design::Blocked,
                     (false, true) => Design::Clustered,
