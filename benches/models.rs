@@ -52,18 +52,33 @@ fn bench_models(c: &mut Criterion) {
     let check = ols(
         &design,
         &y,
-        &OlsOptions { vcov: Some(VarianceEstimator::Cr2), clusters: Some(&cl), ..Default::default() },
+        &OlsOptions {
+            vcov: Some(VarianceEstimator::Cr2),
+            clusters: Some(&cl),
+            ..Default::default()
+        },
     )
     .expect("fit");
-    println!("effekt CR2: SE(X1) = {:.10e}, df(X1) = {:.10}", check.std_errors()[1], check.df()[1]);
+    println!(
+        "effekt CR2: SE(X1) = {:.10e}, df(X1) = {:.10}",
+        check.std_errors()[1],
+        check.df()[1]
+    );
     let mut group = c.benchmark_group("ols_cr2");
-    group.sample_size(10).measurement_time(Duration::from_secs(5)).warm_up_time(Duration::from_secs(1));
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(5))
+        .warm_up_time(Duration::from_secs(1));
     group.bench_function("n100k_k10_G100", |b| {
         b.iter(|| {
             let fit = ols(
                 black_box(&design),
                 black_box(&y),
-                &OlsOptions { vcov: Some(VarianceEstimator::Cr2), clusters: Some(&cl), ..Default::default() },
+                &OlsOptions {
+                    vcov: Some(VarianceEstimator::Cr2),
+                    clusters: Some(&cl),
+                    ..Default::default()
+                },
             )
             .expect("fit");
             black_box(fit.df()[1])
@@ -71,13 +86,19 @@ fn bench_models(c: &mut Criterion) {
     });
     group.finish();
     let mut group = c.benchmark_group("ols_hc2");
-    group.sample_size(10).measurement_time(Duration::from_secs(3)).warm_up_time(Duration::from_secs(1));
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(3))
+        .warm_up_time(Duration::from_secs(1));
     group.bench_function("n100k_k10", |b| {
         b.iter(|| {
             let fit = ols(
                 black_box(&design),
                 black_box(&y),
-                &OlsOptions { vcov: Some(VarianceEstimator::Hc2), ..Default::default() },
+                &OlsOptions {
+                    vcov: Some(VarianceEstimator::Hc2),
+                    ..Default::default()
+                },
             )
             .expect("fit");
             black_box(fit.std_errors()[1])

@@ -26,11 +26,18 @@ fn config(dgp: &str, analysis: &str) -> SimulationConfig {
 fn harness(c: &mut Criterion) {
     let mut g = c.benchmark_group("harness");
     g.sample_size(10).measurement_time(Duration::from_secs(8));
-    let two = config("kind = \"two-groups\"\nn_treated = 30\nn_control = 30\neffect = 0.5", "welch");
-    g.bench_function("two_groups_welch_1000", |b| b.iter(|| black_box(run_config(&two, &|_| {}))));
+    let two = config(
+        "kind = \"two-groups\"\nn_treated = 30\nn_control = 30\neffect = 0.5",
+        "welch",
+    );
+    g.bench_function("two_groups_welch_1000", |b| {
+        b.iter(|| black_box(run_config(&two, &|_| {})))
+    });
     let cl = "kind = \"cluster-rct\"\nclusters = 40\ncluster_size = 25\nicc = 0.05\neffect = 0.2";
     let cr2 = config(cl, "ols-cr2");
-    g.bench_function("cluster_rct_40x25_cr2_1000", |b| b.iter(|| black_box(run_config(&cr2, &|_| {}))));
+    g.bench_function("cluster_rct_40x25_cr2_1000", |b| {
+        b.iter(|| black_box(run_config(&cr2, &|_| {})))
+    });
     let means = config(cl, "cluster-means");
     g.bench_function("cluster_rct_40x25_cluster_means_1000", |b| {
         b.iter(|| black_box(run_config(&means, &|_| {})))
@@ -40,8 +47,15 @@ fn harness(c: &mut Criterion) {
 
 fn analytic(c: &mut Criterion) {
     let d = Design::TwoMeans(TwoMeans::default());
-    let t = Targets { n: None, effect: Some(0.5), power: Some(0.8), alpha: Some(0.05) };
-    c.bench_function("analytic/two_means_solve_n", |b| b.iter(|| black_box(solve(&d, &t, None))));
+    let t = Targets {
+        n: None,
+        effect: Some(0.5),
+        power: Some(0.8),
+        alpha: Some(0.05),
+    };
+    c.bench_function("analytic/two_means_solve_n", |b| {
+        b.iter(|| black_box(solve(&d, &t, None)))
+    });
 }
 
 criterion_group!(benches, harness, analytic);

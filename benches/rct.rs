@@ -47,7 +47,12 @@ fn bench_rct(c: &mut Criterion) {
     cfg.exact_limit = 0;
     let rct = cfg.clone().validate().expect("config");
     g.bench_function("n1000_B100k", |b| {
-        b.iter(|| black_box(rct.fit_table(&table, MissingPolicy::Error, None).expect("fit")))
+        b.iter(|| {
+            black_box(
+                rct.fit_table(&table, MissingPolicy::Error, None)
+                    .expect("fit"),
+            )
+        })
     });
     g.finish();
 
@@ -57,7 +62,12 @@ fn bench_rct(c: &mut Criterion) {
     cfg.covariates = vec!["x1".into(), "x2".into()];
     let rct = cfg.validate().expect("config");
     g.bench_function("n1000_k2_B100k", |b| {
-        b.iter(|| black_box(rct.fit_table(&table, MissingPolicy::Error, None).expect("fit")))
+        b.iter(|| {
+            black_box(
+                rct.fit_table(&table, MissingPolicy::Error, None)
+                    .expect("fit"),
+            )
+        })
     });
     g.finish();
 }

@@ -9,7 +9,7 @@
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use effekt_resample::{
-    BootstrapConfig, IntervalMethod, LinearKind, LinearStatistic, Layout, Purpose, Scheme, Streams,
+    BootstrapConfig, IntervalMethod, Layout, LinearKind, LinearStatistic, Purpose, Scheme, Streams,
     bootstrap_linear,
 };
 use rand::distr::{Distribution, Uniform};
@@ -21,14 +21,25 @@ use std::time::Duration;
 pub fn data(n: usize) -> Vec<f64> {
     let mut rng = Streams::new(20261123, Purpose::Simulation).get(0);
     let d = Uniform::new(0.0f64, 1.0).unwrap();
-    (0..n).map(|_| (-(1.0 - d.sample(&mut rng)).ln()).powf(1.5) * 100.0).collect()
+    (0..n)
+        .map(|_| (-(1.0 - d.sample(&mut rng)).ln()).powf(1.5) * 100.0)
+        .collect()
 }
 
 fn percentile(y: &[f64], b: usize, methods: Vec<IntervalMethod>) -> f64 {
     let stat = LinearStatistic::new(LinearKind::Mean, y, None, None).unwrap();
     let layout = Layout::new(y.len(), None, None).unwrap();
-    let cfg = BootstrapConfig { resamples: b, seed: 1, scheme: Scheme::Iid, intervals: methods, ..Default::default() };
-    bootstrap_linear(&stat, &layout, &cfg, None).unwrap().intervals[0].low
+    let cfg = BootstrapConfig {
+        resamples: b,
+        seed: 1,
+        scheme: Scheme::Iid,
+        intervals: methods,
+        ..Default::default()
+    };
+    bootstrap_linear(&stat, &layout, &cfg, None)
+        .unwrap()
+        .intervals[0]
+        .low
 }
 
 /// The floor: the bare loop. Replicate b's stream draws n bounded indices exactly as the core
@@ -69,16 +80,30 @@ fn floor(y: &[f64], b: usize) -> f64 {
 fn benches(c: &mut Criterion) {
     let y100k = data(100_000);
     let mut g = c.benchmark_group("resample");
-    g.sample_size(10).measurement_time(Duration::from_secs(20)).warm_up_time(Duration::from_secs(2));
+    g.sample_size(10)
+        .measurement_time(Duration::from_secs(20))
+        .warm_up_time(Duration::from_secs(2));
     g.bench_function("percentile_mean/n100k_B10k", |b| {
         b.iter(|| black_box(percentile(&y100k, 10_000, vec![IntervalMethod::Percentile])))
     });
-    g.bench_function("floor/n100k_B10k", |b| b.iter(|| black_box(floor(&y100k, 10_000))));
+    g.bench_function("floor/n100k_B10k", |b| {
+        b.iter(|| black_box(floor(&y100k, 10_000)))
+    });
     for threads in [1usize, 2] {
-        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
-        g.bench_function(format!("threads/{threads}/percentile_mean/n100k_B10k"), |b| {
-            b.iter(|| pool.install(|| black_box(percentile(&y100k, 10_000, vec![IntervalMethod::Percentile]))))
-        });
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        g.bench_function(
+            format!("threads/{threads}/percentile_mean/n100k_B10k"),
+            |b| {
+                b.iter(|| {
+                    pool.install(|| {
+                        black_box(percentile(&y100k, 10_000, vec![IntervalMethod::Percentile]))
+                    })
+                })
+            },
+        );
     }
     let y1m = data(1_000_000);
     g.bench_function("bca_vs_percentile/percentile_n1M_B2k", |b| {

@@ -5,7 +5,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 fn effekt(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_effekt")).args(args).output().expect("run effekt")
+    Command::new(env!("CARGO_BIN_EXE_effekt"))
+        .args(args)
+        .output()
+        .expect("run effekt")
 }
 
 fn dataset(name: &str) -> String {
@@ -26,7 +29,12 @@ fn stderr(o: &Output) -> String {
 fn bad(args: &[&str], needles: &[&str]) {
     let o = effekt(args);
     let msg = stderr(&o);
-    assert_eq!(o.status.code(), Some(2), "expected exit 2 for {args:?}, got {:?}: {msg}", o.status.code());
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "expected exit 2 for {args:?}, got {:?}: {msg}",
+        o.status.code()
+    );
     for n in needles {
         assert!(msg.contains(n), "message for {args:?} lacks {n:?}: {msg}");
     }
@@ -38,8 +46,23 @@ fn json_is_byte_identical_at_1_2_and_8_threads() {
     let data = dataset("lalonde.csv");
     let run = |threads: &str| {
         let o = effekt(&[
-            "bootstrap", "--data", &data, "--outcome", "re78", "--group", "treat", "--ci",
-            "percentile,basic,normal,studentized,bca", "--resamples", "3000", "--seed", "7", "--threads", threads, "--json", "-",
+            "bootstrap",
+            "--data",
+            &data,
+            "--outcome",
+            "re78",
+            "--group",
+            "treat",
+            "--ci",
+            "percentile,basic,normal,studentized,bca",
+            "--resamples",
+            "3000",
+            "--seed",
+            "7",
+            "--threads",
+            threads,
+            "--json",
+            "-",
         ]);
         assert!(o.status.success(), "{}", stderr(&o));
         o.stdout
@@ -48,7 +71,16 @@ fn json_is_byte_identical_at_1_2_and_8_threads() {
     assert_eq!(one, run("2"));
     assert_eq!(one, run("8"));
     let v: serde_json::Value = serde_json::from_slice(&one).unwrap();
-    for key in ["statistic", "estimate", "std_error", "bias", "resamples", "seed", "n", "intervals"] {
+    for key in [
+        "statistic",
+        "estimate",
+        "std_error",
+        "bias",
+        "resamples",
+        "seed",
+        "n",
+        "intervals",
+    ] {
         assert!(v.get(key).is_some(), "missing {key}");
     }
     assert_eq!(v["intervals"].as_array().unwrap().len(), 5);
@@ -63,34 +95,80 @@ fn json_file_is_written_and_the_table_names_the_method() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("boot.json");
     let data = dataset("lalonde.csv");
-    let o = effekt(&["bootstrap", "--data", &data, "--outcome", "re78", "--resamples", "500", "--json", out.to_str().unwrap()]);
+    let o = effekt(&[
+        "bootstrap",
+        "--data",
+        &data,
+        "--outcome",
+        "re78",
+        "--resamples",
+        "500",
+        "--json",
+        out.to_str().unwrap(),
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
-    let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
     assert_eq!(v["statistic"], "mean");
     // An output is an ordinary readable file, not a private temporary file.
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        assert_eq!(std::fs::metadata(&out).unwrap().permissions().mode() & 0o777, 0o644);
+        assert_eq!(
+            std::fs::metadata(&out).unwrap().permissions().mode() & 0o777,
+            0o644
+        );
     }
-    let o = effekt(&["bootstrap", "--data", &data, "--outcome", "re78", "--group", "treat", "--resamples", "500"]);
+    let o = effekt(&[
+        "bootstrap",
+        "--data",
+        &data,
+        "--outcome",
+        "re78",
+        "--group",
+        "treat",
+        "--resamples",
+        "500",
+    ]);
     let table = String::from_utf8_lossy(&o.stdout);
     assert!(table.contains("stratified bootstrap"), "{table}");
-    assert!(table.contains("percentile") && table.contains("bca"), "{table}");
+    assert!(
+        table.contains("percentile") && table.contains("bca"),
+        "{table}"
+    );
 }
 
 #[test]
 fn swedish_semicolon_decimal_comma_export_gives_the_same_result() {
     let dir = tempfile::tempdir().unwrap();
-    let rows: Vec<(f64, u8)> = (0..40).map(|i| (((i * 37) % 23) as f64 / 4.0 + 0.125, (i % 2) as u8)).collect();
-    let point: String = std::iter::once("y,ihf\n".to_string()).chain(rows.iter().map(|(y, g)| format!("{y},{g}\n"))).collect();
+    let rows: Vec<(f64, u8)> = (0..40)
+        .map(|i| (((i * 37) % 23) as f64 / 4.0 + 0.125, (i % 2) as u8))
+        .collect();
+    let point: String = std::iter::once("y,ihf\n".to_string())
+        .chain(rows.iter().map(|(y, g)| format!("{y},{g}\n")))
+        .collect();
     let comma: String = std::iter::once("\u{feff}y;ihf\r\n".to_string())
-        .chain(rows.iter().map(|(y, g)| format!("{};{g}\r\n", y.to_string().replace('.', ","))))
+        .chain(
+            rows.iter()
+                .map(|(y, g)| format!("{};{g}\r\n", y.to_string().replace('.', ","))),
+        )
         .collect();
     let a = write(dir.path(), "point.csv", &point);
     let b = write(dir.path(), "komma.csv", &comma);
     let run = |p: &Path| {
-        let o = effekt(&["bootstrap", "--data", p.to_str().unwrap(), "--outcome", "y", "--group", "ihf", "--resamples", "999", "--json", "-"]);
+        let o = effekt(&[
+            "bootstrap",
+            "--data",
+            p.to_str().unwrap(),
+            "--outcome",
+            "y",
+            "--group",
+            "ihf",
+            "--resamples",
+            "999",
+            "--json",
+            "-",
+        ]);
         assert!(o.status.success(), "{}", stderr(&o));
         o.stdout
     };
@@ -104,46 +182,210 @@ fn bad_input_is_a_clear_error_with_exit_code_2() {
     let lalonde = dataset("lalonde.csv");
 
     // Unknown column: suggest the closest name.
-    bad(&["bootstrap", "--data", &lalonde, "--outcome", "re87"], &["re87", "re78", "lalonde.csv"]);
+    bad(
+        &["bootstrap", "--data", &lalonde, "--outcome", "re87"],
+        &["re87", "re78", "lalonde.csv"],
+    );
     // Non-numeric value: names file, column, row and value.
     let f = write(d, "typo.csv", "y,g\n1.5,0\n2.5,1\n3,0\nx7,1\n4,0\n5,1\n");
-    bad(&["bootstrap", "--data", f.to_str().unwrap(), "--outcome", "y"], &["typo.csv", "\"y\"", "row 5", "x7"]);
+    bad(
+        &["bootstrap", "--data", f.to_str().unwrap(), "--outcome", "y"],
+        &["typo.csv", "\"y\"", "row 5", "x7"],
+    );
     // Missing value in the outcome: names the first row and the count, suggests the policy.
-    let f = write(d, "missing.csv", "y,g\n1,0\n2,1\nNA,0\n4,1\n,0\n6,1\n7,0\n8,0\n");
-    bad(&["bootstrap", "--data", f.to_str().unwrap(), "--outcome", "y", "--group", "g"], &["missing.csv", "\"y\"", "row 4", "2 missing", "drop"]);
+    let f = write(
+        d,
+        "missing.csv",
+        "y,g\n1,0\n2,1\nNA,0\n4,1\n,0\n6,1\n7,0\n8,0\n",
+    );
+    bad(
+        &[
+            "bootstrap",
+            "--data",
+            f.to_str().unwrap(),
+            "--outcome",
+            "y",
+            "--group",
+            "g",
+        ],
+        &["missing.csv", "\"y\"", "row 4", "2 missing", "drop"],
+    );
     // ... and with --missing drop it runs and reports the dropped rows.
-    let o = effekt(&["bootstrap", "--data", f.to_str().unwrap(), "--outcome", "y", "--group", "g", "--missing", "drop", "--resamples", "200", "--json", "-"]);
+    let o = effekt(&[
+        "bootstrap",
+        "--data",
+        f.to_str().unwrap(),
+        "--outcome",
+        "y",
+        "--group",
+        "g",
+        "--missing",
+        "drop",
+        "--resamples",
+        "200",
+        "--json",
+        "-",
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["dropped_rows"], 2);
     assert_eq!(v["n"], 6);
     // A group with fewer than 2 rows.
     let f = write(d, "tiny.csv", "y,g\n1,a\n2,a\n3,b\n4,a\n");
-    bad(&["bootstrap", "--data", f.to_str().unwrap(), "--outcome", "y", "--group", "g"], &["tiny.csv", "\"g\"", "\"b\"", "1 row"]);
+    bad(
+        &[
+            "bootstrap",
+            "--data",
+            f.to_str().unwrap(),
+            "--outcome",
+            "y",
+            "--group",
+            "g",
+        ],
+        &["tiny.csv", "\"g\"", "\"b\"", "1 row"],
+    );
     // Three groups for a two-group statistic.
     let f = write(d, "three.csv", "y,g\n1,a\n2,a\n3,b\n4,b\n5,c\n6,c\n");
-    bad(&["bootstrap", "--data", f.to_str().unwrap(), "--outcome", "y", "--group", "g"], &["exactly 2 groups", "a, b, c"]);
+    bad(
+        &[
+            "bootstrap",
+            "--data",
+            f.to_str().unwrap(),
+            "--outcome",
+            "y",
+            "--group",
+            "g",
+        ],
+        &["exactly 2 groups", "a, b, c"],
+    );
     // A proportion of a non-binary outcome.
-    bad(&["bootstrap", "--data", &lalonde, "--outcome", "re78", "--group", "treat", "--statistic", "proportion-diff"], &["0/1", "re78", "row 2"]);
+    bad(
+        &[
+            "bootstrap",
+            "--data",
+            &lalonde,
+            "--outcome",
+            "re78",
+            "--group",
+            "treat",
+            "--statistic",
+            "proportion-diff",
+        ],
+        &["0/1", "re78", "row 2"],
+    );
     // File problems.
-    bad(&["bootstrap", "--data", d.join("nope.csv").to_str().unwrap(), "--outcome", "y"], &["nope.csv"]);
+    bad(
+        &[
+            "bootstrap",
+            "--data",
+            d.join("nope.csv").to_str().unwrap(),
+            "--outcome",
+            "y",
+        ],
+        &["nope.csv"],
+    );
     let f = write(d, "empty.csv", "");
-    bad(&["bootstrap", "--data", f.to_str().unwrap(), "--outcome", "y"], &["empty.csv"]);
+    bad(
+        &["bootstrap", "--data", f.to_str().unwrap(), "--outcome", "y"],
+        &["empty.csv"],
+    );
     let f = write(d, "ragged.csv", "y,g\n1,0\n2,1,9\n");
-    bad(&["bootstrap", "--data", f.to_str().unwrap(), "--outcome", "y"], &["ragged.csv", "row 3"]);
+    bad(
+        &["bootstrap", "--data", f.to_str().unwrap(), "--outcome", "y"],
+        &["ragged.csv", "row 3"],
+    );
     let f = write(d, "data.sav", "y\n1\n");
-    bad(&["bootstrap", "--data", f.to_str().unwrap(), "--outcome", "y"], &["data.sav", ".csv"]);
+    bad(
+        &["bootstrap", "--data", f.to_str().unwrap(), "--outcome", "y"],
+        &["data.sav", ".csv"],
+    );
     // Option problems.
-    bad(&["bootstrap", "--data", &lalonde, "--outcome", "re78", "--level", "95"], &["--level"]);
-    bad(&["bootstrap", "--data", &lalonde, "--outcome", "re78", "--resamples", "0"], &["--resamples"]);
-    bad(&["bootstrap", "--data", &lalonde, "--outcome", "re78", "--ci", "percentil"], &["percentil"]);
-    bad(&["bootstrap", "--data", &lalonde, "--outcome", "re78", "--statistic", "mean-diff"], &["--group"]);
-    bad(&["bootstrap", "--data", &lalonde, "--outcome", "re78", "--threads", "0"], &["--threads"]);
-    bad(&["bootstrap", "--data", &lalonde, "--outcome", "re78", "--scheme", "cluster"], &["--cluster"]);
+    bad(
+        &[
+            "bootstrap",
+            "--data",
+            &lalonde,
+            "--outcome",
+            "re78",
+            "--level",
+            "95",
+        ],
+        &["--level"],
+    );
+    bad(
+        &[
+            "bootstrap",
+            "--data",
+            &lalonde,
+            "--outcome",
+            "re78",
+            "--resamples",
+            "0",
+        ],
+        &["--resamples"],
+    );
+    bad(
+        &[
+            "bootstrap",
+            "--data",
+            &lalonde,
+            "--outcome",
+            "re78",
+            "--ci",
+            "percentil",
+        ],
+        &["percentil"],
+    );
+    bad(
+        &[
+            "bootstrap",
+            "--data",
+            &lalonde,
+            "--outcome",
+            "re78",
+            "--statistic",
+            "mean-diff",
+        ],
+        &["--group"],
+    );
+    bad(
+        &[
+            "bootstrap",
+            "--data",
+            &lalonde,
+            "--outcome",
+            "re78",
+            "--threads",
+            "0",
+        ],
+        &["--threads"],
+    );
+    bad(
+        &[
+            "bootstrap",
+            "--data",
+            &lalonde,
+            "--outcome",
+            "re78",
+            "--scheme",
+            "cluster",
+        ],
+        &["--cluster"],
+    );
     bad(&["bootstrap", "--outcome", "re78"], &["--data"]);
     // The input file is never modified.
     let before = std::fs::read(&lalonde).unwrap();
-    let _ = effekt(&["bootstrap", "--data", &lalonde, "--outcome", "re78", "--resamples", "100", "--json", d.join("o.json").to_str().unwrap()]);
+    let _ = effekt(&[
+        "bootstrap",
+        "--data",
+        &lalonde,
+        "--outcome",
+        "re78",
+        "--resamples",
+        "100",
+        "--json",
+        d.join("o.json").to_str().unwrap(),
+    ]);
     assert_eq!(before, std::fs::read(&lalonde).unwrap());
 }
 
@@ -157,7 +399,19 @@ fn cluster_scheme_resamples_whole_units() {
         }
     }
     let f = write(dir.path(), "waves.csv", &text);
-    let o = effekt(&["bootstrap", "--data", f.to_str().unwrap(), "--outcome", "rating", "--cluster", "person", "--resamples", "500", "--json", "-"]);
+    let o = effekt(&[
+        "bootstrap",
+        "--data",
+        f.to_str().unwrap(),
+        "--outcome",
+        "rating",
+        "--cluster",
+        "person",
+        "--resamples",
+        "500",
+        "--json",
+        "-",
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["scheme"], "cluster");

@@ -5,7 +5,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 fn effekt(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_effekt")).args(args).output().expect("run effekt")
+    Command::new(env!("CARGO_BIN_EXE_effekt"))
+        .args(args)
+        .output()
+        .expect("run effekt")
 }
 
 fn stdout(o: &Output) -> String {
@@ -27,7 +30,12 @@ fn json(args: &[&str]) -> serde_json::Value {
 fn bad(args: &[&str], needles: &[&str]) {
     let o = effekt(args);
     let msg = stderr(&o);
-    assert_eq!(o.status.code(), Some(2), "expected exit 2 for {args:?}, got {:?}: {msg}", o.status.code());
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "expected exit 2 for {args:?}, got {:?}: {msg}",
+        o.status.code()
+    );
     for n in needles {
         assert!(msg.contains(n), "message for {args:?} lacks {n:?}: {msg}");
     }
@@ -41,15 +49,34 @@ fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
 }
 
 fn pwr_fixture(call: &str) -> serde_json::Value {
-    let path = format!("{}/crates/effekt-power/tests/fixtures/pwr.json", env!("CARGO_MANIFEST_DIR"));
-    let fx: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-    fx["pwr"].as_array().unwrap().iter().find(|c| c["call"].as_str().unwrap().starts_with(call)).cloned().unwrap()
+    let path = format!(
+        "{}/crates/effekt-power/tests/fixtures/pwr.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let fx: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    fx["pwr"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["call"].as_str().unwrap().starts_with(call))
+        .cloned()
+        .unwrap()
 }
 
 #[test]
 fn two_means_sample_size_matches_pwr() {
-    let v = json(&["power", "two-means", "--effect-size", "0.5", "--power", "0.8"]);
-    let want = pwr_fixture("pwr.t.test(n = NULL, d = 0.5, sig.level = 0.050000000000000003, power = 0.80000000000000004, type = \"two.sample\", alternative = \"two.sided\")");
+    let v = json(&[
+        "power",
+        "two-means",
+        "--effect-size",
+        "0.5",
+        "--power",
+        "0.8",
+    ]);
+    let want = pwr_fixture(
+        "pwr.t.test(n = NULL, d = 0.5, sig.level = 0.050000000000000003, power = 0.80000000000000004, type = \"two.sample\", alternative = \"two.sided\")",
+    );
     let n = v["n_per_group"].as_f64().unwrap();
     let w = want["tight"]["n"].as_f64().unwrap();
     assert!((n - w).abs() <= 1e-6 * w, "{n} vs pwr {w}");
@@ -58,29 +85,93 @@ fn two_means_sample_size_matches_pwr() {
     assert_eq!(v["alpha"], 0.05);
     assert!(v["method"].as_str().unwrap().contains("noncentral t"));
     // Readable table by default, saying which method and why.
-    let o = effekt(&["power", "two-means", "--effect-size", "0.5", "--power", "0.8"]);
+    let o = effekt(&[
+        "power",
+        "two-means",
+        "--effect-size",
+        "0.5",
+        "--power",
+        "0.8",
+    ]);
     let text = stdout(&o);
-    assert!(text.contains("63.7656") && text.contains("Why this method"), "{text}");
+    assert!(
+        text.contains("63.7656") && text.contains("Why this method"),
+        "{text}"
+    );
 }
 
 #[test]
 fn two_means_power_and_curve() {
-    let v = json(&["power", "two-means", "--effect-size", "0.4", "--n", "50", "--curve-n", "10:100:10"]);
+    let v = json(&[
+        "power",
+        "two-means",
+        "--effect-size",
+        "0.4",
+        "--n",
+        "50",
+        "--curve-n",
+        "10:100:10",
+    ]);
     let p = v["power"].as_f64().unwrap();
     assert!(p > 0.5 && p < 0.52, "{p}");
     let pts = v["curve"]["points"].as_array().unwrap();
     assert_eq!(pts.len(), 10);
     assert_eq!(pts[9]["x"], 100.0);
-    let unequal = json(&["power", "two-means", "--effect", "2", "--sd", "4", "--power", "0.8", "--ratio", "2"]);
+    let unequal = json(&[
+        "power",
+        "two-means",
+        "--effect",
+        "2",
+        "--sd",
+        "4",
+        "--power",
+        "0.8",
+        "--ratio",
+        "2",
+    ]);
     assert_eq!(unequal["effect_size"], 0.5);
-    assert!(unequal["n_required_group2"].as_u64().unwrap() >= 2 * unequal["n_required"].as_u64().unwrap() - 2);
+    assert!(
+        unequal["n_required_group2"].as_u64().unwrap()
+            >= 2 * unequal["n_required"].as_u64().unwrap() - 2
+    );
 }
 
 #[test]
 fn two_proportions_methods() {
-    let arcsine = json(&["power", "two-proportions", "--p1", "0.40", "--p2", "0.55", "--power", "0.8"]);
-    let pooled = json(&["power", "two-proportions", "--p1", "0.40", "--p2", "0.55", "--power", "0.8", "--method", "pooled"]);
-    let unpooled = json(&["power", "two-proportions", "--p1", "0.40", "--p2", "0.55", "--power", "0.8", "--method", "unpooled"]);
+    let arcsine = json(&[
+        "power",
+        "two-proportions",
+        "--p1",
+        "0.40",
+        "--p2",
+        "0.55",
+        "--power",
+        "0.8",
+    ]);
+    let pooled = json(&[
+        "power",
+        "two-proportions",
+        "--p1",
+        "0.40",
+        "--p2",
+        "0.55",
+        "--power",
+        "0.8",
+        "--method",
+        "pooled",
+    ]);
+    let unpooled = json(&[
+        "power",
+        "two-proportions",
+        "--p1",
+        "0.40",
+        "--p2",
+        "0.55",
+        "--power",
+        "0.8",
+        "--method",
+        "unpooled",
+    ]);
     for v in [&arcsine, &pooled, &unpooled] {
         let n = v["n_per_group"].as_f64().unwrap();
         assert!(n > 160.0 && n < 185.0, "{n}");
@@ -88,49 +179,238 @@ fn two_proportions_methods() {
     }
     assert!(arcsine["method"].as_str().unwrap().contains("arcsine"));
     assert!(pooled["method"].as_str().unwrap().contains("pooled"));
-    let mde = json(&["power", "two-proportions", "--p1", "0.40", "--n", "150", "--power", "0.8", "--method", "pooled"]);
+    let mde = json(&[
+        "power",
+        "two-proportions",
+        "--p1",
+        "0.40",
+        "--n",
+        "150",
+        "--power",
+        "0.8",
+        "--method",
+        "pooled",
+    ]);
     assert_eq!(mde["solved_for"], "effect");
     assert!(mde["p2"].as_f64().unwrap() > 0.5);
 }
 
 #[test]
 fn cluster_ancova_paired_did() {
-    let c = json(&["power", "cluster", "--icc", "0.05", "--cluster-size", "20", "--effect-size", "0.3", "--power", "0.8"]);
+    let c = json(&[
+        "power",
+        "cluster",
+        "--icc",
+        "0.05",
+        "--cluster-size",
+        "20",
+        "--effect-size",
+        "0.3",
+        "--power",
+        "0.8",
+    ]);
     assert_eq!(c["solved_for"], "clusters");
     assert_eq!(c["cluster"]["design_effect"], 1.95);
-    let m = json(&["power", "cluster", "--icc", "0.05", "--clusters", "20", "--effect-size", "0.3", "--power", "0.8", "--cv", "0.4"]);
+    let m = json(&[
+        "power",
+        "cluster",
+        "--icc",
+        "0.05",
+        "--clusters",
+        "20",
+        "--effect-size",
+        "0.3",
+        "--power",
+        "0.8",
+        "--cv",
+        "0.4",
+    ]);
     assert_eq!(m["solved_for"], "cluster-size");
-    let a = json(&["power", "ancova", "--effect-size", "0.3", "--power", "0.8", "--correlation", "0.6"]);
-    let t = json(&["power", "two-means", "--effect-size", "0.3", "--power", "0.8"]);
+    let a = json(&[
+        "power",
+        "ancova",
+        "--effect-size",
+        "0.3",
+        "--power",
+        "0.8",
+        "--correlation",
+        "0.6",
+    ]);
+    let t = json(&[
+        "power",
+        "two-means",
+        "--effect-size",
+        "0.3",
+        "--power",
+        "0.8",
+    ]);
     assert!(a["n_per_group"].as_f64().unwrap() < t["n_per_group"].as_f64().unwrap() * 0.7);
-    let p = json(&["power", "paired", "--effect", "1", "--sd", "2", "--correlation", "0.6", "--power", "0.9"]);
+    let p = json(&[
+        "power",
+        "paired",
+        "--effect",
+        "1",
+        "--sd",
+        "2",
+        "--correlation",
+        "0.6",
+        "--power",
+        "0.9",
+    ]);
     assert!(p["n_required"].as_u64().unwrap() > 10);
-    let d = json(&["power", "did", "--effect", "2", "--sd", "10", "--n", "100", "--corr-pre", "0.7", "--corr-post", "0.6", "--corr-cross", "0.5", "--pre-waves", "2", "--post-waves", "3"]);
+    let d = json(&[
+        "power",
+        "did",
+        "--effect",
+        "2",
+        "--sd",
+        "10",
+        "--n",
+        "100",
+        "--corr-pre",
+        "0.7",
+        "--corr-post",
+        "0.6",
+        "--corr-cross",
+        "0.5",
+        "--pre-waves",
+        "2",
+        "--post-waves",
+        "3",
+    ]);
     assert_eq!(d["solved_for"], "power");
     assert!(d["variance_factor"].as_f64().unwrap() > 0.0);
 }
 
 #[test]
 fn bad_input_exits_2() {
-    bad(&["power", "two-means", "--effect-size", "0.5", "--power", "1.2"], &["power must be strictly between 0 and 1", "1.2"]);
-    bad(&["power", "two-means", "--effect-size", "0.5", "--power", "0.8", "--alpha", "0"], &["alpha must be strictly between 0 and 1"]);
-    bad(&["power", "two-proportions", "--p1", "1.3", "--p2", "0.5", "--power", "0.8"], &["p1 must be strictly between 0 and 1"]);
-    bad(&["power", "cluster", "--icc", "1", "--cluster-size", "20", "--effect-size", "0.3", "--power", "0.8"], &["ICC", "[0, 1)"]);
-    bad(&["power", "cluster", "--icc", "0.2", "--clusters", "4", "--effect-size", "0.3", "--power", "0.9"], &["cluster size cannot reach power 0.9", "add clusters"]);
-    bad(&["power", "two-proportions", "--p1", "0.9", "--n", "5", "--power", "0.99"], &["effect cannot reach power 0.99"]);
-    bad(&["power", "two-means", "--power", "0.8"], &["exactly one of"]);
-    bad(&["power", "two-means", "--effect-size", "0.5", "--power", "0.8", "--curve-n", "abc"], &["curve"]);
-    bad(&["power", "ancova", "--effect-size", "0.5", "--power", "0.8"], &["correlation"]);
-    bad(&["power", "simulate", "--config", "/nonexistent/x.toml"], &["cannot read"]);
+    bad(
+        &[
+            "power",
+            "two-means",
+            "--effect-size",
+            "0.5",
+            "--power",
+            "1.2",
+        ],
+        &["power must be strictly between 0 and 1", "1.2"],
+    );
+    bad(
+        &[
+            "power",
+            "two-means",
+            "--effect-size",
+            "0.5",
+            "--power",
+            "0.8",
+            "--alpha",
+            "0",
+        ],
+        &["alpha must be strictly between 0 and 1"],
+    );
+    bad(
+        &[
+            "power",
+            "two-proportions",
+            "--p1",
+            "1.3",
+            "--p2",
+            "0.5",
+            "--power",
+            "0.8",
+        ],
+        &["p1 must be strictly between 0 and 1"],
+    );
+    bad(
+        &[
+            "power",
+            "cluster",
+            "--icc",
+            "1",
+            "--cluster-size",
+            "20",
+            "--effect-size",
+            "0.3",
+            "--power",
+            "0.8",
+        ],
+        &["ICC", "[0, 1)"],
+    );
+    bad(
+        &[
+            "power",
+            "cluster",
+            "--icc",
+            "0.2",
+            "--clusters",
+            "4",
+            "--effect-size",
+            "0.3",
+            "--power",
+            "0.9",
+        ],
+        &["cluster size cannot reach power 0.9", "add clusters"],
+    );
+    bad(
+        &[
+            "power",
+            "two-proportions",
+            "--p1",
+            "0.9",
+            "--n",
+            "5",
+            "--power",
+            "0.99",
+        ],
+        &["effect cannot reach power 0.99"],
+    );
+    bad(
+        &["power", "two-means", "--power", "0.8"],
+        &["exactly one of"],
+    );
+    bad(
+        &[
+            "power",
+            "two-means",
+            "--effect-size",
+            "0.5",
+            "--power",
+            "0.8",
+            "--curve-n",
+            "abc",
+        ],
+        &["curve"],
+    );
+    bad(
+        &["power", "ancova", "--effect-size", "0.5", "--power", "0.8"],
+        &["correlation"],
+    );
+    bad(
+        &["power", "simulate", "--config", "/nonexistent/x.toml"],
+        &["cannot read"],
+    );
 }
 
 #[test]
 fn simulate_json_identical_at_1_2_8_threads_and_bad_configs() {
     let dir = tempfile::tempdir().unwrap();
-    let cfg = write(dir.path(), "sim.toml", "seed = 3\nsimulations = 300\n[dgp]\nkind = \"cluster-rct\"\nclusters = 10\ncluster_size = 15\nicc = 0.05\neffect = 0.5\n[analysis]\nkind = \"cluster-means\"\n");
+    let cfg = write(
+        dir.path(),
+        "sim.toml",
+        "seed = 3\nsimulations = 300\n[dgp]\nkind = \"cluster-rct\"\nclusters = 10\ncluster_size = 15\nicc = 0.05\neffect = 0.5\n[analysis]\nkind = \"cluster-means\"\n",
+    );
     let cfg = cfg.to_str().unwrap();
     let run = |threads: &str| {
-        let o = effekt(&["power", "simulate", "--config", cfg, "--threads", threads, "--json", "-"]);
+        let o = effekt(&[
+            "power",
+            "simulate",
+            "--config",
+            cfg,
+            "--threads",
+            threads,
+            "--json",
+            "-",
+        ]);
         assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
         o.stdout
     };
@@ -142,8 +422,22 @@ fn simulate_json_identical_at_1_2_8_threads_and_bad_configs() {
     assert!(v["analytic"]["power"].as_f64().is_some());
     let o = effekt(&["power", "simulate", "--config", cfg, "--simulations", "200"]);
     assert!(stdout(&o).contains("analytic power"), "{}", stdout(&o));
-    let unknown = write(dir.path(), "bad.toml", "seeed = 3\n[dgp]\nkind = \"two-groups\"\nn_treated = 5\nn_control = 5\neffect = 1\n[analysis]\nkind = \"welch\"\n");
-    bad(&["power", "simulate", "--config", unknown.to_str().unwrap()], &["seeed"]);
-    let mismatch = write(dir.path(), "mm.toml", "[dgp]\nkind = \"two-groups\"\nn_treated = 5\nn_control = 5\neffect = 1\n[analysis]\nkind = \"cluster-means\"\n");
-    bad(&["power", "simulate", "--config", mismatch.to_str().unwrap()], &["clustered design"]);
+    let unknown = write(
+        dir.path(),
+        "bad.toml",
+        "seeed = 3\n[dgp]\nkind = \"two-groups\"\nn_treated = 5\nn_control = 5\neffect = 1\n[analysis]\nkind = \"welch\"\n",
+    );
+    bad(
+        &["power", "simulate", "--config", unknown.to_str().unwrap()],
+        &["seeed"],
+    );
+    let mismatch = write(
+        dir.path(),
+        "mm.toml",
+        "[dgp]\nkind = \"two-groups\"\nn_treated = 5\nn_control = 5\neffect = 1\n[analysis]\nkind = \"cluster-means\"\n",
+    );
+    bad(
+        &["power", "simulate", "--config", mismatch.to_str().unwrap()],
+        &["clustered design"],
+    );
 }

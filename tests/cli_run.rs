@@ -325,8 +325,14 @@ fn ihf_matching_example_writes_the_report_and_covers_the_true_effects() {
             .as_f64()
             .unwrap();
         let h = &o["headline"];
-        let (lo, hi) = (h["conf_low"].as_f64().unwrap(), h["conf_high"].as_f64().unwrap());
-        assert!(lo <= t && t <= hi, "{id}: true ATT {t} outside [{lo}, {hi}]");
+        let (lo, hi) = (
+            h["conf_low"].as_f64().unwrap(),
+            h["conf_high"].as_f64().unwrap(),
+        );
+        assert!(
+            lo <= t && t <= hi,
+            "{id}: true ATT {t} outside [{lo}, {hi}]"
+        );
         // The report shows the weighted comparison group, its balance and the alternatives.
         assert!(o["sample"].is_object(), "{id}");
         assert!(!o["plots"]["love"].as_array().unwrap().is_empty(), "{id}");
@@ -412,7 +418,10 @@ fn castle_staggered_did_example() {
             .as_array()
             .unwrap()
             .iter()
-            .any(|a| a["method"].as_str().unwrap().contains("two-way fixed effects"))
+            .any(|a| a["method"]
+                .as_str()
+                .unwrap()
+                .contains("two-way fixed effects"))
     );
     // Cohorts of 1 or 2 states are not shown on their own (privacy threshold 3).
     assert!(
@@ -420,6 +429,9 @@ fn castle_staggered_did_example() {
             .as_array()
             .unwrap()
             .iter()
-            .any(|s| s["location"].as_str().unwrap().contains("cohort starting 2006"))
+            .any(|s| s["location"]
+                .as_str()
+                .unwrap()
+                .contains("cohort starting 2006"))
     );
 }

@@ -4,7 +4,10 @@
 use std::process::{Command, Output};
 
 fn effekt(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_effekt")).args(args).output().expect("run effekt")
+    Command::new(env!("CARGO_BIN_EXE_effekt"))
+        .args(args)
+        .output()
+        .expect("run effekt")
 }
 
 fn stderr(o: &Output) -> String {
@@ -14,7 +17,12 @@ fn stderr(o: &Output) -> String {
 fn bad(args: &[&str], needles: &[&str]) {
     let o = effekt(args);
     let msg = stderr(&o);
-    assert_eq!(o.status.code(), Some(2), "expected exit 2 for {args:?}, got {:?}: {msg}", o.status.code());
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "expected exit 2 for {args:?}, got {:?}: {msg}",
+        o.status.code()
+    );
     for n in needles {
         assert!(msg.contains(n), "message for {args:?} lacks {n:?}: {msg}");
     }
@@ -27,20 +35,50 @@ fn writes_csv_and_sidecar_reproducibly() {
         let a = dir.path().join(format!("{kind}_a.csv"));
         let b = dir.path().join(format!("{kind}_b.csv"));
         for p in [&a, &b] {
-            let o = effekt(&["simulate", kind, "--seed", "9", "--out", p.to_str().unwrap()]);
+            let o = effekt(&[
+                "simulate",
+                kind,
+                "--seed",
+                "9",
+                "--out",
+                p.to_str().unwrap(),
+            ]);
             assert_eq!(o.status.code(), Some(0), "{kind}: {}", stderr(&o));
         }
-        assert_eq!(std::fs::read(&a).unwrap(), std::fs::read(&b).unwrap(), "{kind}");
+        assert_eq!(
+            std::fs::read(&a).unwrap(),
+            std::fs::read(&b).unwrap(),
+            "{kind}"
+        );
         let ja = std::fs::read_to_string(a.with_extension("json")).unwrap();
-        assert_eq!(ja, std::fs::read_to_string(b.with_extension("json")).unwrap());
+        assert_eq!(
+            ja,
+            std::fs::read_to_string(b.with_extension("json")).unwrap()
+        );
         let v: serde_json::Value = serde_json::from_str(&ja).unwrap();
         assert_eq!(v["seed"], 9);
         assert!(!v["estimands"].as_array().unwrap().is_empty());
     }
     let c = dir.path().join("c.csv");
-    let o = effekt(&["simulate", "ihf", "--n", "50", "--effect", "0.2", "--municipalities", "5", "--waves", "4", "--assignment", "municipality", "--out", c.to_str().unwrap()]);
+    let o = effekt(&[
+        "simulate",
+        "ihf",
+        "--n",
+        "50",
+        "--effect",
+        "0.2",
+        "--municipalities",
+        "5",
+        "--waves",
+        "4",
+        "--assignment",
+        "municipality",
+        "--out",
+        c.to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(c.with_extension("json")).unwrap()).unwrap();
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(c.with_extension("json")).unwrap()).unwrap();
     assert_eq!(v["n_rows"], 200);
     assert_eq!(v["config"]["assignment"]["kind"], "municipality");
 }
@@ -51,8 +89,38 @@ fn committed_datasets_regenerate() {
     let root = env!("CARGO_MANIFEST_DIR");
     let dir = tempfile::tempdir().unwrap();
     for (kind, args) in [
-        ("ihf", vec!["simulate", "ihf", "--n", "240", "--municipalities", "10", "--waves", "3", "--assignment", "observational", "--seed", "20240611"]),
-        ("tfco", vec!["simulate", "tfco", "--n", "120", "--municipalities", "8", "--assignment", "observational", "--seed", "20240612"]),
+        (
+            "ihf",
+            vec![
+                "simulate",
+                "ihf",
+                "--n",
+                "240",
+                "--municipalities",
+                "10",
+                "--waves",
+                "3",
+                "--assignment",
+                "observational",
+                "--seed",
+                "20240611",
+            ],
+        ),
+        (
+            "tfco",
+            vec![
+                "simulate",
+                "tfco",
+                "--n",
+                "120",
+                "--municipalities",
+                "8",
+                "--assignment",
+                "observational",
+                "--seed",
+                "20240612",
+            ],
+        ),
     ] {
         let committed = format!("{root}/datasets/{kind}/{kind}.csv");
         if !std::path::Path::new(&committed).exists() {
@@ -63,7 +131,11 @@ fn committed_datasets_regenerate() {
         a.extend(["--out", out.to_str().unwrap()]);
         let o = effekt(&a);
         assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-        assert_eq!(std::fs::read(&out).unwrap(), std::fs::read(&committed).unwrap(), "{kind}.csv differs from the command's output");
+        assert_eq!(
+            std::fs::read(&out).unwrap(),
+            std::fs::read(&committed).unwrap(),
+            "{kind}.csv differs from the command's output"
+        );
         assert_eq!(
             std::fs::read(out.with_extension("json")).unwrap(),
             std::fs::read(format!("{root}/datasets/{kind}/{kind}.json")).unwrap(),
@@ -77,14 +149,50 @@ fn bad_input_exits_2() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("x.csv");
     let out = out.to_str().unwrap();
-    bad(&["simulate", "cluster-rct", "--icc", "1.5", "--out", out], &["ICC"]);
-    bad(&["simulate", "ihf", "--waves", "6", "--out", out], &["waves"]);
-    bad(&["simulate", "ihf", "--n", "3", "--out", out], &["families"]);
-    bad(&["simulate", "tfco", "--waves", "3", "--out", out], &["--waves does not apply"]);
-    bad(&["simulate", "ihf", "--effect", "0.9", "--out", out], &["effect"]);
-    bad(&["simulate", "ihf", "--out", "/nonexistent_dir/x.csv"], &["does not exist"]);
-    bad(&["simulate", "ihf", "--out", dir.path().join("x.json").to_str().unwrap()], &["CSV file name"]);
+    bad(
+        &["simulate", "cluster-rct", "--icc", "1.5", "--out", out],
+        &["ICC"],
+    );
+    bad(
+        &["simulate", "ihf", "--waves", "6", "--out", out],
+        &["waves"],
+    );
+    bad(
+        &["simulate", "ihf", "--n", "3", "--out", out],
+        &["families"],
+    );
+    bad(
+        &["simulate", "tfco", "--waves", "3", "--out", out],
+        &["--waves does not apply"],
+    );
+    bad(
+        &["simulate", "ihf", "--effect", "0.9", "--out", out],
+        &["effect"],
+    );
+    bad(
+        &["simulate", "ihf", "--out", "/nonexistent_dir/x.csv"],
+        &["does not exist"],
+    );
+    bad(
+        &[
+            "simulate",
+            "ihf",
+            "--out",
+            dir.path().join("x.json").to_str().unwrap(),
+        ],
+        &["CSV file name"],
+    );
     let cfg = dir.path().join("c.toml");
     std::fs::write(&cfg, "familes = 10\n").unwrap();
-    bad(&["simulate", "ihf", "--config", cfg.to_str().unwrap(), "--out", out], &["familes"]);
+    bad(
+        &[
+            "simulate",
+            "ihf",
+            "--config",
+            cfg.to_str().unwrap(),
+            "--out",
+            out,
+        ],
+        &["familes"],
+    );
 }

@@ -1,7 +1,9 @@
 //! `effekt bootstrap`: bootstrap confidence intervals for a mean, median, proportion, difference
 //! or ratio, from a CSV/xlsx file.
 
-use crate::cli::common::{CliError, CliResult, DataArgs, Progress, split_list, with_threads, write_json};
+use crate::cli::common::{
+    CliError, CliResult, DataArgs, Progress, split_list, with_threads, write_json,
+};
 use effekt_data::{Dataset, Roles, Table};
 use effekt_resample::{
     BootstrapConfig, BootstrapResult, IntervalMethod, Layout, LinearKind, LinearStatistic, Median,
@@ -76,7 +78,10 @@ pub enum StatisticArg {
 
 impl StatisticArg {
     fn two_group(self) -> bool {
-        matches!(self, Self::MeanDiff | Self::MedianDiff | Self::ProportionDiff | Self::RatioOfMeans)
+        matches!(
+            self,
+            Self::MeanDiff | Self::MedianDiff | Self::ProportionDiff | Self::RatioOfMeans
+        )
     }
     fn name(self) -> &'static str {
         match self {
@@ -171,7 +176,11 @@ fn check_binary(table: &Table, ds: &Dataset, y: &[f64], column: &str) -> CliResu
 }
 
 pub fn run(args: Args) -> CliResult {
-    let statistic = args.statistic.unwrap_or(if args.group.is_some() { StatisticArg::MeanDiff } else { StatisticArg::Mean });
+    let statistic = args.statistic.unwrap_or(if args.group.is_some() {
+        StatisticArg::MeanDiff
+    } else {
+        StatisticArg::Mean
+    });
     if statistic.two_group() && args.group.is_none() {
         return Err(CliError::bad_msg(format!(
             "--statistic {} compares two groups: give the group column with --group",
@@ -186,10 +195,16 @@ pub fn run(args: Args) -> CliResult {
     }
     let methods = parse_methods(&args.ci)?;
     if !(args.level > 0.0 && args.level < 1.0) {
-        return Err(CliError::bad_msg(format!("--level must be strictly between 0 and 1 (e.g. 0.95), got {}", args.level)));
+        return Err(CliError::bad_msg(format!(
+            "--level must be strictly between 0 and 1 (e.g. 0.95), got {}",
+            args.level
+        )));
     }
     if args.resamples < 2 {
-        return Err(CliError::bad_msg(format!("--resamples must be at least 2, got {}", args.resamples)));
+        return Err(CliError::bad_msg(format!(
+            "--resamples must be at least 2, got {}",
+            args.resamples
+        )));
     }
     let roles = Roles {
         outcome: Some(args.outcome.clone()),
@@ -199,7 +214,10 @@ pub fn run(args: Args) -> CliResult {
     };
     let (table, ds) = args.data.load_with_table(&roles)?;
     let y = ds.outcome.clone().unwrap_or_default();
-    if matches!(statistic, StatisticArg::Proportion | StatisticArg::ProportionDiff) {
+    if matches!(
+        statistic,
+        StatisticArg::Proportion | StatisticArg::ProportionDiff
+    ) {
         check_binary(&table, &ds, &y, &args.outcome)?;
     }
     let mut warnings = Vec::new();
@@ -221,13 +239,24 @@ pub fn run(args: Args) -> CliResult {
                     warnings.push(format!("group {label:?} has only {n} rows; bootstrap intervals can undercover in groups this small"));
                 }
             }
-            let sizes = g.labels.iter().zip(counts).map(|(l, n)| GroupSize { group: l.clone(), n }).collect();
+            let sizes = g
+                .labels
+                .iter()
+                .zip(counts)
+                .map(|(l, n)| GroupSize {
+                    group: l.clone(),
+                    n,
+                })
+                .collect();
             (Some(g.codes.clone()), sizes)
         }
         None => (None, Vec::new()),
     };
     if codes.is_none() && ds.n() < 20 {
-        warnings.push(format!("only {} rows; bootstrap intervals can undercover in samples this small", ds.n()));
+        warnings.push(format!(
+            "only {} rows; bootstrap intervals can undercover in samples this small",
+            ds.n()
+        ));
     }
     let clusters = ds.cluster.as_ref().map(|c| c.codes.clone());
     let scheme = match args.scheme {
@@ -241,15 +270,21 @@ pub fn run(args: Args) -> CliResult {
         None => Scheme::Iid,
     };
     if scheme == Scheme::Cluster && clusters.is_none() {
-        return Err(CliError::bad_msg("--scheme cluster needs the cluster column: give --cluster COL"));
+        return Err(CliError::bad_msg(
+            "--scheme cluster needs the cluster column: give --cluster COL",
+        ));
     }
     if scheme == Scheme::Stratified && codes.is_none() {
-        return Err(CliError::bad_msg("--scheme stratified resamples within groups: give --group COL"));
+        return Err(CliError::bad_msg(
+            "--scheme stratified resamples within groups: give --group COL",
+        ));
     }
     if let Some(c) = &ds.cluster {
         let g = c.n_groups();
         if g < 10 {
-            warnings.push(format!("only {g} clusters; the cluster bootstrap is unreliable with fewer than 10 clusters"));
+            warnings.push(format!(
+                "only {g} clusters; the cluster bootstrap is unreliable with fewer than 10 clusters"
+            ));
         }
     }
     // Strata: the groups (when clusters are nested in groups, clusters are resampled within them).
@@ -261,32 +296,59 @@ pub fn run(args: Args) -> CliResult {
         }
         Err(e) => return Err(CliError::bad(e)),
     };
-    let config = BootstrapConfig { resamples: args.resamples, seed: args.seed, scheme, intervals: methods, level: args.level, ..Default::default() };
+    let config = BootstrapConfig {
+        resamples: args.resamples,
+        seed: args.seed,
+        scheme,
+        intervals: methods,
+        level: args.level,
+        ..Default::default()
+    };
 
     let progress = Progress::new(args.resamples as u64, "bootstrap");
     let tick = |n: u64| progress.tick(n);
-    let result: BootstrapResult = with_threads(args.threads, || -> Result<BootstrapResult, effekt_resample::ResampleError> {
-        let g = codes.as_deref();
-        match statistic {
-            StatisticArg::Mean | StatisticArg::Proportion => {
-                bootstrap_linear(&LinearStatistic::new(LinearKind::Mean, &y, None, None)?, &layout, &config, Some(&tick))
+    let result: BootstrapResult = with_threads(
+        args.threads,
+        || -> Result<BootstrapResult, effekt_resample::ResampleError> {
+            let g = codes.as_deref();
+            match statistic {
+                StatisticArg::Mean | StatisticArg::Proportion => bootstrap_linear(
+                    &LinearStatistic::new(LinearKind::Mean, &y, None, None)?,
+                    &layout,
+                    &config,
+                    Some(&tick),
+                ),
+                StatisticArg::MeanDiff | StatisticArg::ProportionDiff => bootstrap_linear(
+                    &LinearStatistic::new(LinearKind::MeanDiff, &y, None, g)?,
+                    &layout,
+                    &config,
+                    Some(&tick),
+                ),
+                StatisticArg::RatioOfMeans => bootstrap_linear(
+                    &LinearStatistic::new(LinearKind::MeanRatio, &y, None, g)?,
+                    &layout,
+                    &config,
+                    Some(&tick),
+                ),
+                StatisticArg::Median => bootstrap(&Median::new(&y)?, &layout, &config, Some(&tick)),
+                StatisticArg::MedianDiff => bootstrap(
+                    &MedianDiff::new(&y, g.unwrap_or(&[]))?,
+                    &layout,
+                    &config,
+                    Some(&tick),
+                ),
             }
-            StatisticArg::MeanDiff | StatisticArg::ProportionDiff => {
-                bootstrap_linear(&LinearStatistic::new(LinearKind::MeanDiff, &y, None, g)?, &layout, &config, Some(&tick))
-            }
-            StatisticArg::RatioOfMeans => {
-                bootstrap_linear(&LinearStatistic::new(LinearKind::MeanRatio, &y, None, g)?, &layout, &config, Some(&tick))
-            }
-            StatisticArg::Median => bootstrap(&Median::new(&y)?, &layout, &config, Some(&tick)),
-            StatisticArg::MedianDiff => bootstrap(&MedianDiff::new(&y, g.unwrap_or(&[]))?, &layout, &config, Some(&tick)),
-        }
-    })?
+        },
+    )?
     .map_err(CliError::bad)?;
     progress.finish();
 
     let description = match (&ds.group, statistic) {
         (Some(g), StatisticArg::RatioOfMeans) => {
-            format!("mean of {} in group {} divided by the mean in group {}", args.outcome, g.labels[1], g.labels[0])
+            format!(
+                "mean of {} in group {} divided by the mean in group {}",
+                args.outcome, g.labels[1], g.labels[0]
+            )
         }
         (Some(g), s) => format!(
             "{} of {} in group {} minus group {}",
@@ -302,7 +364,10 @@ pub fn run(args: Args) -> CliResult {
         (None, s) => format!("{} of {}", s.name(), args.outcome),
     };
     if ds.dropped > 0 {
-        warnings.push(format!("{} row(s) with missing values were dropped (--missing drop)", ds.dropped));
+        warnings.push(format!(
+            "{} row(s) with missing values were dropped (--missing drop)",
+            ds.dropped
+        ));
     }
     warnings.extend(result.warnings.iter().cloned());
     let out = Output {
@@ -334,26 +399,49 @@ pub fn run(args: Args) -> CliResult {
 
 fn print_table(o: &Output<'_>) {
     println!("Bootstrap: {}", o.description);
-    println!("  n = {}{}", o.n, if o.dropped_rows > 0 { format!(" ({} rows with missing values dropped)", o.dropped_rows) } else { String::new() });
+    println!(
+        "  n = {}{}",
+        o.n,
+        if o.dropped_rows > 0 {
+            format!(" ({} rows with missing values dropped)", o.dropped_rows)
+        } else {
+            String::new()
+        }
+    );
     for g in &o.groups {
         println!("  group {:>12}: n = {}", g.group, g.n);
     }
-    println!("  {} , {} resamples, seed {}", o.scheme_description, o.resamples, o.seed);
+    println!(
+        "  {} , {} resamples, seed {}",
+        o.scheme_description, o.resamples, o.seed
+    );
     println!();
     println!("  estimate   {:>14.6}", o.estimate);
     println!("  std. error {:>14.6}   (bootstrap)", o.std_error);
     println!("  bias       {:>14.6}", o.bias);
     println!();
-    println!("  {:<13} {:>6} {:>14} {:>14}", "interval", "level", "low", "high");
+    println!(
+        "  {:<13} {:>6} {:>14} {:>14}",
+        "interval", "level", "low", "high"
+    );
     for iv in o.intervals {
         let name = match iv.requested {
             Some(r) => format!("{} (for {})", iv.method.name(), r.name()),
             None => iv.method.name().to_string(),
         };
-        println!("  {:<13} {:>5.1}% {:>14.6} {:>14.6}", name, iv.level * 100.0, iv.low, iv.high);
+        println!(
+            "  {:<13} {:>5.1}% {:>14.6} {:>14.6}",
+            name,
+            iv.level * 100.0,
+            iv.low,
+            iv.high
+        );
     }
     if o.nonfinite_replicates > 0 {
-        println!("\n  {} replicate(s) gave a non-finite statistic and were left out", o.nonfinite_replicates);
+        println!(
+            "\n  {} replicate(s) gave a non-finite statistic and were left out",
+            o.nonfinite_replicates
+        );
     }
     for w in &o.warnings {
         println!("  warning: {w}");

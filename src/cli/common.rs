@@ -94,7 +94,10 @@ impl DataArgs {
 
     /// Read the table and select the role columns under the missing-data policy. The table is
     /// returned too, for `Table::row_number` in messages.
-    pub fn load_with_table(&self, roles: &effekt_data::Roles) -> CliResult<(effekt_data::Table, effekt_data::Dataset)> {
+    pub fn load_with_table(
+        &self,
+        roles: &effekt_data::Roles,
+    ) -> CliResult<(effekt_data::Table, effekt_data::Dataset)> {
         let table = self.read()?;
         let ds = table.select(roles, self.missing_policy())?;
         Ok((table, ds))
@@ -139,7 +142,12 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> CliResult {
         use std::os::unix::fs::PermissionsExt;
         tmp.as_file()
             .set_permissions(std::fs::Permissions::from_mode(0o644))
-            .map_err(|e| CliError::internal(anyhow::anyhow!("setting permissions of {}: {e}", path.display())))?;
+            .map_err(|e| {
+                CliError::internal(anyhow::anyhow!(
+                    "setting permissions of {}: {e}",
+                    path.display()
+                ))
+            })?;
     }
     tmp.persist(path)
         .map_err(|e| CliError::bad_msg(format!("cannot write {}: {}", path.display(), e.error)))?;
@@ -156,9 +164,9 @@ impl Progress {
         use std::io::IsTerminal;
         let bar = if std::io::stderr().is_terminal() {
             let bar = indicatif::ProgressBar::new(total);
-            if let Ok(style) = indicatif::ProgressStyle::with_template(
-                "{msg} [{bar:40}] {pos}/{len} ({eta} left)",
-            ) {
+            if let Ok(style) =
+                indicatif::ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} ({eta} left)")
+            {
                 bar.set_style(style.progress_chars("=> "));
             }
             bar.set_message(message.to_string());
@@ -196,5 +204,8 @@ pub fn with_threads<T: Send>(threads: Option<usize>, f: impl FnOnce() -> T + Sen
 
 /// Parse a comma-separated column list (`a,b,c`), trimming blanks and dropping empty entries.
 pub fn split_list(s: &str) -> Vec<String> {
-    s.split(',').map(|x| x.trim().to_string()).filter(|x| !x.is_empty()).collect()
+    s.split(',')
+        .map(|x| x.trim().to_string())
+        .filter(|x| !x.is_empty())
+        .collect()
 }

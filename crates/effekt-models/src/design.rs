@@ -129,6 +129,15 @@ pub fn expand_covariates(
     Ok((out, notes))
 }
 
+/// The first entry that is NaN or infinite, with its row (a branch-free scan first, so the usual
+/// all-finite case runs at memory speed).
+pub(crate) fn first_non_finite(v: &[f64]) -> Option<(usize, &f64)> {
+    if v.iter().fold(true, |ok, x| ok & x.is_finite()) {
+        return None;
+    }
+    v.iter().enumerate().find(|(_, x)| !x.is_finite())
+}
+
 fn covariate_len(c: &Covariate) -> usize {
     match &c.values {
         CovariateValues::Numeric(v) => v.len(),
@@ -343,7 +352,7 @@ impl DesignBuilder {
                     name: c.name.clone(),
                 });
             }
-            if let Some((row, &value)) = c.values.iter().enumerate().find(|(_, v)| !v.is_finite()) {
+            if let Some((row, &value)) = first_non_finite(&c.values) {
                 return Err(ModelError::NonFinite {
                     what: format!("column {:?}", c.name),
                     row,
@@ -351,7 +360,10 @@ impl DesignBuilder {
                 });
             }
         }
-        let x = Mat::from_fn(n, p, |i, j| self.columns[j].values[i]);
+        let mut x = Mat::<f64>::zeros(n, p);
+        for (j, c) in self.columns.iter().enumerate() {
+            x.col_as_slice_mut(j).copy_from_slice(&c.values);
+        }
         let names: Vec<String> = self.columns.iter().map(|c| c.name.clone()).collect();
         let mut must_keep = vec![false; p];
         for k in &self.keep {

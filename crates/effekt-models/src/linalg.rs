@@ -39,10 +39,21 @@ pub(crate) struct Qr {
 
 /// Householder QR of `x` (no pivoting).
 pub(crate) fn qr(x: MatRef<'_, f64>) -> Qr {
+    qr_owned(x.to_owned(), false)
+}
+
+/// Householder QR of `x` (no pivoting), factorising `x` in place. With `thin_unblocked`, up to
+/// 4 columns use faer's unblocked algorithm (its blocked variant costs 2–3× more on tall, thin
+/// matrices; the two differ only in rounding).
+pub(crate) fn qr_owned(x: Mat<f64>, thin_unblocked: bool) -> Qr {
     let (m, n) = x.shape();
     let size = m.min(n);
-    let bs = qrf::recommended_block_size::<f64>(m, n).max(1);
-    let mut qr = x.to_owned();
+    let bs = if thin_unblocked && n <= 4 {
+        1
+    } else {
+        qrf::recommended_block_size::<f64>(m, n).max(1)
+    };
+    let mut qr = x;
     let mut coeff = Mat::zeros(bs, size);
     if size > 0 {
         let mut mem = MemBuffer::new(qrf::qr_in_place_scratch::<f64>(
@@ -220,11 +231,13 @@ impl SmallSymEigen {
         } else {
             MemBuffer::new(faer::dyn_stack::StackReq::EMPTY)
         };
+        // (closed forms up to n = 2 need no faer buffers)
+        let m = if n > 2 { n } else { 0 };
         Self {
             n,
-            s: Mat::zeros(n, n),
-            u: Mat::zeros(n, n),
-            d: Diag::zeros(n),
+            s: Mat::zeros(m, m),
+            u: Mat::zeros(m, m),
+            d: Diag::zeros(m),
             mem,
         }
     }
@@ -251,12 +264,18 @@ impl SmallSymEigen {
                     (1.0, 0.0)
                 } else {
                     let tau = (aqq - app) / (2.0 * apq);
-                    let t = if tau >= 0.0 {
-                        1.0 / (tau + tau.hypot(1.0))
+                    // √(1 + τ²) without overflow; |t| ≤ 1 below
+                    let r = if tau.abs() < 1e150 {
+                        (1.0 + tau * tau).sqrt()
                     } else {
-                        -1.0 / (-tau + tau.hypot(1.0))
+                        tau.abs()
                     };
-                    let c = 1.0 / t.hypot(1.0);
+                    let t = if tau >= 0.0 {
+                        1.0 / (tau + r)
+                    } else {
+                        -1.0 / (-tau + r)
+                    };
+                    let c = 1.0 / (1.0 + t * t).sqrt();
                     (c, t * c)
                 };
                 // J = [[c, s], [−s, c]], J'AJ = diag(app − t apq, aqq + t apq)

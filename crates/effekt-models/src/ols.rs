@@ -21,7 +21,7 @@ use statrs::distribution::{ContinuousCDF, FisherSnedecor};
 
 use crate::design::{ColumnOrigin, DesignMatrix};
 use crate::linalg::{
-    lstsq_vec, mm, qr_r, quad_form, sym_eigen, upper_inverse, upper_solve_in_place,
+    lstsq_vec, mm, qr_owned, qr_r, quad_form, sym_eigen, upper_inverse, upper_solve_in_place,
 };
 use crate::tidy::TidyRow;
 use crate::vcov::{self, Cr2Route, DfRule, VarianceEstimator, Vcov, VcovInput};
@@ -185,7 +185,7 @@ pub fn ols(design: &DesignMatrix, y: &[f64], opts: &OlsOptions<'_>) -> Result<Ol
             found: y.len(),
         });
     }
-    if let Some((row, &value)) = y.iter().enumerate().find(|(_, v)| !v.is_finite()) {
+    if let Some((row, &value)) = crate::design::first_non_finite(y) {
         return Err(ModelError::NonFinite {
             what: "outcome".into(),
             row,
@@ -208,15 +208,34 @@ pub fn ols(design: &DesignMatrix, y: &[f64], opts: &OlsOptions<'_>) -> Result<Ol
     let tol = opts.tolerance.unwrap_or(LM_TOLERANCE);
     let x = design.matrix();
     let nu = rows_used.len();
-    let sw: Vec<f64> = rows_used
-        .iter()
-        .map(|&i| opts.weights.map_or(1.0, |w| w[i].sqrt()))
+    let all_rows = nu == n;
+    // [√w X | √w y] (zero-filled, then whole columns copied: faster than faer's `from_fn`)
+    let src: Vec<&[f64]> = (0..=p)
+        .map(|j| {
+            if j < p {
+                design.column(j).unwrap_or(&[])
+            } else {
+                y
+            }
+        })
         .collect();
-    // [√w X | √w y]
-    let aug = Mat::from_fn(nu, p + 1, |r, j| {
-        let i = rows_used[r];
-        sw[r] * if j < p { x[(i, j)] } else { y[i] }
-    });
+    let mut aug = Mat::<f64>::zeros(nu, p + 1);
+    for (j, s) in src.iter().enumerate() {
+        let dst = aug.col_as_slice_mut(j);
+        match opts.weights {
+            None if all_rows => dst.copy_from_slice(s),
+            None => {
+                for (d, &i) in dst.iter_mut().zip(&rows_used) {
+                    *d = s[i];
+                }
+            }
+            Some(w) => {
+                for (d, &i) in dst.iter_mut().zip(&rows_used) {
+                    *d = w[i].sqrt() * s[i];
+                }
+            }
+        }
+    }
     let col_norms: Vec<f64> = (0..p)
         .map(|j| {
             let s = aug
@@ -228,7 +247,7 @@ pub fn ols(design: &DesignMatrix, y: &[f64], opts: &OlsOptions<'_>) -> Result<Ol
             if s == 0.0 { 1.0 } else { s }
         })
         .collect();
-    let r_aug = qr_r(aug.as_ref());
+    let r_aug = qr_owned(aug, true).r();
     let (kept, dropped_idx) = detect_aliased(r_aug.as_ref(), &col_norms, tol);
     let names = design.names();
     let rank = kept.len();
@@ -242,11 +261,16 @@ pub fn ols(design: &DesignMatrix, y: &[f64], opts: &OlsOptions<'_>) -> Result<Ol
         });
     }
     let dropped = resolve_aliasing(design, &dropped_idx)?;
-    // small QR of the kept columns of R_aug plus the y column
-    let mut cols = kept.clone();
-    cols.push(p);
-    let sub = Mat::from_fn(r_aug.nrows(), cols.len(), |i, j| r_aug[(i, cols[j])]);
-    let rs = qr_r(sub.as_ref());
+    // small QR of the kept columns of R_aug plus the y column (R_aug itself when nothing was
+    // dropped: it is already upper triangular)
+    let rs = if dropped.is_empty() && r_aug.nrows() == p + 1 {
+        r_aug
+    } else {
+        let mut cols = kept.clone();
+        cols.push(p);
+        let sub = Mat::from_fn(r_aug.nrows(), cols.len(), |i, j| r_aug[(i, cols[j])]);
+        qr_r(sub.as_ref())
+    };
     let r_x = Mat::from_fn(rank, rank, |i, j| rs[(i, j)]);
     let qty = Mat::from_fn(rank, 1, |i, _| rs[(i, rank)]);
     let mut beta_m = qty;
@@ -266,16 +290,36 @@ pub fn ols(design: &DesignMatrix, y: &[f64], opts: &OlsOptions<'_>) -> Result<Ol
             *f += xv * b;
         }
     }
-    let residuals: Vec<f64> = (0..n).map(|i| y[i] - fitted[i]).collect();
-    let x_used = Mat::from_fn(nu, rank, |r, j| x[(rows_used[r], kept[j])]);
-    let w_used = opts
-        .weights
-        .map(|w| rows_used.iter().map(|&i| w[i]).collect::<Vec<f64>>());
-    let e_used: Vec<f64> = rows_used.iter().map(|&i| residuals[i]).collect();
-    let y_used: Vec<f64> = rows_used.iter().map(|&i| y[i]).collect();
-    let clusters_used = opts
-        .clusters
-        .map(|c| rows_used.iter().map(|&i| c[i]).collect::<Vec<u32>>());
+    let residuals: Vec<f64> = y.iter().zip(&fitted).map(|(y, f)| y - f).collect();
+    let mut x_used = Mat::<f64>::zeros(nu, rank);
+    for (c, &j) in kept.iter().enumerate() {
+        let dst = x_used.col_as_slice_mut(c);
+        if all_rows {
+            dst.copy_from_slice(src[j]);
+        } else {
+            for (d, &i) in dst.iter_mut().zip(&rows_used) {
+                *d = src[j][i];
+            }
+        }
+    }
+    // rows with positive weight (a plain copy when that is every row)
+    let pick = |v: &[f64]| -> Vec<f64> {
+        if all_rows {
+            v.to_vec()
+        } else {
+            rows_used.iter().map(|&i| v[i]).collect()
+        }
+    };
+    let w_used = opts.weights.map(pick);
+    let e_used = pick(&residuals);
+    let y_used = pick(y);
+    let clusters_used = opts.clusters.map(|c| {
+        if all_rows {
+            c.to_vec()
+        } else {
+            rows_used.iter().map(|&i| c[i]).collect::<Vec<u32>>()
+        }
+    });
     let est = opts.vcov.unwrap_or(if opts.clusters.is_some() {
         VarianceEstimator::Cr2
     } else {

@@ -550,32 +550,109 @@ pub(crate) fn dense_cluster_ids(codes: &[u32]) -> (Vec<u32>, usize) {
     }
 }
 
+/// Largest `k` for which the Gram route accumulates with stack arrays.
+const GRAM_SMALL: usize = 4;
+
+/// One pass over the rows for the Gram route with `K ≤ GRAM_SMALL` columns: `q_i = L'x_i`
+/// computed on the fly, `q_i q_i'` and `q_i e_i` summed over each run of consecutive rows with the
+/// same cluster and added to that cluster's totals (upper triangle of `G_g`) when the run ends.
+/// Rows sorted by cluster give one run per cluster; any order gives the same sums up to rounding,
+/// deterministically for a given order.
+fn accumulate_runs<const K: usize>(
+    cols: &[&[f64]],
+    l: MatRef<'_, f64>,
+    e: &[f64],
+    ids: &[u32],
+    gram: &mut [f64],
+    qe: &mut [f64],
+) {
+    let n = ids.len();
+    let mut lt = [[0.0; K]; K];
+    for (a, row) in lt.iter_mut().enumerate() {
+        for (m, v) in row.iter_mut().enumerate() {
+            *v = l[(m, a)];
+        }
+    }
+    let mut i = 0;
+    while i < n {
+        let c = ids[i];
+        let mut j = i + 1;
+        while j < n && ids[j] == c {
+            j += 1;
+        }
+        let xs: [&[f64]; K] = std::array::from_fn(|m| &cols[m][i..j]);
+        let mut acc = [[0.0; K]; K];
+        let mut accr = [0.0; K];
+        for (r, &er) in e[i..j].iter().enumerate() {
+            let x: [f64; K] = std::array::from_fn(|m| xs[m][r]);
+            let q: [f64; K] = std::array::from_fn(|a| {
+                let mut t = 0.0;
+                for m in 0..K {
+                    t += x[m] * lt[a][m];
+                }
+                t
+            });
+            for b in 0..K {
+                for a in 0..=b {
+                    acc[b][a] += q[a] * q[b];
+                }
+                accr[b] += q[b] * er;
+            }
+        }
+        let c = c as usize;
+        for b in 0..K {
+            for a in 0..=b {
+                gram[c * K * K + a + b * K] += acc[b][a];
+            }
+            qe[c * K + b] += accr[b];
+        }
+        i = j;
+    }
+}
+
 /// The Gram route of [`cr2`] (unweighted).
 fn cr2_gram(inp: &VcovInput<'_>, ids: &[u32], g: usize) -> Result<Vcov, ModelError> {
     let n = inp.x.nrows();
     let k = inp.x.ncols();
     let kk = k * k;
     let l = inp.l;
-    let q = mm(inp.x, l);
     // G_g (upper triangle) and Q_g'e_g of every cluster in one pass over the rows
     let mut gram = vec![0.0; g * kk];
     let mut qe = vec![0.0; g * k];
-    let mut qi = vec![0.0; k];
-    for i in 0..n {
-        for (a, v) in qi.iter_mut().enumerate() {
-            *v = q[(i, a)];
-        }
-        let c = ids[i] as usize;
-        let gb = &mut gram[c * kk..(c + 1) * kk];
-        for b in 0..k {
-            let qb = qi[b];
-            for a in 0..=b {
-                gb[a + b * k] += qi[a] * qb;
+    let cols: Option<Vec<&[f64]>> = (0..k)
+        .map(|j| inp.x.col(j).try_as_col_major().map(|c| c.as_slice()))
+        .collect();
+    match cols {
+        Some(cols) if k <= GRAM_SMALL && cols.iter().all(|c| c.len() == n) && inp.e.len() == n => {
+            let args = (cols.as_slice(), l, inp.e, ids, &mut gram, &mut qe);
+            match k {
+                1 => accumulate_runs::<1>(args.0, args.1, args.2, args.3, args.4, args.5),
+                2 => accumulate_runs::<2>(args.0, args.1, args.2, args.3, args.4, args.5),
+                3 => accumulate_runs::<3>(args.0, args.1, args.2, args.3, args.4, args.5),
+                _ => accumulate_runs::<4>(args.0, args.1, args.2, args.3, args.4, args.5),
             }
         }
-        let e = inp.e[i];
-        for (r, v) in qe[c * k..(c + 1) * k].iter_mut().zip(&qi) {
-            *r += v * e;
+        _ => {
+            let q = mm(inp.x, l);
+            let qcols: Vec<&[f64]> = (0..k).map(|a| q.col_as_slice(a)).collect();
+            let mut qi = vec![0.0; k];
+            for i in 0..n {
+                for (v, col) in qi.iter_mut().zip(&qcols) {
+                    *v = col[i];
+                }
+                let c = ids[i] as usize;
+                let gb = &mut gram[c * kk..(c + 1) * kk];
+                for b in 0..k {
+                    let qb = qi[b];
+                    for a in 0..=b {
+                        gb[a + b * k] += qi[a] * qb;
+                    }
+                }
+                let e = inp.e[i];
+                for (r, v) in qe[c * k..(c + 1) * k].iter_mut().zip(&qi) {
+                    *r += v * e;
+                }
+            }
         }
     }
     let mut eig = SmallSymEigen::new(k);
@@ -592,7 +669,11 @@ fn cr2_gram(inp: &VcovInput<'_>, ids: &[u32], g: usize) -> Result<Vcov, ModelErr
         eig.eigen(&gram[c * kk..(c + 1) * kk], &mut vals, vecs)?;
         for (p, gam) in phi.iter_mut().zip(vals.iter_mut()) {
             let b = 1.0 - *gam;
-            *p = if b > CR2_EIGEN_TOL { b.powf(-0.5) } else { 0.0 };
+            *p = if b > CR2_EIGEN_TOL {
+                b.sqrt().recip()
+            } else {
+                0.0
+            };
             // the null space of Q_g (e.g. intercept and a cluster-level treatment): exactly 0 in
             // theory, ±1e-17 after rounding; as noise it would leak into G_g T_g and T_g G_g T_g
             if gam.abs() <= CR2_EIGEN_TOL {
@@ -915,10 +996,82 @@ impl Cr2State {
         }
     }
 
+    /// Satterthwaite df `(tr P)² / tr(P²)` of one contrast of the Gram state, given as
+    /// `d = L'c`: the arithmetic of [`PStats::tr`] and [`PStats::tr_prod`] with `q = 1` and
+    /// `C = −I`, in the same order (so the same bits), without the intermediate arrays.
+    fn gram_df(&self, d: &[f64]) -> f64 {
+        let k = self.k();
+        if k <= GRAM_SMALL {
+            let (mut z, mut y, mut s) = ([0.0; GRAM_SMALL], [0.0; GRAM_SMALL], [0.0; 16]);
+            // constant k: the loops unroll
+            match k {
+                1 => self.gram_df_in(1, d, &mut z, &mut y, &mut s),
+                2 => self.gram_df_in(2, d, &mut z, &mut y, &mut s),
+                3 => self.gram_df_in(3, d, &mut z, &mut y, &mut s),
+                _ => self.gram_df_in(4, d, &mut z, &mut y, &mut s),
+            }
+        } else {
+            let (mut z, mut y, mut s) = (vec![0.0; k], vec![0.0; k], vec![0.0; k * k]);
+            self.gram_df_in(k, d, &mut z, &mut y, &mut s)
+        }
+    }
+
+    #[inline(always)]
+    fn gram_df_in(&self, k: usize, d: &[f64], z: &mut [f64], y: &mut [f64], s: &mut [f64]) -> f64 {
+        let Self::Gram {
+            g, vecs, w1, w2, ..
+        } = self
+        else {
+            return f64::NAN;
+        };
+        let kk = k * k;
+        let (d, z, y, s) = (&d[..k], &mut z[..k], &mut y[..k], &mut s[..kk]);
+        let (mut tr, mut t) = (0.0, 0.0);
+        for c in 0..*g {
+            let v = &vecs[c * kk..(c + 1) * kk];
+            let (a1, a2) = (&w1[c * k..(c + 1) * k], &w2[c * k..(c + 1) * k]);
+            for i in 0..k {
+                z[i] = (0..k).map(|m| v[m + i * k] * d[m]).sum();
+            }
+            for m in 0..k {
+                y[m] = (0..k).map(|i| v[m + i * k] * a1[i] * z[i]).sum();
+            }
+            let sig: f64 = (0..k).map(|i| a2[i] * z[i] * z[i]).sum();
+            let mut ycy = 0.0;
+            for &yi in y.iter() {
+                ycy += yi * -yi;
+            }
+            tr += sig + ycy;
+            t += sig * sig + sig * ycy + sig * ycy;
+            for j in 0..k {
+                for i in 0..k {
+                    s[i + j * k] += y[i] * y[j];
+                }
+            }
+        }
+        // tr(C S C S) with C = −I
+        let mut tss = 0.0;
+        for i in 0..k {
+            for j in 0..k {
+                tss += s[i + j * k] * s[j + i * k];
+            }
+        }
+        tr * tr / (t + tss)
+    }
+
     /// Satterthwaite df of each coefficient, in chunks of contrasts so that the per-cluster
     /// blocks stay below ~4 million numbers.
     pub(crate) fn coefficient_df(&self) -> Vec<f64> {
         let k = self.k();
+        if let Self::Gram { l, .. } = self {
+            // d = L'e_j is row j of L
+            return (0..k)
+                .map(|j| {
+                    let d: Vec<f64> = (0..k).map(|m| l[(j, m)]).collect();
+                    self.gram_df(&d)
+                })
+                .collect();
+        }
         let (g, n, mdim) = match self {
             Self::Rows { ws, f, starts, .. } => (
                 starts.len() - 1,
@@ -953,6 +1106,13 @@ impl Cr2State {
     /// Satterthwaite df for the contrast `c'β`: `(tr P)² / tr(P²)` (Bell & McCaffrey 2002;
     /// the form of estimatr and clubSandwich `coef_test(test = "Satterthwaite")`).
     pub(crate) fn satterthwaite(&self, c: &[f64]) -> f64 {
+        if let Self::Gram { l, .. } = self {
+            let k = l.nrows();
+            let d: Vec<f64> = (0..k)
+                .map(|m| (0..k).map(|j| l[(j, m)] * c[j]).sum())
+                .collect();
+            return self.gram_df(&d);
+        }
         let st = self.stats(std::slice::from_ref(&c.to_vec()));
         let tr = st.tr(0, 0);
         tr * tr / st.tr_prod(0, 0, 0, 0)
@@ -982,5 +1142,81 @@ impl Cr2State {
             }
         }
         Ok((q * (q + 1)) as f64 / var)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::linalg::upper_inverse;
+
+    /// A Gram-route state for a small cluster design with `k` columns.
+    fn gram_state(k: usize) -> (Cr2State, Vec<f64>) {
+        let (g, m) = (7usize, 5usize);
+        let n = g * m;
+        let frac = |x: f64| x - x.floor();
+        let x = Mat::from_fn(n, k, |i, j| match j {
+            0 => 1.0,
+            1 => f64::from(u8::from((i / m) % 2 == 0)),
+            _ => frac((i * (j + 3)) as f64 * 0.618) - 0.5,
+        });
+        let codes: Vec<u32> = (0..n).map(|i| (i / m) as u32 * 3 + 1).collect();
+        let e: Vec<f64> = (0..n).map(|i| frac(i as f64 * 0.754) - 0.5).collect();
+        let r = crate::linalg::qr_r(x.as_ref());
+        let l = upper_inverse(r.as_ref());
+        let mmat = mm(l.as_ref(), l.transpose());
+        let v = compute(
+            VarianceEstimator::Cr2,
+            &VcovInput {
+                x: x.as_ref(),
+                l: l.as_ref(),
+                w: None,
+                e: &e,
+                m: mmat.as_ref(),
+                absorbed: 0,
+                clusters: Some(&codes),
+                route: Cr2Route::Gram,
+            },
+        )
+        .unwrap();
+        (v.cr2.unwrap(), v.df)
+    }
+
+    #[test]
+    fn direct_gram_df_is_bitwise_the_pstats_df() {
+        for k in 1..=4 {
+            let (st, df) = gram_state(k);
+            assert!(matches!(st, Cr2State::Gram { .. }));
+            for (j, d) in df.iter().enumerate() {
+                let mut c = vec![0.0; k];
+                c[j] = 1.0;
+                let p = st.stats(std::slice::from_ref(&c));
+                let tr = p.tr(0, 0);
+                let via_pstats = tr * tr / p.tr_prod(0, 0, 0, 0);
+                assert_eq!(
+                    d.to_bits(),
+                    via_pstats.to_bits(),
+                    "k = {k}, coefficient {j}"
+                );
+            }
+            let c: Vec<f64> = (0..k).map(|j| 0.5 - 0.3 * j as f64).collect();
+            let p = st.stats(std::slice::from_ref(&c));
+            let tr = p.tr(0, 0);
+            assert_eq!(
+                st.satterthwaite(&c).to_bits(),
+                (tr * tr / p.tr_prod(0, 0, 0, 0)).to_bits()
+            );
+        }
+    }
+
+    #[test]
+    fn dense_cluster_ids_follow_code_order() {
+        let codes = [7u32, 3, 7, 100, 3, 0];
+        assert_eq!(dense_cluster_ids(&codes), (vec![2, 1, 2, 3, 1, 0], 4));
+        let sparse: Vec<u32> = codes.iter().map(|c| c * 1_000_000 + 5).collect();
+        assert_eq!(dense_cluster_ids(&sparse), (vec![2, 1, 2, 3, 1, 0], 4));
+        let (order, starts) = cluster_index(&codes);
+        assert_eq!(starts.len() - 1, 4);
+        assert_eq!(order, vec![5, 1, 4, 0, 2, 3]);
     }
 }

@@ -13,12 +13,13 @@
 //! * the series stops when its error bound is below 1e-12 or after 1,000 terms; if it does not
 //!   converge, [`PowerError::Numerical`] is returned (R only warns).
 //!
-//! Critical values: statrs' `inverse_cdf` (AS 64/109 via the inverse incomplete beta) polished by
-//! Newton steps on the upper tail so that `sf(q) = a` holds to machine precision even for tiny
-//! `a` (no `1 - a` cancellation).
+//! Central t tails and critical values come from effekt-models (`effekt_models::dist`): Newton
+//! steps on statrs' CDF, and expansions in the normal for `df > 4e5`, where statrs' incomplete
+//! beta does not return; the upper quantile is taken by symmetry so that there is no `1 − a`
+//! cancellation for tiny `a`.
 
 use crate::error::{PowerError, Result};
-use statrs::distribution::{Continuous, ContinuousCDF, Normal, StudentsT};
+use statrs::distribution::{ContinuousCDF, Normal, StudentsT};
 use statrs::function::{beta::checked_beta_reg, gamma::ln_gamma};
 
 /// ln(sqrt(pi)).
@@ -56,16 +57,23 @@ fn student(df: f64) -> Result<StudentsT> {
     })
 }
 
-/// Central t distribution function: `P(T <= t)` (lower) or `P(T > t)` (upper), `df > 0`.
+/// Central t distribution function: `P(T <= t)` (lower) or `P(T > t)` (upper), `df > 0`
+/// (effekt-models' [`t_cdf`](effekt_models::dist::t_cdf), which stays finite in time for huge `df`).
 ///
 /// # Errors
 /// [`PowerError::Numerical`] when `df` is not positive.
 pub fn pt(t: f64, df: f64, lower: bool) -> Result<f64> {
     let d = student(df)?;
-    Ok(if lower { d.cdf(t) } else { d.sf(t) })
+    Ok(if lower {
+        effekt_models::dist::t_cdf(&d, t)
+    } else {
+        effekt_models::dist::t_tail(&d, t)
+    })
 }
 
-/// Upper quantile of the central t: `q` with `P(T > q) = a`, for `0 < a < 1`, `df > 0`.
+/// Upper quantile of the central t: `q` with `P(T > q) = a`, for `0 < a < 1`, `df > 0`; by
+/// symmetry `−t_quantile(a)` with effekt-models' [`t_quantile`](effekt_models::dist::t_quantile)
+/// (no loss of precision for small `a`).
 ///
 /// # Errors
 /// [`PowerError::Numerical`] when `df` is not positive or `a` is outside (0, 1).
@@ -77,20 +85,7 @@ pub fn qt_upper(a: f64, df: f64) -> Result<f64> {
         });
     }
     let d = student(df)?;
-    let mut q = d.inverse_cdf(1.0 - a);
-    // Newton polish on the upper tail: sf(q) - a = 0, d/dq sf = -pdf.
-    for _ in 0..4 {
-        let f = d.sf(q) - a;
-        let dens = d.pdf(q);
-        if dens.is_nan() || dens <= 0.0 || !f.is_finite() {
-            break;
-        }
-        let step = f / dens;
-        q += step;
-        if step.abs() <= 1e-15 * q.abs().max(1.0) {
-            break;
-        }
-    }
+    let q = -effekt_models::dist::t_quantile(&d, a);
     if q.is_finite() {
         Ok(q)
     } else {

@@ -656,17 +656,19 @@ pub fn ols_cr2(d: &TwoArm, alpha: f64) -> std::result::Result<SimEstimate, Strin
         ..OlsOptions::default()
     };
     let fit = ols(&design, &d.y, &opts).map_err(|e| e.to_string())?;
-    let rows = fit.tidy(1.0 - alpha).map_err(|e| e.to_string())?;
-    let row = rows
-        .iter()
-        .find(|r| r.term == "treated")
+    // the treatment's row of `fit.tidy(1 − alpha)` (the same call, without the intercept's row)
+    let j = fit
+        .term_index("treated")
         .ok_or("the treatment was dropped as collinear")?;
+    let (estimate, std_error) = (fit.coefficients()[j], fit.vcov().matrix()[(j, j)].sqrt());
+    let t = effekt_models::dist::t_test(estimate, std_error, fit.df()[j], 1.0 - alpha)
+        .map_err(|e| e.to_string())?;
     Ok(SimEstimate {
-        estimate: row.estimate,
-        std_error: row.std_error,
-        conf_low: row.conf_low,
-        conf_high: row.conf_high,
-        p_value: row.p_value,
+        estimate,
+        std_error,
+        conf_low: t.conf_low,
+        conf_high: t.conf_high,
+        p_value: t.p_value,
     })
 }
 
