@@ -15,7 +15,7 @@ const EXAMPLES: &str = "Examples:
 ///
 /// The study file (TOML) names the data file (relative to the study file), the design, the
 /// outcomes, subgroups, inference settings, an optional outcome contract and the report's
-/// language and formats. See docs/report-schema.md for a full annotated example.
+/// language and formats. See crates/effekt-report/docs/report-schema.md for a full annotated example.
 #[derive(Debug, clap::Args)]
 #[command(after_help = EXAMPLES)]
 pub struct Args {

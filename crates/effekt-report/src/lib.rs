@@ -9,7 +9,7 @@
 //! # Design
 //!
 //! * **A neutral document model** ([`model::Report`], versioned by [`model::SCHEMA_VERSION`] and
-//!   documented in `docs/report-schema.md`) holds everything the report says. Renderers
+//!   documented in `crates/effekt-report/docs/report-schema.md`) holds everything the report says. Renderers
 //!   ([`render`]) take only the model: self-contained HTML with inline CSS and inline SVG plots
 //!   (no external resources, opens offline, prints well), Markdown, and JSON (the model itself).
 //! * **Estimation is behind adapters** ([`adapt`]), one per design, and the report holds no

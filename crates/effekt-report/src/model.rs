@@ -1,6 +1,6 @@
 //! The report document model: everything a report says, neutral of the output format.
 //!
-//! This is the versioned JSON schema of `report.json` (documented in `docs/report-schema.md`).
+//! This is the versioned JSON schema of `report.json` (documented in `crates/effekt-report/docs/report-schema.md`).
 //! Renderers ([`crate::render`]) take only a [`Report`]; nothing else reaches the HTML or
 //! Markdown. Every struct rejects unknown fields, so a document of another schema version fails
 //! loudly instead of being half-read.
@@ -20,7 +20,7 @@ use effekt_contract::ContractEvaluation;
 use serde::{Deserialize, Serialize};
 
 /// Version of this schema. Bumped on any change a reader could notice (added, removed or renamed
-/// fields, changed meaning). History in `docs/report-schema.md`.
+/// fields, changed meaning). History in `crates/effekt-report/docs/report-schema.md`.
 pub const SCHEMA_VERSION: u32 = 2;
 
 /// A whole report.

@@ -2,7 +2,7 @@
 //!
 //! Every table rejects unknown keys and every choice is an enum, so a typo is an error naming
 //! the key and the line, never a silently ignored setting. Paths are relative to the study file.
-//! A full annotated example is in `docs/report-schema.md` and `datasets/ihf/study.toml`.
+//! A full annotated example is in `crates/effekt-report/docs/report-schema.md` and `datasets/ihf/study.toml`.
 //!
 //! Checking happens in three steps, each naming the key and its line on failure:
 //! 1. [`Study::parse`]: TOML syntax, unknown keys, options that do not belong to the chosen

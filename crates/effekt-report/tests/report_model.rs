@@ -316,10 +316,15 @@ fn contract_probabilities_are_shares_of_bootstrap_replicates_and_caps_hold() {
 #[test]
 fn the_annotated_example_in_the_docs_and_the_ihf_example_parse() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let doc = std::fs::read_to_string(root.join("docs/report-schema.md")).unwrap();
+    let doc =
+        std::fs::read_to_string(root.join("crates/effekt-report/docs/report-schema.md")).unwrap();
     let start = doc.find("```toml\n").unwrap() + 8;
     let end = start + doc[start..].find("```").unwrap();
-    let study = Study::parse(&doc[start..end], "docs/report-schema.md").unwrap();
+    let study = Study::parse(
+        &doc[start..end],
+        "crates/effekt-report/docs/report-schema.md",
+    )
+    .unwrap();
     assert_eq!(study.config.outcomes.len(), 2);
     assert!(study.config.contract.is_some() && study.config.power.is_some());
     let ihf = std::fs::read_to_string(root.join("datasets/ihf/study.toml")).unwrap();

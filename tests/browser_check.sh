@@ -2,8 +2,8 @@
 # Build example reports (English and Swedish) and check them in headless Chromium:
 # screenshot not blank, no console errors, no network requests, inline SVG plots.
 #
-#   scripts/browser_check.sh                 # every example: datasets/{ihf,thornton,castle}
-#   scripts/browser_check.sh STUDY [OUT_DIR] # one study file
+#   tests/browser_check.sh                 # every example: datasets/{ihf,thornton,castle}
+#   tests/browser_check.sh STUDY [OUT_DIR] # one study file
 #
 # OUT_DIR defaults to target/browser-check/<example>; the screenshots (en_report.png,
 # sv_report.png) are written there. Needs Debian's chromium package; no network. Uses the
@@ -18,7 +18,7 @@ check_one() {
     cargo run --release --quiet -- run "$study" --out "$out/sv" --lang sv > /dev/null
     local start end
     start=$(date +%s.%N)
-    python3 scripts/browser_check.py "$out/en/report.html" "$out/sv/report.html" --out "$out"
+    python3 tests/browser_check.py "$out/en/report.html" "$out/sv/report.html" --out "$out"
     end=$(date +%s.%N)
     echo "browser check of $study took $(python3 -c "print(f'{$end - $start:.1f}')") s"
 }

@@ -12,7 +12,7 @@ For each file:
 Only the Python standard library and Chromium's command line are used (Debian: apt-get install
 chromium). Usage:
 
-  scripts/browser_check.py report/report.html [more.html ...] [--out DIR]
+  tests/browser_check.py report/report.html [more.html ...] [--out DIR]
 
 Screenshots are written to DIR (default: next to each HTML file, as <name>.png). Exit code 0
 when every file passes, 1 otherwise, 2 when Chromium is not installed.
