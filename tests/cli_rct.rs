@@ -350,3 +350,27 @@ fn bad_inputs_exit_2_with_clear_messages() {
     run(&f, &["--estimator", "ancova"], &["covariates"]);
     run(&f, &["--cluster-assignment", "individual"], &["--clusters"]);
 }
+
+#[test]
+fn cluster_and_block_are_aliases_as_in_the_other_subcommands() {
+    let data = rct_fixture("clustered.csv");
+    let base = ["rct", "--data", &data, "--outcome", "y", "--treatment", "z"];
+    let a = json(&[&base[..], &["--clusters", "cl", "--json", "-"]].concat());
+    let b = json(&[&base[..], &["--cluster", "cl", "--json", "-"]].concat());
+    assert_eq!(a, b);
+    assert_eq!(a["design"], "clustered");
+    assert_eq!(a["n_clusters"], 14);
+    let pairs = rct_fixture("pairs.csv");
+    let base = [
+        "rct",
+        "--data",
+        &pairs,
+        "--outcome",
+        "y",
+        "--treatment",
+        "z",
+    ];
+    let a = json(&[&base[..], &["--blocks", "pair", "--json", "-"]].concat());
+    let b = json(&[&base[..], &["--block", "pair", "--json", "-"]].concat());
+    assert_eq!(a, b);
+}

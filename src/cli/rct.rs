@@ -36,11 +36,12 @@ pub struct Args {
     /// Baseline covariates for ancova/lin, comma-separated (text columns are dummy-coded).
     #[arg(long, value_name = "LIST")]
     pub covariates: Option<String>,
-    /// Block (stratum) column of a blocked or matched-pairs design.
-    #[arg(long, value_name = "COL")]
+    /// Block (stratum) column of a blocked or matched-pairs design (also `--block`).
+    #[arg(long, value_name = "COL", visible_alias = "block")]
     pub blocks: Option<String>,
-    /// Cluster column (e.g. municipality): CR2 standard errors with Satterthwaite df.
-    #[arg(long, value_name = "COL")]
+    /// Cluster column (e.g. municipality): CR2 standard errors with Satterthwaite df (also
+    /// `--cluster`, as in the other subcommands).
+    #[arg(long, value_name = "COL", visible_alias = "cluster")]
     pub clusters: Option<String>,
     /// Whether whole clusters were randomised (default) or individuals within them.
     #[arg(long, value_enum, default_value_t = ClusterAssignmentArg::Cluster)]
