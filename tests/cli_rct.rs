@@ -374,3 +374,47 @@ fn cluster_and_block_are_aliases_as_in_the_other_subcommands() {
     let b = json(&[&base[..], &["--block", "pair", "--json", "-"]].concat());
     assert_eq!(a, b);
 }
+
+#[test]
+fn a_zero_one_outcome_gets_the_binary_measures_unless_told_otherwise() {
+    let data = dataset("thornton_hiv.csv");
+    let base = [
+        "rct",
+        "--data",
+        &data,
+        "--outcome",
+        "got",
+        "--treatment",
+        "any",
+        "--missing",
+        "drop",
+        "--json",
+        "-",
+    ];
+    let auto = json(&base);
+    assert_eq!(auto["outcome_type"], "binary");
+    assert!(
+        auto["binary"]["risk_ratio"].is_object(),
+        "{}",
+        auto["binary"]
+    );
+    let explicit = json(&[&base[..], &["--outcome-type", "binary"]].concat());
+    assert_eq!(auto, explicit);
+    let off = json(&[&base[..], &["--outcome-type", "continuous"]].concat());
+    assert!(off["binary"].is_null());
+    // a continuous outcome stays continuous
+    let age = json(&[
+        "rct",
+        "--data",
+        &data,
+        "--outcome",
+        "age",
+        "--treatment",
+        "any",
+        "--missing",
+        "drop",
+        "--json",
+        "-",
+    ]);
+    assert!(age["binary"].is_null());
+}

@@ -49,8 +49,9 @@ pub struct Args {
     /// Estimator.
     #[arg(long, value_enum, default_value_t = EstimatorArg::DifferenceInMeans)]
     pub estimator: EstimatorArg,
-    /// Outcome type: binary adds risk difference, risk/odds ratios and Fisher's exact test.
-    #[arg(long, value_enum, default_value_t = OutcomeTypeArg::Continuous)]
+    /// Outcome type: binary adds risk difference, risk/odds ratios and Fisher's exact test;
+    /// auto treats an outcome whose non-missing values are all 0 or 1 as binary.
+    #[arg(long, value_enum, default_value_t = OutcomeTypeArg::Auto)]
     pub outcome_type: OutcomeTypeArg,
     /// Randomisation inference with N random assignments (all of them when there are at most
     /// 100,000); 0 = off [default: on with 10,000 when an arm has fewer than 30 units].
@@ -82,8 +83,27 @@ pub enum EstimatorArg {
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
 pub enum OutcomeTypeArg {
+    Auto,
     Continuous,
     Binary,
+}
+
+/// `auto`: binary when the outcome column is numeric and every non-missing value is 0 or 1
+/// (at least one of each); otherwise continuous. An unknown column is left to the fit's error.
+fn detect_outcome_type(table: &effekt_data::Table, outcome: &str) -> OutcomeType {
+    match table.numeric(outcome) {
+        Ok(v) => {
+            let present: Vec<f64> = v.into_iter().flatten().collect();
+            let zero_one = present.iter().all(|&x| x == 0.0 || x == 1.0);
+            let both = present.contains(&0.0) && present.contains(&1.0);
+            if zero_one && both {
+                OutcomeType::Binary
+            } else {
+                OutcomeType::Continuous
+            }
+        }
+        Err(_) => OutcomeType::Continuous,
+    }
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -127,7 +147,7 @@ pub fn run(args: Args) -> CliResult {
         EstimatorArg::Lin => Estimator::Lin,
     };
     config.outcome_type = match args.outcome_type {
-        OutcomeTypeArg::Continuous => OutcomeType::Continuous,
+        OutcomeTypeArg::Continuous | OutcomeTypeArg::Auto => OutcomeType::Continuous,
         OutcomeTypeArg::Binary => OutcomeType::Binary,
     };
     config.randomization_inference = args.randomization_inference;
@@ -141,8 +161,11 @@ pub fn run(args: Args) -> CliResult {
             "--cluster-assignment individual needs --clusters COL",
         ));
     }
-    let rct = config.validate().map_err(rct_error)?;
     let table = args.data.read()?;
+    if matches!(args.outcome_type, OutcomeTypeArg::Auto) {
+        config.outcome_type = detect_outcome_type(&table, &args.outcome);
+    }
+    let rct = config.validate().map_err(rct_error)?;
     let missing = args.data.missing_policy();
     let total =
         args.randomization_inference.unwrap_or(0) as u64 + args.bootstrap.unwrap_or(0) as u64;
