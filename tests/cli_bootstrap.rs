@@ -1,45 +1,10 @@
 //! `effekt bootstrap` end to end: determinism across thread counts, Swedish-locale input, and
 //! every bad-input case of the data layer (exit code 2 with a message naming what to fix).
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
 
-fn effekt(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_effekt"))
-        .args(args)
-        .output()
-        .expect("run effekt")
-}
-
-fn dataset(name: &str) -> String {
-    format!("{}/datasets/{name}", env!("CARGO_MANIFEST_DIR"))
-}
-
-fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
-    let p = dir.join(name);
-    std::fs::write(&p, text).unwrap();
-    p
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-/// Run and expect exit code 2 with all `needles` in the message.
-fn bad(args: &[&str], needles: &[&str]) {
-    let o = effekt(args);
-    let msg = stderr(&o);
-    assert_eq!(
-        o.status.code(),
-        Some(2),
-        "expected exit 2 for {args:?}, got {:?}: {msg}",
-        o.status.code()
-    );
-    for n in needles {
-        assert!(msg.contains(n), "message for {args:?} lacks {n:?}: {msg}");
-    }
-    assert!(!msg.contains("panicked"), "{msg}");
-}
+mod common;
+use common::{bad, dataset, effekt, stderr, write};
 
 #[test]
 fn json_is_byte_identical_at_1_2_and_8_threads() {
