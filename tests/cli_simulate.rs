@@ -1,32 +1,8 @@
 //! `effekt simulate` end to end: CSV + JSON sidecar, reproducibility for a seed, the committed
 //! datasets/ihf and datasets/tfco files regenerate byte for byte, bad input (exit code 2).
 
-use std::process::{Command, Output};
-
-fn effekt(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_effekt"))
-        .args(args)
-        .output()
-        .expect("run effekt")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn bad(args: &[&str], needles: &[&str]) {
-    let o = effekt(args);
-    let msg = stderr(&o);
-    assert_eq!(
-        o.status.code(),
-        Some(2),
-        "expected exit 2 for {args:?}, got {:?}: {msg}",
-        o.status.code()
-    );
-    for n in needles {
-        assert!(msg.contains(n), "message for {args:?} lacks {n:?}: {msg}");
-    }
-}
+mod common;
+use common::{bad, effekt, stderr};
 
 #[test]
 fn writes_csv_and_sidecar_reproducibly() {
