@@ -2,50 +2,9 @@
 //! through the CLI, and every bad-input case (exit code 2 with a message naming what to fix).
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
-fn effekt(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_effekt"))
-        .args(args)
-        .output()
-        .expect("run effekt")
-}
-
-fn dataset(name: &str) -> String {
-    format!("{}/datasets/{name}", env!("CARGO_MANIFEST_DIR"))
-}
-
-fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
-    let p = dir.join(name);
-    std::fs::write(&p, text).unwrap();
-    p
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn json(args: &[&str]) -> serde_json::Value {
-    let o = effekt(args);
-    assert!(o.status.success(), "{args:?}: {}", stderr(&o));
-    serde_json::from_slice(&o.stdout).unwrap()
-}
-
-/// Run and expect exit code 2 with all `needles` in the message.
-fn bad(args: &[&str], needles: &[&str]) {
-    let o = effekt(args);
-    let msg = stderr(&o);
-    assert_eq!(
-        o.status.code(),
-        Some(2),
-        "expected exit 2 for {args:?}, got {:?}: {msg}",
-        o.status.code()
-    );
-    for n in needles {
-        assert!(msg.contains(n), "message for {args:?} lacks {n:?}: {msg}");
-    }
-    assert!(!msg.contains("panicked"), "{msg}");
-}
+mod common;
+use common::{bad, dataset, effekt, json, stderr, write};
 
 /// organ_donations with the treatment indicator (California from quarter 4) and the
 /// first-treated column added.
