@@ -2,58 +2,12 @@
 //! effekt-matching), independence of the row order, byte-identical output at any thread count,
 //! and every bad input the issue lists (exit code 2 with a message naming what to fix).
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
+
+mod common;
+use common::{bad, dataset, effekt, effekt_in, json_stdout as json, stderr, write};
 
 const COVS: &str = "age,educ,race,married,nodegree,re74,re75";
-
-fn effekt_in(dir: Option<&Path>, args: &[&str]) -> Output {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_effekt"));
-    c.args(args);
-    if let Some(d) = dir {
-        c.current_dir(d);
-    }
-    c.output().expect("run effekt")
-}
-
-fn effekt(args: &[&str]) -> Output {
-    effekt_in(None, args)
-}
-
-fn dataset(name: &str) -> String {
-    format!("{}/datasets/{name}", env!("CARGO_MANIFEST_DIR"))
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
-    let p = dir.join(name);
-    std::fs::write(&p, text).unwrap();
-    p
-}
-
-fn json(o: &Output) -> serde_json::Value {
-    assert!(o.status.success(), "{}", stderr(o));
-    serde_json::from_slice(&o.stdout).unwrap()
-}
-
-/// Run and expect exit code 2 with all `needles` in the message.
-fn bad(args: &[&str], needles: &[&str]) {
-    let o = effekt(args);
-    let msg = stderr(&o);
-    assert_eq!(
-        o.status.code(),
-        Some(2),
-        "expected exit 2 for {args:?}, got {:?}: {msg}",
-        o.status.code()
-    );
-    for n in needles {
-        assert!(msg.contains(n), "message for {args:?} lacks {n:?}: {msg}");
-    }
-    assert!(!msg.contains("panicked"), "{msg}");
-}
 
 fn fixture() -> serde_json::Value {
     let p = format!(
