@@ -1,51 +1,14 @@
 //! `effekt power` end to end: the example commands, JSON fields, agreement with the
 //! R pwr fixture, simulation determinism across thread counts, and bad input (exit code 2).
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
+use common::{bad, effekt, stderr, stdout, write};
 
-fn effekt(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_effekt"))
-        .args(args)
-        .output()
-        .expect("run effekt")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
+/// Run `effekt ARGS --json -` and return its JSON.
 fn json(args: &[&str]) -> serde_json::Value {
     let mut all = args.to_vec();
     all.extend(["--json", "-"]);
-    let o = effekt(&all);
-    assert_eq!(o.status.code(), Some(0), "{args:?}: {}", stderr(&o));
-    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{args:?}: {e}: {}", stdout(&o)))
-}
-
-fn bad(args: &[&str], needles: &[&str]) {
-    let o = effekt(args);
-    let msg = stderr(&o);
-    assert_eq!(
-        o.status.code(),
-        Some(2),
-        "expected exit 2 for {args:?}, got {:?}: {msg}",
-        o.status.code()
-    );
-    for n in needles {
-        assert!(msg.contains(n), "message for {args:?} lacks {n:?}: {msg}");
-    }
-    assert!(!msg.contains("panicked"), "{msg}");
-}
-
-fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
-    let p = dir.join(name);
-    std::fs::write(&p, text).unwrap();
-    p
+    common::json(&all)
 }
 
 fn pwr_fixture(call: &str) -> serde_json::Value {
