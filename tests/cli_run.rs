@@ -2,25 +2,12 @@
 //! bad study files (exit code 2 naming the key and the line).
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
-fn effekt(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_effekt"))
-        .args(args)
-        .output()
-        .expect("run effekt")
-}
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+mod common;
+use common::{effekt, expect_exit_2, root, stderr};
 
 fn pilot_study() -> PathBuf {
     root().join("crates/effekt-report/tests/fixtures/pilot_study.toml")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
 fn read(dir: &Path, name: &str) -> String {
@@ -46,7 +33,7 @@ fn line_of(text: &str, needle: &str) -> usize {
         + 1
 }
 
-/// Run and expect exit code 2 with all `needles` in the message.
+/// Run and expect exit code 2 with all `needles` in the message, and no report written.
 fn bad(study: &Path, needles: &[&str]) {
     let out = tempfile::tempdir().unwrap();
     let o = effekt(&[
@@ -55,17 +42,7 @@ fn bad(study: &Path, needles: &[&str]) {
         "--out",
         out.path().to_str().unwrap(),
     ]);
-    let msg = stderr(&o);
-    assert_eq!(
-        o.status.code(),
-        Some(2),
-        "expected exit 2, got {:?}: {msg}",
-        o.status.code()
-    );
-    for n in needles {
-        assert!(msg.contains(n), "message lacks {n:?}: {msg}");
-    }
-    assert!(!msg.contains("panicked"), "{msg}");
+    expect_exit_2(&o, &study.display().to_string(), needles);
     assert!(
         !out.path().join("report.html").exists(),
         "nothing is written on bad input"
