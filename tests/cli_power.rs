@@ -406,3 +406,75 @@ fn simulate_json_identical_at_1_2_8_threads_and_bad_configs() {
         &["clustered design"],
     );
 }
+
+#[test]
+fn simulate_with_the_design_crates_estimators() {
+    let dir = tempfile::tempdir().unwrap();
+    let shipped = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/crates/effekt-power/configs/ihf_matching.toml"
+    );
+    let v = json(&[
+        "power",
+        "simulate",
+        "--config",
+        shipped,
+        "--simulations",
+        "40",
+        "--threads",
+        "2",
+    ]);
+    assert_eq!(v["summary"]["simulations_run"], 40);
+    assert_eq!(v["summary"]["n_valid"], 40);
+    let analysis = v["analysis"].as_str().unwrap();
+    assert!(
+        analysis.contains("effekt-matching")
+            && analysis.contains("logit")
+            && analysis.contains("CR2"),
+        "{analysis}"
+    );
+    assert_eq!(v["config"]["analysis"]["kind"], "matching");
+    // Without --json the table says which estimator and inference were simulated.
+    let o = effekt(&[
+        "power",
+        "simulate",
+        "--config",
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/crates/effekt-power/configs/cluster_rct.toml"
+        ),
+        "--simulations",
+        "100",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(
+        text.contains("effekt-rct") && text.contains("CR2"),
+        "{text}"
+    );
+    assert!(text.contains("analytic power"), "{text}");
+    // An analysis that cannot use the design: exit 2 with the reason.
+    let mm = write(
+        dir.path(),
+        "mm.toml",
+        "[dgp]\nkind = \"cluster-rct\"\nclusters = 8\ncluster_size = 10\nicc = 0.05\neffect = 0.5\n[analysis]\nkind = \"matching\"\n",
+    );
+    bad(
+        &["power", "simulate", "--config", mm.to_str().unwrap()],
+        &["matching", "covariates", "cluster-rct"],
+    );
+    let panel = write(
+        dir.path(),
+        "panel.toml",
+        "[dgp]\nkind = \"staggered\"\n[analysis]\nkind = \"rct\"\n",
+    );
+    bad(
+        &["power", "simulate", "--config", panel.to_str().unwrap()],
+        &["panel", "did"],
+    );
+    let help = effekt(&["power", "simulate", "--help"]);
+    let h = stdout(&help);
+    for kind in ["rct", "matching", "ipw", "did", "cluster_robust"] {
+        assert!(h.contains(kind), "--help lacks {kind}: {h}");
+    }
+}

@@ -31,7 +31,8 @@ pub enum PowerCommand {
     TwoProportions(ProportionArgs),
     /// Cluster-randomised trial (design effect with ICC and unequal cluster sizes).
     Cluster(ClusterArgs),
-    /// Simulation power of a design and analysis described in a TOML file.
+    /// Simulation power, bias and coverage of the analysis that will be used (rct, matching,
+    /// ipw, did or a textbook test) on a synthetic design, from a TOML file.
     Simulate(SimulateArgs),
 }
 
@@ -244,9 +245,49 @@ pub struct ClusterArgs {
     pub curve_effect: Option<String>,
 }
 
+const SIMULATE_HELP: &str = "Designs ([dgp] kind): two-groups (baseline_correlation adds a \
+covariate `baseline`), two-proportions, cluster-rct, ihf, tfco (covariates: child_age, \
+child_sex, baseline_risk / age, sex, previous_placements, months_in_care, baseline_risk), \
+staggered (a panel).
+
+Analyses ([analysis] kind):
+  rct        effekt-rct as `effekt rct`: difference in means, Welch df; CR2 + Satterthwaite df
+             when clusters were randomised; adjust = \"ancova\" | \"lin\" on the covariates;
+             cluster_robust = true for CR2 when individuals were randomised
+  matching   effekt-matching as `effekt match` (nearest neighbour 1:1 on the propensity
+             score, ATT, CR2 on the pairs); any effekt match option as a TOML field, e.g.
+             distance = \"logit\", replace = true, caliper = 0.2 (needs covariates: ihf, tfco)
+  ipw        effekt-matching inverse probability weighting (sandwich standard error)
+  did        effekt-did on the staggered panel: method = \"twfe\" (CR2/CR1 by unit; vcov =
+             \"auto\" | \"cr1\" | \"cr2\") or \"cs\" (Callaway-Sant'Anna simple ATT, analytic SE)
+  welch, student, z-pooled, cluster-means, ols-cr2   textbook tests computed by effekt-power
+
+An analysis that cannot use the design (matching without covariates, did on two arms, ...) is
+a configuration error (exit 2). Randomisation inference (rct) and the multiplier bootstrap
+(cs) are off in simulations: the simulated test is the analytic headline test.
+
+Example:
+  seed = 1
+  simulations = 2000
+  [dgp]
+  kind = \"ihf\"
+  outcome = \"closed_lower_level\"
+  wave = 2
+  estimand = \"att\"
+  [dgp.config]
+  assignment = { kind = \"observational\", share = 0.3, selection = 1.0 }
+  [analysis]
+  kind = \"matching\"
+  distance = \"logit\"
+
+More examples: crates/effekt-power/configs/*.toml.";
+
+/// Simulation power, bias, RMSE and CI coverage of the analysis that will really be used, on
+/// synthetic data from a documented design.
 #[derive(Debug, clap::Args)]
+#[command(after_help = SIMULATE_HELP)]
 pub struct SimulateArgs {
-    /// Simulation study in TOML (seed, simulations, [dgp], [analysis]); see
+    /// Simulation study in TOML (seed, simulations, alpha, [dgp], [analysis]); see below and
     /// `effekt_power::sim::builtin`.
     #[arg(long, value_name = "FILE.toml")]
     pub config: PathBuf,

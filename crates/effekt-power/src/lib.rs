@@ -20,8 +20,14 @@
 //!   and results are gathered in simulation order, so output is bit-identical at any thread
 //!   count; early stopping is checked at fixed batch boundaries for the same reason. The
 //!   analysis is one closure (or [`sim::Analysis`] impl), so the design crates plug in
-//!   without changes here. Built in now: Welch and Student t-tests, the pooled two-proportion
-//!   z-test, the t-test on cluster means, and OLS with CR2 + Satterthwaite df (effekt-models).
+//!   without changes to the engine. The analyses a TOML config can name are the design crates'
+//!   own estimators, called as the command line calls them ([`sim::design`]): `rct`
+//!   (effekt-rct: difference in means with Welch df, CR2 + Satterthwaite df with clusters,
+//!   ANCOVA/Lin), `matching` and `ipw` (effekt-matching, any `effekt match` option) and `did`
+//!   (effekt-did: TWFE with CR2/CR1 by unit, Callaway–Sant'Anna simple ATT) — so the power
+//!   of a pilot is that of the analysis it will really get — and textbook tests for checks
+//!   against closed forms: Welch and Student t-tests, the pooled two-proportion z-test, the
+//!   t-test on cluster means, and OLS with CR2 + Satterthwaite df (effekt-models).
 //!
 //! Why simulation at all when closed forms exist: the designs that are actually analysed
 //! (few clusters with CR2, matching, staggered DiD, binary outcomes near 0 or 1) have no

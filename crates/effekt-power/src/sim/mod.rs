@@ -4,10 +4,11 @@
 //! interval coverage of the estimator *and inference* the final analysis will use, on data
 //! like the data it will get. The engine ([`run`]) is generic: a data-generating closure
 //! `Fn(&mut Rng) -> Result<Draw<D>>` and an [`Analysis<D>`] (any
-//! `Fn(&D) -> Result<SimEstimate, String> + Sync` is one). Built-in designs and analyses that
-//! can be written honestly in this crate live in [`builtin`] and are selected from a TOML
-//! config ([`SimulationConfig`]); the design crates (rct, matching, did) plug in by adding an
-//! analysis — nothing in the engine changes.
+//! `Fn(&D) -> Result<SimEstimate, String> + Sync` is one). The designs and analyses a TOML
+//! config ([`SimulationConfig`]) can name live in [`builtin`]; the design crates' own
+//! estimators (effekt-rct, effekt-matching, effekt-did) are wrapped in [`design`], each
+//! validated against the design it is given (an analysis that cannot use a design is a
+//! configuration error) — nothing in the engine changes for them.
 //!
 //! # Determinism
 //! Simulation `s` (0-based) draws its data only from
@@ -30,8 +31,10 @@
 //! * coverage `C = #{conf_low ≤ θ_s ≤ conf_high}/S_v`, MC s.e. `sqrt(C(1−C)/S_v)`.
 
 pub mod builtin;
+pub mod design;
 
-pub use builtin::{AnalysisSpec, DgpSpec, SimulationConfig, TwoArm, run_config};
+pub use builtin::{AnalysisSpec, DgpSpec, PreparedAnalysis, SimulationConfig, TwoArm, run_config};
+pub use design::{DidAnalysis, DidEstimator, PanelData, RctAdjust, RctAnalysis};
 
 use crate::error::{PowerError, Result};
 use effekt_resample::{Purpose, Rng, Streams};
