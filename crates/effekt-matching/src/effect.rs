@@ -342,7 +342,8 @@ fn conditional_variances(
             let mut nb: Vec<u32> = vec![u];
             let mut cut: Option<f64> = None;
             loop {
-                let found = tree.best(q, &[], &|v: u32| !nb.contains(&v));
+                // exact ties here, as Matching's Var.calc
+                let found = tree.best(q, &[], 0.0, &|v: u32| !nb.contains(&v));
                 let Some((_, v)) = found else { break };
                 let dv = d2(v);
                 if cut.is_some_and(|c| dv > c) {

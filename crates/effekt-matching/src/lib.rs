@@ -26,7 +26,12 @@
 //! the units in a **canonical order** — treated first, then the covariates in the order given
 //! (numbers ascending, categories in sorted level order), then the outcome — and every tie goes
 //! to the unit that comes first in it (the matching order of focal units with equal scores, the
-//! control chosen among equidistant ones). Units identical in all of these are
+//! control chosen among equidistant ones). "Equidistant" allows for rounding: distances within
+//! `1e-12 × scale` of the smallest one are ties (scale: the largest |score| of the units
+//! matched, or the largest squared norm of the Mahalanobis coordinates). Distances that are
+//! equal in exact arithmetic — a treated unit halfway between two controls on the logit
+//! `b0 + b·x` — are computed with different rounding, and without the tolerance that noise,
+//! not the tie-break, would pick the control. Units identical in all of these are
 //! interchangeable, so results (and the JSON) are byte-identical for any row order. By
 //! construction the result equals MatchIt's on the rows sorted in canonical order; the tests
 //! show it for every configuration. [`Ties::Data`] breaks ties in file order instead and then

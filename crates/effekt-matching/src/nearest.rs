@@ -5,8 +5,9 @@
 //! matching order, takes the nearest still unused eligible control (MatchIt: first the first
 //! control of every treated unit, then the second, …). With replacement every focal unit takes
 //! its `ratio` nearest eligible controls. Eligible: same exact stratum, not discarded, within
-//! the caliper on the score (`|d_t − d_c| ≤ w`) and within every covariate caliper. Exact ties
-//! go to the control earliest in the internal order.
+//! the caliper on the score (`|d_t − d_c| ≤ w`) and within every covariate caliper. Ties go to
+//! the control earliest in the internal order; distances within [`tie_tolerance`] of the
+//! smallest one are ties (see there).
 
 use crate::search::{Constraint, KdTree, Line};
 
@@ -34,12 +35,53 @@ pub(crate) struct Problem<'a> {
     pub replace: bool,
 }
 
+/// Relative tolerance for ties between distances: [`tie_tolerance`].
+pub(crate) const TIE_RTOL: f64 = 1e-12;
+
+/// The absolute tolerance within which two distances count as equal (a tie, decided by the
+/// internal order):
+///
+/// `tol = 1e-12 × scale`, where `scale` is the largest `|d_i|` of the units in the problem
+/// (focal and pool) for a score on a line (propensity score or its logit), and the largest
+/// squared norm `Σ_k x_ik²` for Mahalanobis coordinates (whose distances are compared
+/// squared).
+///
+/// Why: a distance is a difference of two scores, each computed in floating point (the logit
+/// `b0 + b·x` rounds differently for every x), so distances that are equal in exact arithmetic
+/// — a treated unit halfway between two controls — differ by a few units in the last place of
+/// the *scores*, i.e. by about 1e-16 × scale; without a tolerance the tie-break (documented in
+/// the crate docs) would be decided by that noise and could change with the platform or with
+/// the order of the terms. 1e-12 × scale is four orders of magnitude above that rounding and
+/// far below any difference that means something (the propensity score itself is estimated by
+/// IRLS to a relative change of 1e-8 in the deviance). A caliper is still applied exactly.
+pub(crate) fn tie_tolerance(p: &Problem<'_>) -> f64 {
+    let units = p.order.iter().chain(p.pool);
+    let scale = match p.space {
+        Space::Line(v) => units
+            .map(|&u| v[u].abs())
+            .filter(|a| a.is_finite())
+            .fold(0.0, f64::max),
+        Space::Points { coords, dim } => units
+            .map(|&u| {
+                coords[u * dim..(u + 1) * dim]
+                    .iter()
+                    .map(|c| c * c)
+                    .sum::<f64>()
+            })
+            .filter(|a| a.is_finite())
+            .fold(0.0, f64::max),
+    };
+    TIE_RTOL * scale
+}
+
 enum Searcher {
     Line(Line),
     Tree(KdTree),
 }
 
 struct Searchers {
+    /// Tie tolerance on the distance ([`tie_tolerance`]).
+    tol: f64,
     by_stratum: Vec<Searcher>,
     /// unit → (stratum index into `by_stratum`) for pool units.
     stratum_of: Vec<u32>,
@@ -94,6 +136,7 @@ fn build(p: &Problem<'_>, n: usize) -> Searchers {
         by_stratum.push(searcher);
     }
     Searchers {
+        tol: tie_tolerance(p),
         by_stratum,
         stratum_of,
         slot_of,
@@ -124,9 +167,10 @@ impl Searchers {
         let ok = |u: u32| {
             !exclude.contains(&u) && p.covariate_calipers.iter().all(|c| c.ok(t, u as usize))
         };
+        let tol = self.tol;
         match (&mut self.by_stratum[s], p.space) {
             (Searcher::Line(line), Space::Line(values)) => line
-                .best(values[t], p.score_caliper.map(|c| c.width), &ok)
+                .best(values[t], p.score_caliper.map(|c| c.width), tol, &ok)
                 .map(|(_, u)| u),
             (Searcher::Tree(tree), Space::Points { coords, dim }) => {
                 let q = &coords[t * dim..(t + 1) * dim];
@@ -139,7 +183,7 @@ impl Searchers {
                 }
                 // the calipers are checked by the tree; `ok` only excludes
                 let okx = |u: u32| !exclude.contains(&u);
-                tree.best(q, &cal, &okx).map(|(_, u)| u)
+                tree.best(q, &cal, tol, &okx).map(|(_, u)| u)
             }
             _ => None,
         }
@@ -247,6 +291,7 @@ mod tests {
                 && p.score_caliper.is_none_or(|k| k.ok(t, c))
                 && p.covariate_calipers.iter().all(|k| k.ok(t, c))
         };
+        let tol = tie_tolerance(p);
         let mut used = vec![false; n];
         let mut m: Vec<Vec<u32>> = vec![Vec::new(); n];
         let rounds = if p.replace { 1 } else { p.ratio };
@@ -254,16 +299,22 @@ mod tests {
             for &t in p.order {
                 let take = if p.replace { p.ratio } else { 1 };
                 for _ in 0..take {
-                    let best = p
+                    let cands: Vec<usize> = p
                         .pool
                         .iter()
                         .copied()
                         .filter(|&c| {
                             (p.replace || !used[c]) && !m[t].contains(&(c as u32)) && eligible(t, c)
                         })
-                        .min_by(|&a, &b| {
-                            dist(t, a).partial_cmp(&dist(t, b)).unwrap().then(a.cmp(&b))
-                        });
+                        .collect();
+                    let dmin = cands
+                        .iter()
+                        .map(|&c| dist(t, c))
+                        .fold(f64::INFINITY, f64::min);
+                    let best = cands
+                        .into_iter()
+                        .filter(|&c| dist(t, c) <= dmin + tol)
+                        .min();
                     if let Some(c) = best {
                         m[t].push(c as u32);
                         used[c] = true;
@@ -333,5 +384,71 @@ mod tests {
                 assert_eq!(a, b, "case {case}, unit {t}");
             }
         }
+    }
+
+    /// A treated unit halfway between two controls on the logit `b0 + b·x`: the distances are
+    /// equal in exact arithmetic but rounded differently; the documented tie-break (the control
+    /// earliest in the internal order, here the lower x) must decide, not the rounding.
+    #[test]
+    fn mathematically_equal_distances_are_ties() {
+        let (b0, b) = (-0.371_f64, 0.012_345_678_9_f64);
+        let n = 81;
+        let line: Vec<f64> = (0..n).map(|x| b0 + b * x as f64).collect();
+        let focal: Vec<usize> = (1..n).step_by(2).collect();
+        let pool: Vec<usize> = (0..n).step_by(2).collect();
+        // the rounding really differs for some of them (else the test would prove nothing)
+        let uneven = focal
+            .iter()
+            .filter(|&&t| (line[t] - line[t - 1]).abs() != (line[t + 1] - line[t]).abs())
+            .count();
+        assert!(uneven > 5, "{uneven}");
+        let coords = line.clone();
+        for space in [
+            Space::Line(&line),
+            Space::Points {
+                coords: &coords,
+                dim: 1,
+            },
+        ] {
+            let p = Problem {
+                space,
+                order: &focal,
+                pool: &pool,
+                strata: None,
+                score_caliper: None,
+                covariate_calipers: &[],
+                ratio: 1,
+                replace: true,
+            };
+            let m = run(&p, n);
+            for &t in &focal {
+                assert_eq!(m[t], vec![t as u32 - 1], "unit {t}");
+            }
+            assert_eq!(m, brute(&p, n));
+        }
+        // a real difference of 1e-9 is not a tie
+        let mut near = line.clone();
+        near[42] -= 1e-9; // control 42 now nearer to treated 41 than control 40
+        let p = Problem {
+            space: Space::Line(&near),
+            order: &focal,
+            pool: &pool,
+            strata: None,
+            score_caliper: None,
+            covariate_calipers: &[],
+            ratio: 1,
+            replace: true,
+        };
+        assert_eq!(run(&p, n)[41], vec![42]);
+    }
+
+    #[test]
+    fn line_search_breaks_rounded_ties_by_unit() {
+        // 0.3 − 0.1 = 0.19999999999999998 < 0.5 − 0.3 = 0.2 in floating point
+        assert!((0.3_f64 - 0.1).abs() < (0.5_f64 - 0.3).abs());
+        let values = [0.5, 0.1];
+        let mut line = Line::new(vec![0, 1], &values);
+        assert_eq!(line.best(0.3, None, 0.0, &|_| true).map(|r| r.1), Some(1));
+        assert_eq!(line.best(0.3, None, 1e-12, &|_| true).map(|r| r.1), Some(0));
     }
 }

@@ -15,9 +15,15 @@
 //!   a branch-and-bound search; expected O(log n) in low dimensions (the benchmark shows the
 //!   scaling).
 //!
-//! Both answer with the smallest (distance, unit index) — exact ties go to the unit that comes
-//! first in the internal order (see the crate docs on tie-breaking), as MatchIt's `which.min`
-//! does in data order.
+//! Both answer with the unit that comes first in the internal order among the units at the
+//! smallest distance (see the crate docs on tie-breaking), as MatchIt's `which.min` does in data
+//! order. "At the smallest distance" means within an absolute tolerance `tol` of it (see
+//! [`tie_tolerance`](crate::nearest::tie_tolerance)): distances that are mathematically equal
+//! but were rounded differently (a treated unit halfway between two controls on the logit of
+//! the propensity score: `|(b0 + 2b) − (b0 + b)|` and `|(b0 + b) − b0|` differ in the last bits)
+//! are ties, so the tie-break decides and not floating-point noise. Formally: with `d*` the
+//! smallest distance of an eligible unit, the answer is the smallest unit index among the
+//! eligible units with `d ≤ d* + tol` (`tol = 0` gives exact ties).
 
 /// A constraint `|v_t − v_c| ≤ width` on a variable given for every unit.
 #[derive(Debug, Clone, Copy)]
@@ -45,6 +51,8 @@ pub(crate) struct Line {
     /// `lp[k]`: towards the largest available position ≤ k − 1, encoded + 1 (0 = none).
     lp: Vec<u32>,
     alive: usize,
+    /// Candidates of the current query (reused: no allocation per query).
+    scratch: Vec<(f64, u32, usize)>,
 }
 
 impl Line {
@@ -85,6 +93,7 @@ impl Line {
             rp: (0..=m as u32).collect(),
             lp: (0..=m as u32).collect(),
             alive: m,
+            scratch: Vec::new(),
         }
     }
 
@@ -125,37 +134,36 @@ impl Line {
         }
     }
 
-    /// The available unit nearest to `x` with `|value − x| ≤ cal` and `ok(unit)`, smallest
-    /// (|value − x|, unit) first. Returns (position, unit).
+    /// The available unit nearest to `x` with `|value − x| ≤ cal` and `ok(unit)`; among the
+    /// units within `tol` of the smallest distance, the one with the smallest index. Returns
+    /// (position, unit).
     pub fn best(
         &mut self,
         x: f64,
         cal: Option<f64>,
+        tol: f64,
         ok: &dyn Fn(u32) -> bool,
     ) -> Option<(usize, u32)> {
         let m = self.units.len();
         let p = self.vals.partition_point(|&v| v < x);
-        let mut best: Option<(f64, u32, usize)> = None;
-        let better = |best: &Option<(f64, u32, usize)>, d: f64, u: u32| match best {
-            None => true,
-            Some((bd, bu, _)) => d < *bd || (d == *bd && u < *bu),
-        };
+        let mut cands = std::mem::take(&mut self.scratch);
+        cands.clear();
+        let mut dmin = f64::INFINITY;
         // Left of x: groups of equal value, nearest first; within a group the earliest unit.
         let mut k = self.find_left(p);
         while k > 0 {
             let q = k - 1;
             let gs = self.gstart[q] as usize;
             let d = (self.vals[q] - x).abs();
-            if cal.is_some_and(|c| d > c) || best.is_some_and(|b| d > b.0) {
+            if cal.is_some_and(|c| d > c) || d > dmin + tol {
                 break;
             }
             let mut r = self.find_right(gs);
             while r <= q {
                 let u = self.units[r];
                 if ok(u) {
-                    if better(&best, d, u) {
-                        best = Some((d, u, r));
-                    }
+                    cands.push((d, u, r));
+                    dmin = dmin.min(d);
                     break;
                 }
                 r = self.find_right(r + 1);
@@ -167,24 +175,35 @@ impl Line {
         while q < m {
             let ge = self.gend[q] as usize;
             let d = (self.vals[q] - x).abs();
-            if cal.is_some_and(|c| d > c) || best.is_some_and(|b| d > b.0) {
+            if cal.is_some_and(|c| d > c) || d > dmin + tol {
                 break;
             }
             let mut r = q;
             while r < ge {
                 let u = self.units[r];
                 if ok(u) {
-                    if better(&best, d, u) {
-                        best = Some((d, u, r));
-                    }
+                    cands.push((d, u, r));
+                    dmin = dmin.min(d);
                     break;
                 }
                 r = self.find_right(r + 1);
             }
             q = self.find_right(ge);
         }
-        best.map(|(_, u, r)| (r, u))
+        let out = pick(&cands, dmin, tol);
+        self.scratch = cands;
+        out
     }
+}
+
+/// Among candidates `(distance, unit, slot)`, the smallest unit with distance `≤ dmin + tol`;
+/// returns (slot, unit).
+fn pick(cands: &[(f64, u32, usize)], dmin: f64, tol: f64) -> Option<(usize, u32)> {
+    cands
+        .iter()
+        .filter(|c| c.0 <= dmin + tol)
+        .min_by_key(|c| c.1)
+        .map(|&(_, u, r)| (r, u))
 }
 
 const LEAF: usize = 12;
@@ -353,12 +372,13 @@ impl KdTree {
 
     /// Nearest alive point to `q` (squared Euclidean distance) with `|v_c − centre_c| ≤ width_c`
     /// for every constraint variable c (`calipers[c] = (centre, width)`, compared exactly as
-    /// [`Constraint::ok`]) and with `ok(unit)`; smallest (distance, unit) first.
-    /// Returns (slot, unit).
+    /// [`Constraint::ok`]) and with `ok(unit)`; among the points within `tol` of the smallest
+    /// squared distance, the one with the smallest unit index. Returns (slot, unit).
     pub fn best(
         &self,
         q: &[f64],
         calipers: &[(f64, f64)],
+        tol: f64,
         ok: &dyn Fn(u32) -> bool,
     ) -> Option<(usize, u32)> {
         let dim = self.dim;
@@ -373,10 +393,11 @@ impl KdTree {
                 (v - w - slack, v + w + slack)
             })
             .collect();
-        let mut best: Option<(f64, u32, usize)> = None;
+        let mut cands: Vec<(f64, u32, usize)> = Vec::new();
+        let mut dmin = f64::INFINITY;
         let mut stack: Vec<(u32, f64)> = vec![(0, 0.0)];
         while let Some((id, lb)) = stack.pop() {
-            if best.is_some_and(|b| lb > b.0) {
+            if lb > dmin + tol {
                 continue;
             }
             let node = &self.nodes[id as usize];
@@ -411,12 +432,9 @@ impl KdTree {
                         let t = p[k] - q[k];
                         d2 += t * t;
                     }
-                    let better = match best {
-                        None => true,
-                        Some((bd, bu, _)) => d2 < bd || (d2 == bd && u < bu),
-                    };
-                    if better && ok(u) {
-                        best = Some((d2, u, s));
+                    if d2 <= dmin + tol && ok(u) {
+                        cands.push((d2, u, s));
+                        dmin = dmin.min(d2);
                     }
                 }
                 continue;
@@ -433,7 +451,7 @@ impl KdTree {
                 stack.push((b, lbb));
             }
         }
-        best.map(|(_, u, s)| (s, u))
+        pick(&cands, dmin, tol)
     }
 
     fn box_dist(&self, id: u32, q: &[f64]) -> f64 {

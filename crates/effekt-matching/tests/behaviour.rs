@@ -311,3 +311,74 @@ fn small_random_data_never_panic() {
 fn serde_json_roundtrip(f: &effekt_matching::MatchFit) -> String {
     serde_json::to_string(f).unwrap()
 }
+
+/// Nearest-neighbour matching on the logit of the propensity score: a treated unit halfway
+/// between two controls (x − 1 and x + 1 on a single covariate, so the logit distances |b| are
+/// equal in exact arithmetic but rounded differently) takes the control that comes first in
+/// the canonical order (the smaller x), as the crate docs promise — not the one that floating-
+/// point noise makes nearer. Rows are written in a scrambled order.
+#[test]
+fn logit_distances_equal_up_to_rounding_are_ties() {
+    use effekt_matching::Distance;
+    // treated at odd x 1..=39, controls at even x 0..=40 and further controls at 60..=79 so
+    // that the slope of the propensity score is not zero
+    let mut rows: Vec<(u8, i32)> = Vec::new();
+    for x in 0..=40 {
+        rows.push(((x % 2) as u8, x));
+    }
+    for x in 60..=79 {
+        rows.push((0, x));
+    }
+    // scramble deterministically
+    rows.sort_by_key(|&(_, x)| (x * 37) % 101);
+    let mut text = String::from("treat,x\n");
+    for (t, x) in &rows {
+        text.push_str(&format!("{t},{x}\n"));
+    }
+    let table = read_csv_str("ties.csv", &text, &ReadOptions::default()).unwrap();
+    let roles = Roles {
+        treatment: Some("treat".into()),
+        covariates: vec!["x".into()],
+        ..Roles::default()
+    };
+    let data = table.select(&roles, MissingPolicy::Error).unwrap();
+    let m = fit(
+        &data,
+        &MatchConfig {
+            distance: Distance::Logit,
+            replace: true,
+            ..MatchConfig::default()
+        },
+        None,
+    )
+    .unwrap();
+    let units = m.units();
+    let x_of = |row: usize| rows[row].1;
+    let mut uneven = 0;
+    for u in units.iter().filter(|u| u.treated) {
+        let x = x_of(u.row);
+        assert_eq!(u.matched_to.len(), 1);
+        assert_eq!(
+            x_of(u.matched_to[0]),
+            x - 1,
+            "treated unit at x = {x} took the control at x = {} instead of x = {}",
+            x_of(u.matched_to[0]),
+            x - 1
+        );
+        // the rounded distances really differ for some units (else the test proves nothing)
+        let d = |xc: i32| {
+            let c = units
+                .iter()
+                .find(|v| !v.treated && x_of(v.row) == xc)
+                .unwrap();
+            (c.distance.unwrap() - u.distance.unwrap()).abs()
+        };
+        if d(x - 1) != d(x + 1) {
+            uneven += 1;
+        }
+    }
+    assert!(
+        uneven > 0,
+        "no rounding differences: the test proves nothing"
+    );
+}
