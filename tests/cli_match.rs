@@ -545,3 +545,65 @@ fn bad_options_are_exit_2() {
         &["race", "categorical"],
     );
 }
+
+/// With `--bootstrap B` the table and the JSON say that the pair bootstrap was used (B, seed)
+/// and why — not the reason given for the analytic CR2 pair-cluster standard error.
+#[test]
+fn bootstrap_inference_says_what_was_used_and_why() {
+    let data = dataset("lalonde.csv");
+    let args = |json: bool| {
+        let mut a = vec![
+            "match",
+            "--data",
+            data.as_str(),
+            "--treatment",
+            "treat",
+            "--outcome",
+            "re78",
+            "--covariates",
+            COVS,
+            "--bootstrap",
+            "199",
+            "--seed",
+            "7",
+        ];
+        if json {
+            a.extend(["--json", "-"]);
+        }
+        a
+    };
+    let o = effekt(&args(false));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let t = String::from_utf8_lossy(&o.stdout);
+    let line = |prefix: &str| {
+        t.lines()
+            .find(|l| l.trim_start().starts_with(prefix))
+            .unwrap_or_else(|| panic!("no {prefix:?} line in {t}"))
+            .to_string()
+    };
+    let method = line("Inference:");
+    let why = line("why:");
+    for needle in ["pair bootstrap", "B = 199", "seed 7"] {
+        assert!(method.contains(needle), "{method}");
+        assert!(why.contains(needle) || needle == "pair bootstrap", "{why}");
+    }
+    assert!(why.contains("requested"), "{why}");
+    assert!(
+        !why.contains("default after matching without replacement"),
+        "the analytic reason is shown for the bootstrap: {why}"
+    );
+    let v = json(&effekt(&args(true)));
+    let reason = v["inference"]["reason"].as_str().unwrap();
+    assert!(
+        reason.starts_with("requested (bootstrap with B = 199"),
+        "{reason}"
+    );
+    let method = v["inference"]["method"].as_str().unwrap();
+    assert!(
+        method.contains("B = 199") && method.contains("seed 7"),
+        "{method}"
+    );
+    // the analytic result stays available
+    assert_eq!(v["tidy"][1]["term"], "ATT (analytic)");
+}
+

@@ -516,9 +516,15 @@ fn run_bootstrap(
     effect.conf_low = interval.low;
     effect.conf_high = interval.high;
     let name = interval.method.name();
+    let analytic_method = std::mem::take(&mut effect.inference.method);
     effect.inference.method = format!(
-        "cluster bootstrap resampling the {n_clusters} matched pairs/subclasses ({} resamples, {name} interval; SE = bootstrap SD, p-value normal-based)",
-        res.resamples
+        "pair bootstrap: the {n_clusters} matched pairs/subclasses resampled whole (cluster bootstrap), B = {} resamples, seed {}, {name} interval; SE = bootstrap SD, p-value normal-based",
+        res.resamples, res.seed
+    );
+    // the reason given for the analytic standard error no longer describes what was used
+    effect.inference.reason = format!(
+        "requested (bootstrap with B = {} resamples, seed {}): the interval comes from the bootstrap distribution of the effect instead of an analytic standard error; pairs/subclasses are resampled whole because units matched to each other are not independent (Austin & Small 2014; Abadie & Spiess 2022). The analytic result ({analytic_method}) is kept as the analytic row for comparison",
+        res.resamples, res.seed
     );
     effect
         .inference
