@@ -607,3 +607,53 @@ fn bootstrap_inference_says_what_was_used_and_why() {
     assert_eq!(v["tidy"][1]["term"], "ATT (analytic)");
 }
 
+/// The `--help` text of `--save-matched` names every column the file has and says that
+/// unmatched units are listed too.
+#[test]
+fn save_matched_help_describes_the_file() {
+    let o = effekt(&["match", "--help"]);
+    assert!(o.status.success());
+    let help = String::from_utf8_lossy(&o.stdout).replace('\n', " ");
+    let help = help.split_whitespace().collect::<Vec<_>>().join(" ");
+    let start = help.find("--save-matched").expect("option listed");
+    let text = &help[start..];
+    let text = &text[..text.find(" --threads").unwrap_or(text.len()).min(1200)];
+    // what the file actually holds
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("md.csv");
+    let data = dataset("lalonde.csv");
+    let o = effekt(&[
+        "match",
+        "--data",
+        &data,
+        "--treatment",
+        "treat",
+        "--covariates",
+        COVS,
+        "--caliper",
+        "0.1",
+        "--save-matched",
+        out.to_str().unwrap(),
+        "--json",
+        "-",
+    ]);
+    let v = json(&o);
+    let csv = std::fs::read_to_string(&out).unwrap();
+    let header = csv.lines().next().unwrap();
+    for col in header.split(',') {
+        assert!(text.contains(col), "help lacks column {col:?}: {text}");
+    }
+    // unmatched units are in the file with weight 0, as the help says
+    assert!(text.contains("matched or not"), "{text}");
+    let n_lines = csv.lines().count() - 1;
+    assert_eq!(n_lines, v["n"].as_u64().unwrap() as usize);
+    assert!(v["n_unmatched_treated"].as_u64().unwrap() > 0);
+    let zero = csv
+        .lines()
+        .skip(1)
+        .filter(|l| l.split(',').nth(3) == Some("0"))
+        .count();
+    assert!(zero > 0);
+    assert!(text.contains("0 = not in the matched sample"), "{text}");
+}
+

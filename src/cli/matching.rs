@@ -123,7 +123,13 @@ pub struct Args {
     /// Write the result as JSON to PATH (`-` for stdout).
     #[arg(long, value_name = "PATH")]
     pub json: Option<PathBuf>,
-    /// Write the matched data (row, treatment, distance, weight, subclass, matches) as CSV.
+    /// Write a CSV with one line per analysed unit, matched or not, in file order (MatchIt's
+    /// match.data with drop.unmatched = FALSE, without the data columns: join on row). Columns:
+    /// row (spreadsheet row of the unit; the header is row 1), treated (1/0), distance
+    /// (propensity score or its logit; empty when none was estimated), weight (0 = not in the
+    /// matched sample), subclass (matched pair or stratum; empty when none), discarded (1 =
+    /// outside the common support) and matched_rows (spreadsheet rows of its matches,
+    /// space-separated). Rows dropped for missing values are not listed.
     #[arg(long = "save-matched", value_name = "PATH")]
     pub save_matched: Option<PathBuf>,
 }
