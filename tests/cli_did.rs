@@ -565,3 +565,101 @@ fn callaway_santanna_through_the_cli() {
         &["multiplier bootstrap"],
     );
 }
+
+/// `--weight-column`: the table and the JSON say which column weighted the estimates, and the
+/// unweighted run says it is unweighted.
+#[test]
+fn weights_are_stated_in_the_table_and_the_json() {
+    let castle = dataset("castle.csv");
+    let base = [
+        "did",
+        "--data",
+        castle.as_str(),
+        "--outcome",
+        "l_homicide",
+        "--unit",
+        "sid",
+        "--time",
+        "year",
+        "--treatment",
+        "post",
+    ];
+    let with = |extra: &[&'static str]| {
+        let mut a: Vec<&str> = base.to_vec();
+        a.extend_from_slice(extra);
+        a
+    };
+    let w = json(&with(&["--weight-column", "popwt", "--json", "-"]));
+    let u = json(&with(&["--json", "-"]));
+    assert_eq!(w["weights"]["column"], "popwt");
+    assert_eq!(w["weights"]["weighted"], true);
+    let d = w["weights"]["description"].as_str().unwrap();
+    assert!(d.contains("weighted") && d.contains("popwt"), "{d}");
+    assert_eq!(u["weights"]["weighted"], false);
+    assert!(u["weights"]["column"].is_null());
+    // the weights really were used
+    assert_ne!(w["estimate"], u["estimate"]);
+    let o = effekt(&with(&["--weight-column", "popwt"]));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let t = String::from_utf8_lossy(&o.stdout);
+    let line = t
+        .lines()
+        .find(|l| l.trim_start().starts_with("weights:"))
+        .unwrap_or_else(|| panic!("no weights line: {t}"));
+    assert!(
+        line.contains("popwt") && line.contains("weighted"),
+        "{line}"
+    );
+    let o = effekt(&with(&[]));
+    let t = String::from_utf8_lossy(&o.stdout);
+    assert!(!t.contains("weights:"), "{t}");
+
+    // Callaway-Sant'Anna with sampling weights constant within units
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(dataset("df_het.csv")).unwrap();
+    let mut out = String::new();
+    for (i, line) in text.lines().enumerate() {
+        if i == 0 {
+            out.push_str(&format!("{line},w\n"));
+        } else {
+            let unit: u64 = line.split(',').next().unwrap().parse().unwrap();
+            out.push_str(&format!("{line},{}\n", 1 + unit % 3));
+        }
+    }
+    let p = write(dir.path(), "het_w.csv", &out);
+    let cs = |extra: &[&'static str]| {
+        let mut a = vec![
+            "did",
+            "--data",
+            p.to_str().unwrap(),
+            "--outcome",
+            "dep_var",
+            "--unit",
+            "unit",
+            "--time",
+            "year",
+            "--first-treated",
+            "g",
+            "--method",
+            "cs",
+            "--bootstrap",
+            "99",
+        ];
+        a.extend_from_slice(extra);
+        a
+    };
+    let v = json(&cs(&["--weight-column", "w", "--json", "-"]));
+    assert_eq!(v["weights"]["column"], "w");
+    assert_eq!(v["weights"]["weighted"], true);
+    assert!(
+        v["weights"]["description"]
+            .as_str()
+            .unwrap()
+            .contains("sampling weights")
+    );
+    let o = effekt(&cs(&["--weight-column", "w"]));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let t = String::from_utf8_lossy(&o.stdout);
+    assert!(t.contains("weights: weighted"), "{t}");
+}
+

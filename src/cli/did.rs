@@ -194,6 +194,8 @@ struct Output<'a> {
     conf_high: f64,
     level: f64,
     inference: &'a InferenceNote,
+    /// Whether the estimates are weighted (--weight-column).
+    weights: WeightsOut,
     #[serde(skip_serializing_if = "Option::is_none")]
     wild_bootstrap: Option<WildOut<'a>>,
     counterfactual_summary: &'a effekt_models::Counterfactual,
@@ -214,6 +216,35 @@ struct Output<'a> {
     warnings: Vec<String>,
 }
 
+/// Whether and how the estimates are weighted (`--weight-column`).
+#[derive(Debug, Serialize)]
+struct WeightsOut {
+    /// The weights column, `None` when unweighted.
+    column: Option<String>,
+    /// `true` when the estimates are weighted.
+    weighted: bool,
+    /// In words, as the table prints it.
+    description: String,
+}
+
+impl WeightsOut {
+    fn new(column: Option<&str>, cs: bool) -> Self {
+        let description = match column {
+            None => "unweighted (every row counts once; --weight-column to weight)".to_string(),
+            Some(c) if cs => format!(
+                "weighted: estimates use the sampling weights in column {c:?} (did's weightsname: weighted cohort shares, propensity scores, outcome regressions and aggregations)"
+            ),
+            Some(c) => format!(
+                "weighted: estimates are weighted least squares with the weights in column {c:?} (means, coefficients, standard errors and counterfactuals are weighted)"
+            ),
+        };
+        Self {
+            column: column.map(str::to_string),
+            weighted: column.is_some(),
+            description,
+        }
+    }
+}
 fn did_error(e: DidError) -> CliError {
     match e {
         DidError::Model { .. } => CliError::bad(e),
@@ -445,6 +476,7 @@ pub fn run(args: Args) -> CliResult {
         conf_high: h.conf_high,
         level: args.level,
         inference: fitted.inference(),
+        weights: WeightsOut::new(args.weight_column.as_deref(), false),
         wild_bootstrap: wb.map(|w| WildOut {
             p_value: w.p_value,
             conf_low: w.conf_low,
@@ -511,6 +543,9 @@ fn print_table(o: &Output<'_>) {
             .map(|c| format!("{} ({} units)", c.first_treated, c.units))
             .collect();
         println!("  first treated: {}", c.join(", "));
+    }
+    if o.weights.weighted {
+        println!("  weights: {}", o.weights.description);
     }
     println!();
     println!("  effect ({})", o.term);
@@ -639,6 +674,8 @@ struct CsOutput<'a> {
     conf_high: Option<f64>,
     level: f64,
     inference: &'a InferenceNote,
+    /// Whether the estimates are weighted (--weight-column).
+    weights: WeightsOut,
     /// The aggregation asked for with --aggregate (shown in the table).
     aggregate: &'static str,
     counterfactual: &'a [effekt_did::cs::CsPeriodCounterfactual],
@@ -754,6 +791,7 @@ fn run_cs(args: &Args) -> CliResult {
         conf_high: h.conf_high,
         level: args.level,
         inference: &fitted.inference,
+        weights: WeightsOut::new(args.weight_column.as_deref(), true),
         aggregate: match aggregate {
             AggregateArg::Simple => "simple",
             AggregateArg::Group => "group",
@@ -798,6 +836,9 @@ fn print_cs(o: &CsOutput<'_>, aggregate: AggregateArg) {
         .map(|c| format!("{} ({} units)", c.cohort, c.units))
         .collect();
     println!("  first treated: {}", c.join(", "));
+    if o.weights.weighted {
+        println!("  weights: {}", o.weights.description);
+    }
     println!();
     println!("  effect ({})", o.term);
     println!("    estimate   {:>12.6}", o.estimate);
