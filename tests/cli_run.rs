@@ -412,3 +412,32 @@ fn castle_staggered_did_example() {
                 .contains("cohort starting 2006"))
     );
 }
+
+/// `--lang sv`: the console summary has no English labels (they come from effekt-report's
+/// i18n), and the English run keeps the English ones.
+#[test]
+fn console_summary_labels_follow_the_language() {
+    let out = tempfile::tempdir().unwrap();
+    let run = |lang: &str| {
+        let dir = out.path().join(lang);
+        let o = effekt(&[
+            "run",
+            pilot_study().to_str().unwrap(),
+            "--out",
+            dir.to_str().unwrap(),
+            "--lang",
+            lang,
+        ]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    };
+    let sv = run("sv");
+    for english in ["inference:", "wrote ", "suppressed", "value(s)"] {
+        assert!(!sv.contains(english), "English {english:?} in: {sv}");
+    }
+    assert!(sv.contains("  inferens: "), "{sv}");
+    assert!(sv.lines().any(|l| l.starts_with("skrev ")), "{sv}");
+    let en = run("en");
+    assert!(en.contains("  inference: "), "{en}");
+    assert!(en.lines().any(|l| l.starts_with("wrote ")), "{en}");
+}

@@ -146,7 +146,9 @@ pub fn run(args: Args) -> CliResult {
         write_atomic(&args.out.join(f.file_name), f.content.as_bytes())?;
     }
 
-    // A short readable summary on stdout.
+    // A short readable summary on stdout, every label in the report's language.
+    use effekt_report::i18n::console;
+    let lang = report.language;
     println!("{}", report.title);
     for o in &report.outcomes {
         match &o.headline {
@@ -156,25 +158,32 @@ pub fn run(args: Args) -> CliResult {
                     o.label, h.sentence, h.counterfactual_sentence
                 );
                 println!(
-                    "  inference: {} ({})",
-                    o.inference.method, o.inference.reason
+                    "  {}: {} ({})",
+                    console::INFERENCE.get(lang),
+                    o.inference.method,
+                    o.inference.reason
                 );
             }
             None => println!(
-                "\n{}\n  suppressed: fewer than {} individuals in a group",
-                o.label, report.privacy.threshold
+                "\n{}\n  {}",
+                o.label,
+                console::suppressed_outcome(report.privacy.threshold, lang)
             ),
         }
     }
     if !report.privacy.suppressions.is_empty() {
         println!(
-            "\n{} value(s) suppressed for privacy (see the report).",
-            report.privacy.suppressions.len()
+            "\n{}",
+            console::suppressed_count(report.privacy.suppressions.len(), lang)
         );
     }
     println!();
     for f in &files {
-        println!("wrote {}", args.out.join(f.file_name).display());
+        println!(
+            "{} {}",
+            console::WROTE.get(lang),
+            args.out.join(f.file_name).display()
+        );
     }
     Ok(())
 }
