@@ -326,6 +326,26 @@ fn ihf_matching_example_writes_the_report_and_covers_the_true_effects() {
         assert_eq!(sex["is_sex"], true);
         assert!(sex["difference_test"].is_object(), "{id}: {sex}");
     }
+    // The nearest-neighbour alternative is one estimator for the whole study, described the
+    // same way in every outcome's table (with replacement: some outcome has fewer comparison
+    // than IHF families), and the note says why.
+    let nearest: Vec<(&str, &str)> = outcomes
+        .iter()
+        .flat_map(|o| o["robustness"]["alternatives"].as_array().unwrap())
+        .filter(|a| a["method"].as_str().unwrap().starts_with("nearest"))
+        .map(|a| {
+            (
+                a["method"].as_str().unwrap(),
+                a["note"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert_eq!(nearest.len(), outcomes.len());
+    for (m, note) in &nearest {
+        assert_eq!(*m, nearest[0].0, "{nearest:?}");
+        assert!(m.contains("1:1 with replacement"), "{m}");
+        assert!(note.contains("same estimator"), "{note}");
+    }
     assert!(json["contract"].is_object(), "the contract is evaluated");
     // Swedish, with fewer replicates.
     let (_d, quick) = quick_copy(&study, &root().join("datasets/ihf/ihf.csv"), "ihf.csv");

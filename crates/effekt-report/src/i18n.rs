@@ -1198,6 +1198,29 @@ pub mod inference {
         pick(lang, en.into(), sv.into())
     }
 
+    /// Note on the nearest-neighbour alternative: matched with replacement for every outcome
+    /// because one outcome has fewer units to match from than units to match.
+    pub fn nearest_alternative_with_replacement(
+        column: &str,
+        estimand: &str,
+        lang: Language,
+    ) -> String {
+        let (f_en, p_en, f_sv, p_sv) = if estimand == "ATC" {
+            ("comparison", "treated", "jämförelse", "insats")
+        } else {
+            ("treated", "comparison", "insats", "jämförelse")
+        };
+        pick(
+            lang,
+            format!(
+                "with replacement for every outcome, so that it is the same estimator throughout: `{column}` has fewer {p_en} units than {f_en} units, too few for 1:1 matching without replacement; standard error: Abadie–Imbens"
+            ),
+            format!(
+                "med återläggning för alla utfallsmått, så att det är samma skattning överallt: `{column}` har färre enheter i {p_sv}gruppen än i {f_sv}gruppen, för få för 1:1-matchning utan återläggning; medelfel: Abadie–Imbens"
+            ),
+        )
+    }
+
     /// A matching/weighting alternative.
     pub fn matching_alternative(
         m: effekt_matching::Method,

@@ -131,28 +131,52 @@ fn weighting_config(base: &MatchConfig, method: Method) -> MatchConfig {
     }
 }
 
+/// Group sizes (outcome column, treated, comparison) of every outcome's analysis rows; an
+/// outcome whose rows cannot be prepared is left out (its own analysis reports the error).
+fn sizes_by_outcome(study: &Study, table: &Table) -> Vec<(String, usize, usize)> {
+    study
+        .resolved_outcomes()
+        .iter()
+        .filter_map(|o| {
+            let p = crate::analysis::prepare(study, table, o).ok()?;
+            let n1 = p.treated.iter().filter(|&&t| t).count();
+            Some((o.column.clone(), n1, p.treated.len() - n1))
+        })
+        .collect()
+}
+
 /// The configuration of the nearest-neighbour alternative when the headline is CEM or
-/// weighting: 1:1 on the logit of the propensity score, without replacement when there are
-/// enough units to match from, otherwise (and for the ATE, which needs it) with replacement.
-fn nearest_config(base: &MatchConfig, prep: &Prepared) -> MatchConfig {
-    let n1 = prep.treated.iter().filter(|&&t| t).count();
-    let n0 = prep.treated.len() - n1;
-    let enough = match base.estimand {
-        effekt_matching::Estimand::Att => n0 >= n1,
-        effekt_matching::Estimand::Atc => n1 >= n0,
-        effekt_matching::Estimand::Ate => false,
-    };
-    MatchConfig {
+/// weighting: 1:1 on the logit of the propensity score, without replacement when every outcome
+/// of the study has enough units to match from, otherwise (and for the ATE, which needs it)
+/// with replacement. The choice is made once per study, so that the alternative is the same
+/// estimator — and is described the same way — in every outcome's table. Returns the
+/// configuration and, when replacement was forced by an outcome's group sizes, that outcome's
+/// column.
+fn nearest_config(
+    base: &MatchConfig,
+    sizes: &[(String, usize, usize)],
+) -> (MatchConfig, Option<String>) {
+    let forced = sizes.iter().find_map(|(c, n1, n0)| {
+        let short = match base.estimand {
+            effekt_matching::Estimand::Att => n0 < n1,
+            effekt_matching::Estimand::Atc => n1 < n0,
+            effekt_matching::Estimand::Ate => false,
+        };
+        short.then(|| c.clone())
+    });
+    let replace = forced.is_some() || base.estimand == effekt_matching::Estimand::Ate;
+    let cfg = MatchConfig {
         method: Method::Nearest,
         distance: Distance::Logit,
         estimand: base.estimand,
-        replace: !enough,
+        replace,
         covariates: base.covariates.clone(),
         exact: base.exact.clone(),
         effect: base.effect.clone(),
         seed: base.seed,
         ..MatchConfig::default()
-    }
+    };
+    (cfg, forced)
 }
 
 /// The dataset without the covariate `column`.
@@ -563,7 +587,12 @@ pub fn estimate(
     // Matching vs IPW vs AIPW on the same propensity-score model.
     let mut others = Vec::new();
     if cfg.method != Method::Nearest {
-        others.push((nearest_config(&cfg, prep), None));
+        let sizes = sizes_by_outcome(study, input.table);
+        let (c, forced) = nearest_config(&cfg, &sizes);
+        let note = forced.map(|column| {
+            tx::nearest_alternative_with_replacement(&column, cfg.estimand.name(), lang)
+        });
+        others.push((c, note));
     }
     if cfg.method != Method::Ipw {
         others.push((weighting_config(&cfg, Method::Ipw), None));
