@@ -663,3 +663,89 @@ fn weights_are_stated_in_the_table_and_the_json() {
     assert!(t.contains("weights: weighted"), "{t}");
 }
 
+/// The wild bootstrap with 4 clusters: by default Webb weights are used and the output says
+/// so; Rademacher weights asked for explicitly get a warning recommending Webb weights.
+#[test]
+fn wild_bootstrap_with_few_clusters_uses_webb_weights_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(dataset("castle.csv")).unwrap();
+    let mut header: Vec<&str> = Vec::new();
+    let mut out = String::new();
+    for (i, line) in text.lines().enumerate() {
+        if i == 0 {
+            header = line.split(',').collect();
+            out.push_str(&format!("{line},region\n"));
+            continue;
+        }
+        let sid_col = header.iter().position(|h| *h == "sid").unwrap();
+        let sid: u32 = line.split(',').nth(sid_col).unwrap().parse().unwrap();
+        out.push_str(&format!("{line},{}\n", (sid - 1) % 4 + 1));
+    }
+    let p = write(dir.path(), "castle_regions.csv", &out);
+    let args = |extra: &[&'static str]| {
+        let mut a: Vec<String> = [
+            "did",
+            "--data",
+            p.to_str().unwrap(),
+            "--outcome",
+            "l_homicide",
+            "--unit",
+            "sid",
+            "--time",
+            "year",
+            "--treatment",
+            "post",
+            "--cluster",
+            "region",
+            "--wild-bootstrap",
+            "999",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        a.extend(extra.iter().map(|s| s.to_string()));
+        a
+    };
+    let run = |extra: &[&'static str]| {
+        let a = args(extra);
+        let a: Vec<&str> = a.iter().map(String::as_str).collect();
+        let o = effekt(&a);
+        assert!(o.status.success(), "{}", stderr(&o));
+        o.stdout
+    };
+    let v: serde_json::Value = serde_json::from_slice(&run(&["--json", "-"])).unwrap();
+    let w = &v["wild_bootstrap"];
+    assert_eq!(w["weights"], "webb");
+    assert!(
+        w["method"]
+            .as_str()
+            .unwrap()
+            .contains("webb weights (the default")
+    );
+    let warn = w["warnings"][0].as_str().unwrap();
+    assert!(warn.contains("Webb weights were used"), "{warn}");
+    assert!(
+        v["warnings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|x| x.as_str() == Some(warn)),
+        "{v}"
+    );
+    let t = String::from_utf8(run(&[])).unwrap();
+    assert!(
+        t.lines()
+            .any(|l| l.contains("warning:") && l.contains("Webb weights were used")),
+        "{t}"
+    );
+    let v: serde_json::Value =
+        serde_json::from_slice(&run(&["--weights", "rademacher", "--json", "-"])).unwrap();
+    let w = &v["wild_bootstrap"];
+    assert_eq!(w["weights"], "rademacher");
+    assert_eq!(w["resamples"], 16);
+    let warn = w["warnings"][0].as_str().unwrap();
+    assert!(
+        warn.contains("Rademacher") && warn.contains("--weights webb"),
+        "{warn}"
+    );
+}

@@ -92,8 +92,10 @@ pub struct Args {
     /// Wild cluster bootstrap of the 2x2 / TWFE coefficient with B replicates.
     #[arg(long, value_name = "B")]
     pub wild_bootstrap: Option<usize>,
-    /// Wild bootstrap weight distribution.
-    #[arg(long, value_enum, default_value_t = WeightsArg::Rademacher)]
+    /// Wild bootstrap weight distribution: auto = Webb with 5 or fewer clusters (Rademacher
+    /// weights then have at most 32 distinct draws and too coarse p-values), Rademacher
+    /// otherwise; the output says which was used.
+    #[arg(long, value_enum, default_value_t = WeightsArg::Auto)]
     pub weights: WeightsArg,
     /// Wild bootstrap type: wcr (null imposed, recommended) or wcu.
     #[arg(long, value_enum, default_value_t = WildKindArg::Wcr)]
@@ -151,6 +153,7 @@ pub enum AggregateArg {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum WeightsArg {
+    Auto,
     Rademacher,
     Webb,
     Mammen,
@@ -177,6 +180,8 @@ struct WildOut<'a> {
     t_stat: f64,
     level: f64,
     method: &'a str,
+    /// The weights chosen automatically, or Rademacher weights with too few clusters.
+    warnings: &'a [String],
 }
 
 #[derive(Debug, Serialize)]
@@ -373,6 +378,7 @@ pub fn run(args: Args) -> CliResult {
     let wild = args.wild_bootstrap.map(|b| WildBootstrapConfig {
         resamples: b,
         weights: match args.weights {
+            WeightsArg::Auto => WildWeights::Auto,
             WeightsArg::Rademacher => WildWeights::Rademacher,
             WeightsArg::Webb => WildWeights::Webb,
             WeightsArg::Mammen => WildWeights::Mammen,
@@ -413,6 +419,9 @@ pub fn run(args: Args) -> CliResult {
 
     let h = fitted.headline().clone();
     let mut warnings = fitted.inference().warnings.clone();
+    if let Some(w) = fitted.wild_bootstrap() {
+        warnings.extend(w.warnings.iter().cloned());
+    }
     if ds.dropped > 0 {
         warnings.push(format!(
             "{} row(s) with missing values were dropped (--missing drop)",
@@ -490,6 +499,7 @@ pub fn run(args: Args) -> CliResult {
             t_stat: w.t_stat,
             level: w.level,
             method: &w.method,
+            warnings: &w.warnings,
         }),
         counterfactual_summary: fitted.counterfactual(),
         counterfactual: fitted.by_period(),

@@ -92,7 +92,8 @@ pub use regress::{FEW_CLUSTERS, VcovChoice};
 pub use twfe::{TwfeConfig, TwfeFit, fit_twfe};
 pub use two_by_two::{CellMeans, TwoByTwoConfig, TwoByTwoFit, fit_2x2};
 pub use wild::{
-    WildBootstrap, WildBootstrapConfig, WildBootstrapResult, WildKind, WildProblem, WildWeights,
+    RADEMACHER_MIN_CLUSTERS, WildBootstrap, WildBootstrapConfig, WildBootstrapResult, WildKind,
+    WildProblem, WildWeights,
 };
 
 /// Which DiD estimator.

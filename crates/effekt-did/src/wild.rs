@@ -35,6 +35,10 @@
 //! replicate from the replicate's own stream (`effekt_resample::Streams`,
 //! [`effekt_resample::Purpose::Multiplier`]), so results do not depend on the thread count.
 //! With Rademacher weights and `2^G ≤ B` all `2^G` sign vectors are enumerated instead (exact).
+//! The default weights ([`WildWeights::Auto`]) are Rademacher, except with fewer than
+//! [`RADEMACHER_MIN_CLUSTERS`] clusters, where Rademacher weights have so few distinct draws
+//! that the p-value is too coarse: there Webb weights are used and the result says so; an
+//! explicit choice of Rademacher weights with so few clusters gets a warning.
 //!
 //! The reported `t` and standard error are CR1 with `ssc = G/(G−1)·(n−1)/(n−K)`, `K` counting
 //! `x`, the kept columns of `N` and one per nested fixed effect (pyfixest's `nonnested`
@@ -48,12 +52,25 @@ use serde::{Deserialize, Serialize};
 
 use crate::DidError;
 
+/// Fewest clusters with which Rademacher weights are used by default. Below it (`G ≤ 5`) there are at most
+/// `2^G = 32` sign vectors and, since `v` and `−v` give the same `|t*|`, at most `2^(G−1) = 16`
+/// distinct bootstrap statistics, so the symmetric p-value moves in steps of `1/16`: below
+/// 0.0625 it can only be 0. [`WildWeights::Auto`] uses Webb weights there, and an
+/// explicit choice of Rademacher weights gets a warning. (fwildclusterboot warns whenever
+/// Rademacher weights are enumerated, `2^G ≤ B`, and suggests Webb weights; wildmeta
+/// recommends Webb weights below 10 clusters; Webb 2023; MacKinnon, Nielsen & Webb 2023.)
+pub const RADEMACHER_MIN_CLUSTERS: usize = 6;
+
 /// Distribution of the cluster weights `v_g`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum WildWeights {
-    /// ±1 with probability 1/2 each (default; enumerated exactly when `2^G ≤ B`).
+    /// The default: Webb weights with fewer than [`RADEMACHER_MIN_CLUSTERS`] clusters (where
+    /// Rademacher weights have too few distinct draws), Rademacher weights otherwise. The
+    /// result names the weights used and says why.
     #[default]
+    Auto,
+    /// ±1 with probability 1/2 each (enumerated exactly when `2^G ≤ B`).
     Rademacher,
     /// Six points ±√(1/2), ±1, ±√(3/2), each with probability 1/6 (Webb 2023): better with
     /// very few clusters, where Rademacher has only `2^G` distinct draws.
@@ -66,9 +83,36 @@ impl WildWeights {
     /// Lower-case name.
     pub fn name(self) -> &'static str {
         match self {
+            WildWeights::Auto => "auto",
             WildWeights::Rademacher => "rademacher",
             WildWeights::Webb => "webb",
             WildWeights::Mammen => "mammen",
+        }
+    }
+
+    /// The weights used with `g` clusters ([`WildWeights::Auto`] resolved) and the warnings
+    /// the choice needs: the automatic switch to Webb weights, or Rademacher weights chosen
+    /// with fewer than [`RADEMACHER_MIN_CLUSTERS`] clusters.
+    pub fn resolve(self, g: usize) -> (WildWeights, Vec<String>) {
+        let few = g < RADEMACHER_MIN_CLUSTERS;
+        let draws = 1u64 << g.min(63);
+        match self {
+            WildWeights::Auto if few => (
+                WildWeights::Webb,
+                vec![format!(
+                    "only {g} clusters: Webb weights were used instead of the Rademacher default, which has only 2^{g} = {draws} distinct draws at this G (at most {} distinct bootstrap t statistics, so its p-values move in steps of 2/{draws} and are too coarse for a 5% test); Webb's six-point weights give many more (Webb 2023). With so few clusters every cluster-robust method is fragile: report the result with caution",
+                    draws / 2
+                )],
+            ),
+            WildWeights::Auto => (WildWeights::Rademacher, Vec::new()),
+            WildWeights::Rademacher if few => (
+                WildWeights::Rademacher,
+                vec![format!(
+                    "only {g} clusters with Rademacher weights: there are only 2^{g} = {draws} distinct draws (at most {} distinct bootstrap t statistics), so the p-value moves in steps of 2/{draws} and is too coarse for a 5% test; use Webb weights (--weights webb; Webb 2023), as fwildclusterboot and boottest recommend with few clusters",
+                    draws / 2
+                )],
+            ),
+            w => (w, Vec::new()),
         }
     }
 }
@@ -90,7 +134,7 @@ pub enum WildKind {
 pub struct WildBootstrapConfig {
     /// Number of bootstrap replicates `B` (default 9,999).
     pub resamples: usize,
-    /// Weight distribution (default Rademacher).
+    /// Weight distribution (default [`WildWeights::Auto`]: Webb below [`RADEMACHER_MIN_CLUSTERS`] clusters, else Rademacher).
     pub weights: WildWeights,
     /// WCR (default) or WCU.
     pub kind: WildKind,
@@ -108,7 +152,7 @@ impl Default for WildBootstrapConfig {
     fn default() -> Self {
         Self {
             resamples: 9_999,
-            weights: WildWeights::Rademacher,
+            weights: WildWeights::Auto,
             kind: WildKind::Wcr,
             seed: 1,
             level: 0.95,
@@ -163,12 +207,17 @@ pub struct WildBootstrapResult {
     pub resamples_requested: usize,
     /// Whether all Rademacher sign vectors were enumerated.
     pub full_enumeration: bool,
+    /// Weights used (never [`WildWeights::Auto`]: resolved for the number of clusters).
     pub weights: WildWeights,
     pub kind: WildKind,
     pub seed: u64,
     pub n_clusters: usize,
     /// One-sentence description of what was done.
     pub method: String,
+    /// What the user must know: the weights chosen automatically, or Rademacher weights with
+    /// too few clusters (see [`RADEMACHER_MIN_CLUSTERS`]).
+    #[serde(default)]
+    pub warnings: Vec<String>,
 }
 
 /// Per-cluster quantities of a prepared wild cluster bootstrap.
@@ -550,7 +599,7 @@ impl WildBootstrap {
 
     /// Whether `cfg` leads to full enumeration, and the number of replicates.
     fn plan(&self, cfg: &WildBootstrapConfig) -> (bool, usize) {
-        if cfg.weights == WildWeights::Rademacher
+        if cfg.weights.resolve(self.g).0 == WildWeights::Rademacher
             && cfg.enumerate
             && self.g < 40
             && (1usize << self.g) <= cfg.resamples
@@ -582,7 +631,7 @@ impl WildBootstrap {
             )
         } else {
             let streams = Streams::new(cfg.seed, Purpose::Multiplier);
-            let weights = cfg.weights;
+            let weights = cfg.weights.resolve(g).0;
             map_replicates(
                 &streams,
                 b,
@@ -636,6 +685,8 @@ impl WildBootstrap {
                 expected: "a level strictly between 0 and 1 and a finite null value".into(),
             });
         }
+        let (weights, warnings) = cfg.weights.resolve(self.g);
+        let auto = cfg.weights == WildWeights::Auto;
         let (enumerated, st) = self.stats(cfg, progress);
         let bn = st.len() as f64;
         let se = self.se;
@@ -686,12 +737,18 @@ impl WildBootstrap {
         let alpha = 1.0 - cfg.level;
         let (lo, hi) = invert(&p_at, self.beta, se, alpha);
         let method = format!(
-            "wild cluster bootstrap-t ({}11, {} weights{}, {} clusters), p-value and {:.0}% interval by test inversion (Roodman, MacKinnon, Nielsen & Webb 2019)",
+            "wild cluster bootstrap-t ({}11, {}{}, {} clusters), p-value and {:.0}% interval by test inversion (Roodman, MacKinnon, Nielsen & Webb 2019)",
             match cfg.kind {
                 WildKind::Wcr => "WCR",
                 WildKind::Wcu => "WCU",
             },
-            cfg.weights.name(),
+            if auto && weights == WildWeights::Webb {
+                format!(
+                    "webb weights (the default with fewer than {RADEMACHER_MIN_CLUSTERS} clusters)"
+                )
+            } else {
+                format!("{} weights", weights.name())
+            },
             if enumerated {
                 format!(", all {} sign vectors enumerated", st.len())
             } else {
@@ -713,11 +770,12 @@ impl WildBootstrap {
             resamples: st.len(),
             resamples_requested: cfg.resamples,
             full_enumeration: enumerated,
-            weights: cfg.weights,
+            weights,
             kind: cfg.kind,
             seed: cfg.seed,
             n_clusters: self.g,
             method,
+            warnings,
         })
     }
 }
@@ -725,7 +783,7 @@ impl WildBootstrap {
 /// Draw one weight per cluster.
 fn draw(weights: WildWeights, rng: &mut effekt_resample::Rng, v: &mut [f64]) {
     match weights {
-        WildWeights::Rademacher => {
+        WildWeights::Rademacher | WildWeights::Auto => {
             let mut bits = 0u64;
             for (k, vk) in v.iter_mut().enumerate() {
                 if k % 64 == 0 {

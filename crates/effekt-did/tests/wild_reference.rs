@@ -388,3 +388,72 @@ fn twfe_fit_carries_the_wild_bootstrap_and_bad_options_are_errors() {
         Err(effekt_did::DidError::SingleCluster { .. })
     ));
 }
+
+/// With G ≤ 5 clusters Rademacher weights have at most 2^G distinct draws: the default
+/// (`WildWeights::Auto`) switches to Webb weights and says so; Rademacher weights chosen
+/// explicitly get a warning recommending Webb; with more clusters the default stays
+/// Rademacher (enumerated as before) without a warning.
+#[test]
+fn few_clusters_default_to_webb_weights_and_warn_about_rademacher() {
+    let c = castle_cols();
+    let g4: Vec<u32> = c.sid.iter().map(|s| (s - 1) % 4).collect();
+    let g8: Vec<u32> = c.sid.iter().map(|s| (s - 1) % 8).collect();
+    let wb4 = WildBootstrap::new(&castle_problem(&c, &g4, None)).unwrap();
+    let wb8 = WildBootstrap::new(&castle_problem(&c, &g8, None)).unwrap();
+    assert_eq!(WildBootstrapConfig::default().weights, WildWeights::Auto);
+
+    let auto4 = wb4
+        .run(&cfg(999, WildWeights::Auto, WildKind::Wcr, 1), None)
+        .unwrap();
+    assert_eq!(auto4.weights, WildWeights::Webb);
+    assert!(!auto4.full_enumeration);
+    assert_eq!(auto4.resamples, 999);
+    assert!(
+        auto4.method.contains("webb weights (the default"),
+        "{}",
+        auto4.method
+    );
+    assert_eq!(auto4.warnings.len(), 1);
+    assert!(
+        auto4.warnings[0].contains("Webb weights were used"),
+        "{:?}",
+        auto4.warnings
+    );
+    assert!(
+        auto4.warnings[0].contains("2^4 = 16"),
+        "{:?}",
+        auto4.warnings
+    );
+    // identical to asking for Webb weights, which needs no warning
+    let webb4 = wb4
+        .run(&cfg(999, WildWeights::Webb, WildKind::Wcr, 1), None)
+        .unwrap();
+    assert_eq!(webb4.p_value, auto4.p_value);
+    assert_eq!(webb4.conf_low, auto4.conf_low);
+    assert!(webb4.warnings.is_empty());
+
+    let rad4 = wb4
+        .run(&cfg(999, WildWeights::Rademacher, WildKind::Wcr, 1), None)
+        .unwrap();
+    assert_eq!(rad4.weights, WildWeights::Rademacher);
+    assert!(rad4.full_enumeration && rad4.resamples == 16);
+    assert_eq!(rad4.warnings.len(), 1);
+    assert!(
+        rad4.warnings[0].contains("Rademacher") && rad4.warnings[0].contains("Webb"),
+        "{:?}",
+        rad4.warnings
+    );
+    // the coarseness the warning describes: p-values in steps of 2/16
+    assert_eq!((rad4.p_value * 8.0).fract(), 0.0, "{}", rad4.p_value);
+
+    let auto8 = wb8
+        .run(&cfg(999, WildWeights::Auto, WildKind::Wcr, 1), None)
+        .unwrap();
+    let rad8 = wb8
+        .run(&cfg(999, WildWeights::Rademacher, WildKind::Wcr, 1), None)
+        .unwrap();
+    assert_eq!(auto8.weights, WildWeights::Rademacher);
+    assert!(auto8.warnings.is_empty() && rad8.warnings.is_empty());
+    assert_eq!(auto8.p_value, rad8.p_value);
+    assert!(auto8.full_enumeration);
+}

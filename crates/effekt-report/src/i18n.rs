@@ -1527,6 +1527,27 @@ pub mod inference {
         }
     }
 
+    /// Warning: the wild bootstrap with so few clusters that Rademacher weights are too coarse
+    /// (`webb`: the default switched to Webb weights; otherwise Rademacher weights were asked
+    /// for).
+    pub fn wild_few_clusters(g: usize, webb: bool, lang: Language) -> String {
+        let draws = 1u64 << g.min(63);
+        match (webb, lang) {
+            (true, Language::En) => format!(
+                "only {g} clusters: the wild cluster bootstrap used Webb weights instead of Rademacher weights, which have only 2^{g} = {draws} distinct draws here and give too coarse p-values (Webb 2023); with so few clusters every cluster-robust result is fragile"
+            ),
+            (true, Language::Sv) => format!(
+                "bara {g} kluster: den vilda klusterbootstrapen använde Webbs vikter i stället för Rademachervikter, som här bara har 2^{g} = {draws} olika dragningar och ger för grova p-värden (Webb 2023); med så få kluster är alla klusterrobusta resultat osäkra"
+            ),
+            (false, Language::En) => format!(
+                "only {g} clusters with Rademacher weights in the wild cluster bootstrap: only 2^{g} = {draws} distinct draws, so its p-value is too coarse for a 5% test; use wild_weights = \"webb\" (Webb 2023)"
+            ),
+            (false, Language::Sv) => format!(
+                "bara {g} kluster med Rademachervikter i den vilda klusterbootstrapen: bara 2^{g} = {draws} olika dragningar, så p-värdet är för grovt för ett test på 5 % nivå; använd wild_weights = \"webb\" (Webb 2023)"
+            ),
+        }
+    }
+
     /// Why the wild bootstrap ran.
     pub fn wild_reason(g: usize, min: usize, lang: Language) -> String {
         pick(

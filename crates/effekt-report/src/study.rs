@@ -395,7 +395,7 @@ pub struct DidDesign {
     /// Wild cluster bootstrap replicates.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub wild_bootstrap: Option<usize>,
-    /// Wild bootstrap weights (default `rademacher`).
+    /// Wild bootstrap weights (default `auto`: Webb with 5 or fewer clusters, else Rademacher).
     #[serde(default)]
     pub wild_weights: WildWeights,
 }
@@ -459,8 +459,11 @@ pub enum DidAggregate {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum WildWeights {
-    /// ±1.
+    /// Webb weights with 5 or fewer clusters (Rademacher weights then have at most 32
+    /// distinct draws), Rademacher weights otherwise; the report says which were used.
     #[default]
+    Auto,
+    /// ±1.
     Rademacher,
     /// Webb's six-point weights.
     Webb,

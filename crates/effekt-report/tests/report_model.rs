@@ -432,3 +432,76 @@ fn randomised_ihf_example_covers_the_true_effects() {
         r.outcomes[0].subgroups[0].is_sex && r.outcomes[0].subgroups[0].difference_test.is_some()
     );
 }
+
+/// A DiD with 4 clusters: the wild cluster bootstrap uses Webb weights by default (Rademacher
+/// weights have only 2^4 = 16 distinct draws) and the report says so; with
+/// `wild_weights = "rademacher"` it warns and recommends Webb weights.
+#[test]
+fn wild_bootstrap_with_few_clusters_uses_webb_weights_and_warns() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../datasets");
+    let text = std::fs::read_to_string(root.join("castle.csv")).unwrap();
+    let mut csv = String::new();
+    let mut sid_col = 0;
+    for (i, line) in text.lines().enumerate() {
+        if i == 0 {
+            sid_col = line.split(',').position(|h| h == "sid").unwrap();
+            csv.push_str(&format!("{line},region\n"));
+            continue;
+        }
+        let sid: u32 = line.split(',').nth(sid_col).unwrap().parse().unwrap();
+        csv.push_str(&format!("{line},{}\n", (sid - 1) % 4 + 1));
+    }
+    let table =
+        effekt_data::read_csv_str("castle_regions.csv", &csv, &ReadOptions::default()).unwrap();
+    let run = |weights: &str| {
+        let text = format!(
+            "[data]\npath = \"castle_regions.csv\"\nmissing = \"error\"\ntreatment = \"post\"\nunit = \"sid\"\ntime = \"year\"\ncluster = \"region\"\n[design]\nkind = \"did\"\nmethod = \"twfe\"\nwild_bootstrap = 999\n{weights}\n[[outcomes]]\ncolumn = \"l_homicide\"\ntype = \"continuous\"\n[inference]\nseed = 3\n"
+        );
+        let study = Study::parse(&text, "castle_regions.toml").unwrap();
+        let inputs = RunInputs {
+            study: &study,
+            table: &table,
+            data_file: "castle_regions.csv",
+            data_sha256: effekt_report::sha256_hex(csv.as_bytes()),
+            study_sha256: effekt_report::sha256_hex(text.as_bytes()),
+        };
+        run_study(&inputs, &RunOptions::default(), &NoProgress).unwrap()
+    };
+    let r = run("");
+    let o = &r.outcomes[0];
+    let wild = o
+        .robustness
+        .alternatives
+        .iter()
+        .find(|a| a.method.contains("wild cluster bootstrap"))
+        .expect("the wild bootstrap is among the alternatives");
+    assert!(wild.method.contains("webb"), "{}", wild.method);
+    assert!(
+        o.robustness
+            .warnings
+            .iter()
+            .any(|w| w.contains("only 4 clusters") && w.contains("Webb weights")),
+        "{:?}",
+        o.robustness.warnings
+    );
+    let r = run("wild_weights = \"rademacher\"");
+    let o = &r.outcomes[0];
+    assert!(
+        o.robustness
+            .warnings
+            .iter()
+            .any(|w| w.contains("Rademacher weights") && w.contains("wild_weights = \"webb\"")),
+        "{:?}",
+        o.robustness.warnings
+    );
+    let r = run("wild_weights = \"webb\"");
+    assert!(
+        !r.outcomes[0]
+            .robustness
+            .warnings
+            .iter()
+            .any(|w| w.contains("Webb")),
+        "{:?}",
+        r.outcomes[0].robustness.warnings
+    );
+}

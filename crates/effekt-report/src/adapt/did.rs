@@ -135,6 +135,20 @@ fn first_treated_by_row(
     Ok(full)
 }
 
+/// The wild bootstrap's warnings in the report's language: Webb weights chosen because there
+/// are too few clusters for Rademacher weights, or Rademacher weights asked for with too few
+/// clusters (effekt-did's [`effekt_did::RADEMACHER_MIN_CLUSTERS`]).
+fn wild_warnings(fit: &DidFit, lang: crate::i18n::Language) -> Vec<String> {
+    match fit.wild_bootstrap() {
+        Some(w) if !w.warnings.is_empty() => vec![tx::wild_few_clusters(
+            w.n_clusters,
+            w.weights == WildWeights::Webb,
+            lang,
+        )],
+        _ => Vec::new(),
+    }
+}
+
 fn wild_config(
     study: &Study,
     design: &DidDesign,
@@ -147,6 +161,7 @@ fn wild_config(
     Some(WildBootstrapConfig {
         resamples: design.wild_bootstrap.unwrap_or(9_999),
         weights: match design.wild_weights {
+            crate::study::WildWeights::Auto => WildWeights::Auto,
             crate::study::WildWeights::Rademacher => WildWeights::Rademacher,
             crate::study::WildWeights::Webb => WildWeights::Webb,
             crate::study::WildWeights::Mammen => WildWeights::Mammen,
@@ -646,6 +661,7 @@ pub fn estimate(
                         Some(tx::twfe_note(lang)),
                     ));
                     alternatives.extend(wild_alternative(&f));
+                    warnings.extend(wild_warnings(&f, lang));
                     decomposition = bacon_doc(&f);
                 }
                 Err(e) => alternatives.push(failed(twfe_name.clone(), &e, lang)),
@@ -705,6 +721,7 @@ pub fn estimate(
             };
             warnings.extend(notes.iter().cloned());
             alternatives.extend(wild_alternative(&fit));
+            warnings.extend(wild_warnings(&fit, lang));
             decomposition = bacon_doc(&fit);
             // Event study: the fit itself, or a TWFE event study beside the headline.
             let es = match &fit {
