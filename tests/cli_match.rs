@@ -657,3 +657,41 @@ fn save_matched_help_describes_the_file() {
     assert!(text.contains("0 = not in the matched sample"), "{text}");
 }
 
+/// `--method aipw --estimand att`: the doubly robust ATT (effekt-matching's fixture
+/// `aipw_att_drdid.json`, from Python drdid), with its inference named.
+#[test]
+fn aipw_att_runs_and_equals_the_drdid_reference() {
+    let data = dataset("lalonde.csv");
+    let v = json(&effekt(&[
+        "match",
+        "--data",
+        &data,
+        "--treatment",
+        "treat",
+        "--outcome",
+        "re78",
+        "--covariates",
+        COVS,
+        "--method",
+        "aipw",
+        "--estimand",
+        "att",
+        "--json",
+        "-",
+    ]));
+    let p = format!(
+        "{}/crates/effekt-matching/tests/fixtures/aipw_att_drdid.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let fx: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap();
+    let want = fx["aipw_att"]["estimate"].as_f64().unwrap();
+    let got = v["estimate"].as_f64().unwrap();
+    assert!(((got - want) / want).abs() < 1e-8, "{got} vs {want}");
+    assert_eq!(v["estimand"], "ATT");
+    assert!(
+        v["inference"]["method"]
+            .as_str()
+            .unwrap()
+            .contains("doubly robust ATT")
+    );
+}

@@ -320,6 +320,15 @@ fn ihf_matching_example_writes_the_report_and_covers_the_true_effects() {
             .map(|a| a["method"].as_str().unwrap())
             .collect();
         assert!(methods.iter().any(|m| m.contains("AIPW")), "{methods:?}");
+        // AIPW for the headline's estimand: the doubly robust ATT, with an estimate
+        let aipw = o["robustness"]["alternatives"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["method"].as_str().unwrap().contains("AIPW"))
+            .unwrap();
+        assert!(aipw["method"].as_str().unwrap().ends_with("ATT"), "{aipw}");
+        assert!(aipw["estimate"].is_number(), "{aipw}");
         assert!(methods.iter().any(|m| m.contains("nearest")), "{methods:?}");
         // Gender analysis by re-estimating within each sex, with a test of the difference.
         let sex = &o["subgroups"][0];

@@ -17,7 +17,8 @@ pub enum Method {
     Cem,
     /// Inverse probability weighting on the propensity score (Hájek-normalised weights).
     Ipw,
-    /// Augmented IPW, doubly robust (Robins, Rotnitzky & Zhao 1994); ATE only.
+    /// Augmented IPW, doubly robust: the ATE as Robins, Rotnitzky & Zhao (1994), the ATT (and,
+    /// with the groups swapped, the ATC) as Sant'Anna & Zhao (2020, eq. 3.1; R DRDID).
     Aipw,
 }
 
@@ -456,12 +457,6 @@ impl MatchConfig {
                             self.method.name()
                         ),
                         "they belong to matching; use --trim to restrict the weighting to common support",
-                    ));
-                }
-                if self.method == Method::Aipw && self.estimand != Estimand::Ate {
-                    return Err(unsupported(
-                        format!("the {} with AIPW", self.estimand.name()),
-                        "AIPW here estimates the ATE (--estimand ate); use --method ipw for the ATT or ATC",
                     ));
                 }
             }

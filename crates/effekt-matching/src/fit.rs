@@ -1105,16 +1105,7 @@ fn weighting_design(
             });
         }
     }
-    let mut w = weighting::ipw_weights(
-        &p.ps,
-        treat,
-        &keep,
-        if config.method == Method::Aipw {
-            Estimand::Ate
-        } else {
-            config.estimand
-        },
-    );
+    let mut w = weighting::ipw_weights(&p.ps, treat, &keep, config.estimand);
     if config.ipw.stabilize {
         let nk = keep.iter().filter(|&&k| k).count() as f64;
         let p1 = (0..n).filter(|&i| keep[i] && treat[i]).count() as f64 / nk;
@@ -1284,7 +1275,11 @@ fn weighting_effect(
         .filter_map(|j| ps.design.column(j))
         .collect();
     let res = match config.method {
-        Method::Aipw => weighting::aipw(&x, &x, &ps.ps, y, treat, &keep)?,
+        Method::Aipw => match config.estimand {
+            Estimand::Ate => weighting::aipw(&x, &x, &ps.ps, y, treat, &keep)?,
+            Estimand::Att => weighting::aipw_att(&x, &ps.ps, y, treat, &keep)?,
+            Estimand::Atc => weighting::aipw_atc(&x, &ps.ps, y, treat, &keep)?,
+        },
         _ => weighting::ipw(&x, &ps.ps, y, treat, &keep, config.estimand)?,
     };
     if config.effect.bootstrap.resamples > 0 {
@@ -1320,7 +1315,7 @@ fn weighting_effect(
         }
     }
     Ok(Effect {
-        term: if config.method == Method::Aipw { "ATE".into() } else { config.estimand.name().into() },
+        term: config.estimand.name().into(),
         estimate: est,
         std_error: res.se,
         statistic: t.statistic,
@@ -1329,10 +1324,18 @@ fn weighting_effect(
         conf_low: t.conf_low,
         conf_high: t.conf_high,
         level: config.effect.level,
-        inference: InferenceNote {
-            method: format!("{what}: M-estimation sandwich of the stacked estimating equations (propensity-score model included), normal reference"),
-            reason: "accounts for the estimation of the propensity score (Lunceford & Davidian 2004); weights as fixed would misstate the uncertainty".into(),
-            warnings,
+        inference: if config.method == Method::Aipw && config.estimand != Estimand::Ate {
+            InferenceNote {
+                method: format!("AIPW, doubly robust {} (Sant'Anna & Zhao 2020, as R DRDID): influence-function standard error (propensity-score and outcome models included), normal reference", config.estimand.name()),
+                reason: "accounts for the estimation of both the propensity score and the outcome regression in the other group; consistent if either model is right (Sant'Anna & Zhao 2020)".into(),
+                warnings,
+            }
+        } else {
+            InferenceNote {
+                method: format!("{what}: M-estimation sandwich of the stacked estimating equations (propensity-score model included), normal reference"),
+                reason: "accounts for the estimation of the propensity score (Lunceford & Davidian 2004); weights as fixed would misstate the uncertainty".into(),
+                warnings,
+            }
         },
         counterfactual: Counterfactual::from_effect(res.mu1, est, res.mu0),
         control_mean_unmatched: control_all,

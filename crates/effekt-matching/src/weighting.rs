@@ -1,6 +1,6 @@
 //! Weighting on the same propensity-score model as the matching: inverse probability weighting
 //! (IPW, Hájek-normalised) for the ATT, ATC and ATE, and augmented IPW (doubly robust) for the
-//! ATE, with standard errors from the stacked estimating equations (M-estimation sandwich), so
+//! ATE, ATT and ATC, with standard errors from the stacked estimating equations (M-estimation sandwich), so
 //! that the estimation of the propensity score is accounted for (Lunceford & Davidian 2004;
 //! Stefanski & Boos 2002).
 //!
@@ -12,6 +12,10 @@
 //! * **AIPW** (ATE; Robins, Rotnitzky & Zhao 1994): outcome regressions `m_1, m_0` by OLS of `y`
 //!   on the covariates within each group; `μ1 = mean(m_1 + T (y − m_1)/e)`,
 //!   `μ0 = mean(m_0 + (1−T)(y − m_0)/(1−e))` (statsmodels `aipw`).
+//! * **AIPW for the ATT** (Sant'Anna & Zhao 2020, eq. 3.1, R DRDID's traditional doubly robust
+//!   estimator with the outcome in place of its change): `ATT = Σ T (y − m_0) / Σ T −
+//!   Σ w_0 (y − m_0) / Σ w_0`, `w_0 = (1−T) e/(1−e)`, with the influence-function standard error
+//!   (see [`aipw_att`]); the ATC is the same with the groups swapped.
 //!
 //! # Standard errors
 //! `θ = (β, [γ_1, γ_0,] μ1, μ0)` solves `Σ ψ_i(θ) = 0` (logit score, [outcome-regression
@@ -323,5 +327,159 @@ pub(crate) fn aipw(
         mu1,
         mu0,
         se: var.max(0.0).sqrt(),
+    })
+}
+
+/// `(Σ_i c_i x_i x_i')⁻¹` over the rows with `c_i ≠ 0`, by faer's LU.
+fn inverse_gram(x: &[&[f64]], c: &[f64], what: &str) -> Result<Mat<f64>, MatchError> {
+    let p = x.len();
+    let mut g = Mat::<f64>::zeros(p, p);
+    for (i, &ci) in c.iter().enumerate() {
+        if ci == 0.0 {
+            continue;
+        }
+        for a in 0..p {
+            let xa = ci * x[a][i];
+            for b in 0..=a {
+                g[(a, b)] += xa * x[b][i];
+            }
+        }
+    }
+    for a in 0..p {
+        for b in 0..a {
+            g[(b, a)] = g[(a, b)];
+        }
+    }
+    let inv = g.partial_piv_lu().inverse();
+    if (0..p).any(|i| (0..p).any(|j| !inv[(i, j)].is_finite())) {
+        return Err(MatchError::Numerical {
+            what: format!("the {what} is singular"),
+            hint: "a covariate is constant or collinear (within the comparison group); drop it or use --method ipw".into(),
+        });
+    }
+    Ok(inv)
+}
+
+/// Doubly robust (AIPW) ATT with its influence-function standard error — Sant'Anna & Zhao
+/// (2020), eq. (3.1) (R `DRDID::drdid_panel`, "traditional" DR, with the outcome in place of
+/// the outcome change):
+///
+/// `ATT = Σ w1 (y − m0(x)) / Σ w1 − Σ w0 (y − m0(x)) / Σ w0`, `w1 = T`, `w0 = e (1−T)/(1−e)`,
+///
+/// `e` the logistic propensity score, `m0` the OLS regression of `y` on the propensity-score
+/// design among the (kept) controls. Consistent if either model is right (Robins, Rotnitzky &
+/// Zhao 1994; Moodie et al. 2018). The influence function is
+/// `ψ = [w1 (r − η1) − a_ols·M1]/w̄1 − [w0 (r − η0) + a_ps·M2 − a_ols·M3]/w̄0` with
+/// `r = y − m0`, `η1`, `η0` the two terms above, `a_ols`, `a_ps` the asymptotically linear
+/// representations of the two model fits, `M1 = mean(w1 x)`, `M2 = mean(w0 (r − η0) x)`,
+/// `M3 = mean(w0 x)`; `SE = sd(ψ)/√n` (divisor `n − 1`, as DRDID). Trimmed units (`keep`
+/// false) get weight 0 and are left out of the outcome regression; the propensity score was
+/// fitted on all units. Returns `mu1` = the treated mean and `mu0` = the estimated
+/// counterfactual `mu1 − ATT`.
+///
+/// # Errors
+/// [`MatchError::Numerical`] when the outcome regression or the propensity-score information
+/// matrix is singular, or a group has no weight.
+pub(crate) fn aipw_att(
+    x: &[&[f64]],
+    ps: &[f64],
+    y: &[f64],
+    treat: &[bool],
+    keep: &[bool],
+) -> Result<Weighted, MatchError> {
+    let n = y.len();
+    let nf = n as f64;
+    let p = x.len();
+    let rows0: Vec<usize> = (0..n).filter(|&i| keep[i] && !treat[i]).collect();
+    let g0 = ls(x, y, &rows0)?;
+    let r: Vec<f64> = (0..n)
+        .map(|i| y[i] - x.iter().zip(&g0).map(|(c, b)| c[i] * b).sum::<f64>())
+        .collect();
+    let w1: Vec<f64> = (0..n)
+        .map(|i| if keep[i] && treat[i] { 1.0 } else { 0.0 })
+        .collect();
+    let w0: Vec<f64> = (0..n)
+        .map(|i| {
+            if keep[i] && !treat[i] {
+                ps[i] / (1.0 - ps[i])
+            } else {
+                0.0
+            }
+        })
+        .collect();
+    let sum = |f: &dyn Fn(usize) -> f64| (0..n).map(f).sum::<f64>();
+    let (sw1, sw0) = (sum(&|i| w1[i]), sum(&|i| w0[i]));
+    if !(sw1 > 0.0 && sw0 > 0.0 && sw0.is_finite()) {
+        return Err(MatchError::Numerical {
+            what: "a treatment group has no weight for the doubly robust ATT".into(),
+            hint: "check the trimming bounds (--trim) and the propensity scores".into(),
+        });
+    }
+    let eta1 = sum(&|i| w1[i] * r[i]) / sw1;
+    let eta0 = sum(&|i| w0[i] * r[i]) / sw0;
+    let att = eta1 - eta0;
+    let mu1 = sum(&|i| w1[i] * y[i]) / sw1;
+    // A = (X0'X0 / n)⁻¹ over the kept controls; H = (X' diag(e(1−e)) X / n)⁻¹ over all units
+    let c_ols: Vec<f64> = (0..n)
+        .map(|i| if keep[i] && !treat[i] { 1.0 / nf } else { 0.0 })
+        .collect();
+    let c_ps: Vec<f64> = ps.iter().map(|&e| e * (1.0 - e) / nf).collect();
+    let a_ols = inverse_gram(x, &c_ols, "outcome regression among the controls")?;
+    let h_ps = inverse_gram(x, &c_ps, "information matrix of the propensity-score model")?;
+    let colmean = |wt: &dyn Fn(usize) -> f64| -> Vec<f64> {
+        (0..p)
+            .map(|j| (0..n).map(|i| wt(i) * x[j][i]).sum::<f64>() / nf)
+            .collect()
+    };
+    let m1 = colmean(&|i| w1[i]);
+    let m2 = colmean(&|i| w0[i] * (r[i] - eta0));
+    let m3 = colmean(&|i| w0[i]);
+    let times = |m: &Mat<f64>, v: &[f64]| -> Vec<f64> {
+        (0..p)
+            .map(|a| (0..p).map(|b| m[(a, b)] * v[b]).sum::<f64>())
+            .collect()
+    };
+    let (v1, v2, v3) = (times(&a_ols, &m1), times(&h_ps, &m2), times(&a_ols, &m3));
+    let dot = |v: &[f64], i: usize| (0..p).map(|j| x[j][i] * v[j]).sum::<f64>();
+    let (mw1, mw0) = (sw1 / nf, sw0 / nf);
+    let inf: Vec<f64> = (0..n)
+        .map(|i| {
+            let ols = if keep[i] && !treat[i] { r[i] } else { 0.0 };
+            let score = f64::from(u8::from(treat[i])) - ps[i];
+            let treated = (w1[i] * (r[i] - eta1) - ols * dot(&v1, i)) / mw1;
+            let control = (w0[i] * (r[i] - eta0) + score * dot(&v2, i) - ols * dot(&v3, i)) / mw0;
+            treated - control
+        })
+        .collect();
+    let mean = inf.iter().sum::<f64>() / nf;
+    let var = inf.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / (nf - 1.0);
+    Ok(Weighted {
+        mu1,
+        mu0: mu1 - att,
+        se: (var / nf).max(0.0).sqrt(),
+    })
+}
+
+/// Doubly robust ATC: [`aipw_att`] with the roles of the groups swapped (the propensity score
+/// of the controls is `1 − e`), negated. Returns `mu1` = the estimated mean of the controls
+/// under treatment and `mu0` = the controls' observed mean.
+///
+/// # Errors
+/// As [`aipw_att`].
+pub(crate) fn aipw_atc(
+    x: &[&[f64]],
+    ps: &[f64],
+    y: &[f64],
+    treat: &[bool],
+    keep: &[bool],
+) -> Result<Weighted, MatchError> {
+    let flipped: Vec<bool> = treat.iter().map(|t| !t).collect();
+    let ps_c: Vec<f64> = ps.iter().map(|e| 1.0 - e).collect();
+    let r = aipw_att(x, &ps_c, y, &flipped, keep)?;
+    // r.mu1: observed control mean; r.mu0: their estimated mean without the control condition
+    Ok(Weighted {
+        mu1: r.mu0,
+        mu0: r.mu1,
+        se: r.se,
     })
 }

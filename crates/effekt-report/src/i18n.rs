@@ -1254,19 +1254,6 @@ pub mod inference {
         format!("{}, {estimand}", pick(lang, en.into(), sv.into()))
     }
 
-    /// AIPW estimates the ATE.
-    pub fn aipw_estimand(estimand: &str, lang: Language) -> String {
-        pick(
-            lang,
-            format!(
-                "AIPW here estimates the ATE (all units), not the {estimand}: a difference from the headline can reflect that the effect differs between the treated and the comparison units"
-            ),
-            format!(
-                "AIPW skattar här ATE (alla enheter), inte {estimand}: en skillnad mot huvudresultatet kan bero på att effekten skiljer sig mellan insats- och jämförelseenheterna"
-            ),
-        )
-    }
-
     /// An alternative that could not be estimated.
     pub fn not_estimated(reason: &str, lang: Language) -> String {
         pick(
