@@ -265,14 +265,26 @@ fn did_callaway_santanna_recovers_the_simple_att() {
         0.95,
         "CS coverage",
     );
-    // TWFE on the same panels runs and reports (its weights differ from the simple ATT's when
-    // effects are dynamic and differ between cohorts; Goodman-Bacon 2021).
+    // TWFE on the same panels: with effects that grow after adoption and differ between
+    // cohorts its implicit weights (already-treated units serve as controls) pull the estimate
+    // below the simple ATT (Goodman-Bacon 2021), and the harness must show it.
     let t = run_config(&staggered("twfe", 300), &|_| {}).unwrap();
     all_valid(&t.summary, "twfe");
     assert!(
         t.analysis.contains("two-way fixed effects"),
         "{}",
         t.analysis
+    );
+    assert!(
+        t.summary.bias.value < -5.0 * t.summary.bias.mc_se,
+        "TWFE bias {} (MC s.e. {})",
+        t.summary.bias.value,
+        t.summary.bias.mc_se
+    );
+    assert!(
+        t.summary.coverage.value < 0.9,
+        "{}",
+        t.summary.coverage.value
     );
 }
 
