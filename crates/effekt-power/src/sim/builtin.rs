@@ -63,7 +63,7 @@
 //! ```
 
 use super::design::{
-    DesignInfo, DidAnalysis, DidRunner, MatchRunner, PanelData, RctAnalysis, RctRunner,
+    DesignInfo, DidAnalysis, DidRunner, MatchRunner, PanelData, RctAdjust, RctAnalysis, RctRunner,
 };
 use super::{Analysis, Draw, RunOptions, SimEstimate, SimulationSummary, run};
 use crate::analytic::{self, Design, PowerResult, Targets};
@@ -1110,7 +1110,10 @@ pub fn analysis_fn(cfg: &SimulationConfig) -> Result<PreparedAnalysis> {
 /// is Welch's test), two proportions with the pooled z-test, equal-sized clusters with the
 /// cluster-means t-test, OLS + CR2 or the `rct` difference in means with clusters (design
 /// effect `1 + (m − 1)ρ`; exact, since with equal clusters and only the treatment indicator the
-/// CR2 standard error and Satterthwaite df equal the cluster-means t-test's).
+/// CR2 standard error and Satterthwaite df equal the cluster-means t-test's), and `rct` with
+/// `adjust = "ancova"` on two groups with a baseline covariate (ANCOVA factor `1 − ρ²`, df
+/// `n − 3`, the covariate treated as fixed as in Borm, Fransen & Lemmens 2007 — approximate:
+/// the simulated analysis estimates the slope and uses HC2).
 ///
 /// # Errors
 /// Errors of [`analytic::solve`].
@@ -1119,6 +1122,13 @@ pub fn analytic_counterpart(cfg: &SimulationConfig) -> Result<Option<PowerResult
     let rct_dim = matches!(
         &cfg.analysis,
         AnalysisSpec::Rct(RctAnalysis { adjust: None, .. })
+    );
+    let rct_ancova = matches!(
+        &cfg.analysis,
+        AnalysisSpec::Rct(RctAnalysis {
+            adjust: Some(RctAdjust::Ancova),
+            ..
+        })
     );
     let t_test = matches!(cfg.analysis, AnalysisSpec::Welch | AnalysisSpec::Student) || rct_dim;
     let cluster_test = matches!(
@@ -1138,6 +1148,29 @@ pub fn analytic_counterpart(cfg: &SimulationConfig) -> Result<Option<PowerResult
                 sd: Some(*sd_treated),
                 ratio: *n_control as f64 / *n_treated as f64,
                 ..analytic::TwoMeans::default()
+            }),
+            Targets {
+                n: Some(*n_treated as f64),
+                effect: Some(*effect),
+                power: None,
+                alpha,
+            },
+        ),
+        DgpSpec::TwoGroups {
+            n_treated,
+            n_control,
+            effect,
+            sd_treated,
+            sd_control,
+            baseline_correlation: Some(r),
+        } if rct_ancova && sd_treated == sd_control => (
+            Design::Ancova(analytic::Waves {
+                sd: Some(*sd_treated),
+                ratio: *n_control as f64 / *n_treated as f64,
+                pre_waves: 1,
+                post_waves: 1,
+                correlation: analytic::WaveCorrelation::Equal(*r),
+                ..analytic::Waves::default()
             }),
             Targets {
                 n: Some(*n_treated as f64),
