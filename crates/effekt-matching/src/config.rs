@@ -124,8 +124,8 @@ impl Order {
 #[serde(rename_all = "lowercase")]
 pub enum Ties {
     /// By the canonical order of the units: treated first, then the covariates in the order
-    /// given, then the outcome (see the crate docs). Results do not depend on the row order of
-    /// the file; they equal MatchIt's on the rows sorted in this order.
+    /// given, units with identical covariates permuted by a hash of their content (not by the
+    /// outcome; see the crate docs). Results do not depend on the row order of the file.
     #[default]
     Canonical,
     /// By the order of the rows in the file, exactly as MatchIt does (reproduces MatchIt on the
