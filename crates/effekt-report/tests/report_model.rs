@@ -505,3 +505,30 @@ fn wild_bootstrap_with_few_clusters_uses_webb_weights_and_warns() {
         r.outcomes[0].robustness.warnings
     );
 }
+
+/// Individually randomised with clusters only for the standard errors: effekt-rct computes CR2
+/// with Satterthwaite df, and the report must name that (not the Neyman/Welch test of the
+/// unclustered design).
+#[test]
+fn individually_randomised_with_clusters_names_cr2() {
+    let dir = fixture("ihf_randomised");
+    let text = std::fs::read_to_string(dir.join("study.toml"))
+        .unwrap()
+        .replace(
+            "estimator = \"difference_in_means\"",
+            "estimator = \"difference_in_means\"\ncluster_assignment = \"individual\"",
+        );
+    let study = Study::parse(&text, "study.toml").unwrap();
+    let table = read_table(&dir.join("ihf.csv"), &ReadOptions::default()).unwrap();
+    let inputs = RunInputs {
+        study: &study,
+        table: &table,
+        data_file: "ihf.csv",
+        data_sha256: String::new(),
+        study_sha256: String::new(),
+    };
+    let r = run_study(&inputs, &RunOptions::default(), &NoProgress).unwrap();
+    let method = &r.outcomes[0].inference.method;
+    assert!(method.contains("CR2"), "{method}");
+    assert!(!method.contains("Neyman"), "{method}");
+}

@@ -155,7 +155,14 @@ fn treated_mean_draws(
 fn analytic_name(fit: &RctFit, lang: Language) -> String {
     let clustered = fit.n_clusters.is_some();
     match fit.estimator {
-        Estimator::DifferenceInMeans => tx::analytic_dim(fit.design, lang),
+        // individually randomised with clusters for the standard errors: effekt-rct reports the
+        // design as standard (the randomisation) but computes CR2 with Satterthwaite df
+        Estimator::DifferenceInMeans => match (fit.design, clustered) {
+            (effekt_rct::Design::Standard, true) => {
+                tx::analytic_dim(effekt_rct::Design::Clustered, lang)
+            }
+            (design, _) => tx::analytic_dim(design, lang),
+        },
         Estimator::Ancova => tx::analytic_regression("ANCOVA", clustered, lang),
         Estimator::Lin => tx::analytic_regression("Lin", clustered, lang),
     }
