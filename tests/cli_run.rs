@@ -310,6 +310,21 @@ fn ihf_matching_example_writes_the_report_and_covers_the_true_effects() {
             lo <= t && t <= hi,
             "{id}: true ATT {t} outside [{lo}, {hi}]"
         );
+        // The weighted comparison group's mean is the counterfactual (ATT, difference in
+        // means); the comparison group as observed, before weighting, is shown beside it.
+        let cf = &o["counterfactual"];
+        let (adjusted, raw) = (
+            cf["control"].as_f64().unwrap(),
+            cf["control_unadjusted"].as_f64().unwrap(),
+        );
+        assert!(
+            (adjusted - cf["treated_counterfactual"].as_f64().unwrap()).abs() < 1e-9,
+            "{id}: {cf}"
+        );
+        assert!(
+            (adjusted - raw).abs() > 1e-6,
+            "{id}: weighting changed nothing? {cf}"
+        );
         // The report shows the weighted comparison group, its balance and the alternatives.
         assert!(o["sample"].is_object(), "{id}");
         assert!(!o["plots"]["love"].as_array().unwrap().is_empty(), "{id}");
@@ -356,6 +371,12 @@ fn ihf_matching_example_writes_the_report_and_covers_the_true_effects() {
         assert!(note.contains("same estimator"), "{note}");
     }
     assert!(json["contract"].is_object(), "the contract is evaluated");
+    let md = read(&out.path().join("en"), "report.md");
+    assert!(
+        md.contains("Comparison group, before matching or weighting"),
+        "{md}"
+    );
+    assert!(md.contains("the comparison group after matching or weighting (before: "));
     // Swedish, with fewer replicates.
     let (_d, quick) = quick_copy(&study, &root().join("datasets/ihf/ihf.csv"), "ihf.csv");
     let out = tempfile::tempdir().unwrap();
@@ -372,6 +393,7 @@ fn ihf_matching_example_writes_the_report_and_covers_the_true_effects() {
     let html = read(&sv, "report.html");
     check_html(&html);
     assert!(html.contains("kontrafaktisk") && html.contains("Jämställdhetsanalys"));
+    assert!(html.contains("Jämförelsegrupp, före matchning eller viktning"));
 }
 
 #[test]

@@ -269,10 +269,14 @@ fn outcome_section(
     };
     let sentence = sentences::headline(&parts, lang);
     let cf = &e.counterfactual;
+    let unadjusted = e
+        .control_unadjusted
+        .map(|v| fmt_level_value(v, &scale, lang));
     let counterfactual_sentence = sentences::counterfactual(
         &fmt_level_value(cf.treated_observed, &scale, lang),
         &fmt_level_value(cf.treated_counterfactual, &scale, lang),
         &fmt_level_value(cf.control, &scale, lang),
+        unadjusted.as_deref(),
         &intervention,
         lang,
     );
@@ -293,6 +297,7 @@ fn outcome_section(
         treated_observed: cf.treated_observed,
         treated_counterfactual: cf.treated_counterfactual,
         control: cf.control,
+        control_unadjusted: e.control_unadjusted,
     });
     for location in &e.suppressed {
         privacy.note(

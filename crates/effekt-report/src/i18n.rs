@@ -109,6 +109,16 @@ pub mod msg {
 
     pub const TREATED: Text = t("Treated", "Insatsgrupp");
     pub const CONTROL: Text = t("Comparison group", "Jämförelsegrupp");
+    pub const CONTROL_ADJUSTED: Text = t(
+        "Comparison group, after matching or weighting",
+        "Jämförelsegrupp, efter matchning eller viktning",
+    );
+    pub const CONTROL_ADJUSTED_SHORT: Text = t("Comparison, adjusted", "Jämförelse, justerad");
+    pub const CONTROL_UNADJUSTED_SHORT: Text = t("Comparison, before", "Jämförelse, före");
+    pub const CONTROL_UNADJUSTED: Text = t(
+        "Comparison group, before matching or weighting",
+        "Jämförelsegrupp, före matchning eller viktning",
+    );
     pub const OBSERVED_TREATED: Text = t("Treated, observed", "Insatsgruppen, observerat");
     pub const COUNTERFACTUAL_TREATED: Text = t(
         "Treated, counterfactual (without the intervention)",
@@ -515,20 +525,28 @@ pub mod sentences {
         }
     }
 
-    /// The counterfactual in words: observed, counterfactual, comparison group (formatted).
+    /// The counterfactual in words: observed, counterfactual, comparison group (formatted);
+    /// with `unadjusted`, the comparison group after and before matching or weighting.
     pub fn counterfactual(
         observed: &str,
         counterfactual: &str,
         control: &str,
+        unadjusted: Option<&str>,
         intervention: &str,
         lang: Language,
     ) -> String {
-        match lang {
-            Language::En => format!(
+        match (lang, unadjusted) {
+            (Language::En, None) => format!(
                 "Observed among the treated: {observed}. Estimated counterfactual, what the treated would have had without {intervention}: {counterfactual}. Comparison group: {control}."
             ),
-            Language::Sv => format!(
+            (Language::Sv, None) => format!(
                 "Observerat i insatsgruppen: {observed}. Skattat kontrafaktiskt utfall, det vill säga vad insatsgruppen skulle ha haft utan {intervention}: {counterfactual}. Jämförelsegruppen: {control}."
+            ),
+            (Language::En, Some(raw)) => format!(
+                "Observed among the treated: {observed}. Estimated counterfactual, what the treated would have had without {intervention}: {counterfactual}, the comparison group after matching or weighting (before: {raw})."
+            ),
+            (Language::Sv, Some(raw)) => format!(
+                "Observerat i insatsgruppen: {observed}. Skattat kontrafaktiskt utfall, det vill säga vad insatsgruppen skulle ha haft utan {intervention}: {counterfactual}, jämförelsegruppen efter matchning eller viktning (före: {raw})."
             ),
         }
     }

@@ -21,7 +21,7 @@ use serde::{Deserialize, Serialize};
 
 /// Version of this schema. Bumped on any change a reader could notice (added, removed or renamed
 /// fields, changed meaning). History in `crates/effekt-report/docs/report-schema.md`.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// A whole report.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -266,8 +266,12 @@ pub struct CounterfactualDoc {
     pub treated_observed: f64,
     /// Estimated mean the treated would have had without the intervention.
     pub treated_counterfactual: f64,
-    /// Observed mean of the comparison group.
+    /// Observed mean of the comparison group (after matching or weighting for those designs).
     pub control: f64,
+    /// Matching and weighting (ATT): the comparison group's mean before matching or
+    /// weighting; absent for other designs (added in schema 3).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub control_unadjusted: Option<f64>,
 }
 
 /// Inference used and why.

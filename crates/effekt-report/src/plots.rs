@@ -24,6 +24,8 @@ pub const TREATED: RGBColor = RGBColor(31, 95, 168);
 pub const COUNTERFACTUAL: RGBColor = RGBColor(217, 119, 6);
 /// Colour of the comparison group.
 pub const CONTROL: RGBColor = RGBColor(120, 120, 120);
+/// The comparison group before matching or weighting.
+pub const CONTROL_UNADJUSTED: RGBColor = RGBColor(190, 190, 190);
 const GRID: RGBColor = RGBColor(225, 225, 225);
 const NO_LINE: RGBAColor = RGBAColor(255, 255, 255, 0.0);
 const FONT: &str = "sans-serif";
@@ -123,14 +125,24 @@ pub fn counterfactual_bars(
     scale: &Scale,
     lang: Language,
 ) -> Result<String, ReportError> {
-    let names = [
+    // (matching and weighting: the comparison group after and before adjustment)
+    let mut names = vec![
         msg::OBSERVED_TREATED.get(lang).to_string(),
         msg::COUNTERFACTUAL_SHORT.get(lang).to_string(),
-        msg::CONTROL.get(lang).to_string(),
     ];
-    let values = [cf.treated_observed, cf.treated_counterfactual, cf.control];
-    let colors = [TREATED, COUNTERFACTUAL, CONTROL];
-    let all: Vec<f64> = values.to_vec();
+    let mut values = vec![cf.treated_observed, cf.treated_counterfactual, cf.control];
+    let mut colors = vec![TREATED, COUNTERFACTUAL, CONTROL];
+    match cf.control_unadjusted {
+        Some(raw) => {
+            names.push(msg::CONTROL_ADJUSTED_SHORT.get(lang).to_string());
+            names.push(msg::CONTROL_UNADJUSTED_SHORT.get(lang).to_string());
+            values.push(raw);
+            colors.push(CONTROL_UNADJUSTED);
+        }
+        None => names.push(msg::CONTROL.get(lang).to_string()),
+    }
+    let bars = values.len() as f64;
+    let all: Vec<f64> = values.clone();
     let maxv = all
         .iter()
         .copied()
@@ -155,7 +167,7 @@ pub fn counterfactual_bars(
             .margin(12)
             .x_label_area_size(36)
             .y_label_area_size(64)
-            .build_cartesian_2d(0f64..3f64, lo..hi)?;
+            .build_cartesian_2d(0f64..bars, lo..hi)?;
         chart
             .configure_mesh()
             .disable_x_mesh()

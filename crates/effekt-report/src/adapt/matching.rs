@@ -636,6 +636,16 @@ pub fn estimate(
     est.p_value = finite(effect.p_value);
     est.df = effect.df.and_then(finite);
     est.n_clusters = None;
+    if design.estimand == Estimand::Att {
+        // the comparison group as observed, before matching or weighting
+        let (sum, count) = prep
+            .y
+            .iter()
+            .zip(&prep.treated)
+            .filter(|(_, t)| !**t)
+            .fold((0.0, 0usize), |(s, c), (y, _)| (s + y, c + 1));
+        est.control_unadjusted = (count > 0).then(|| sum / count as f64);
+    }
     est.seed = bootstrap.as_ref().map(|b| b.seed);
     est.resamples = bootstrap.as_ref().map(|b| b.resamples);
     est.tidy = tidy;

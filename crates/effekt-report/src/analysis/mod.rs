@@ -53,6 +53,10 @@ pub struct OutcomeEstimate {
     pub method: String,
     /// Observed treated mean, counterfactual, control mean.
     pub counterfactual: effekt_models::Counterfactual,
+    /// Matching and weighting (ATT): the comparison group's mean *before* matching or
+    /// weighting, beside the matched/weighted mean in `counterfactual.control` (which is the
+    /// counterfactual itself for the difference in means); `None` for other designs.
+    pub control_unadjusted: Option<f64>,
     /// Inference used and why.
     pub inference: effekt_models::InferenceNote,
     /// Seed and replicates of the resampling, if any.
@@ -128,6 +132,7 @@ impl OutcomeEstimate {
             df: None,
             method,
             counterfactual,
+            control_unadjusted: None,
             inference,
             seed: None,
             resamples: None,

@@ -213,11 +213,23 @@ pub fn counterfactual_table(o: &OutcomeSection, threshold: u32, lang: Language) 
             dash(),
             fmt_level_value(cf.treated_counterfactual, &o.scale, lang),
         ]);
+        let label = if cf.control_unadjusted.is_some() {
+            msg::CONTROL_ADJUSTED
+        } else {
+            msg::CONTROL
+        };
         t.rows.push(vec![
-            msg::CONTROL.get(lang).into(),
+            label.get(lang).into(),
             opt_count(o.n_control, threshold, lang),
             fmt_level_value(cf.control, &o.scale, lang),
         ]);
+        if let Some(raw) = cf.control_unadjusted {
+            t.rows.push(vec![
+                msg::CONTROL_UNADJUSTED.get(lang).into(),
+                dash(),
+                fmt_level_value(raw, &o.scale, lang),
+            ]);
+        }
     }
     t
 }
