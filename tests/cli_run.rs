@@ -78,7 +78,7 @@ fn run_writes_html_markdown_and_json_in_english_and_swedish() {
     let md = read(&dir, "report.md");
     assert!(md.contains("counterfactual") && md.contains("| ---"));
     let json: serde_json::Value = serde_json::from_str(&read(&dir, "report.json")).unwrap();
-    assert_eq!(json["schema_version"], 2);
+    assert_eq!(json["schema_version"], effekt_report::SCHEMA_VERSION);
     assert_eq!(json["language"], "en");
     let stdout = String::from_utf8_lossy(&o.stdout);
     assert!(
