@@ -391,11 +391,9 @@ fn love_plot_event_study_and_pre_trend_render_from_model_data() {
     }
 }
 
-#[test]
-fn randomised_ihf_example_covers_the_true_effects() {
-    let dir = fixture("ihf_randomised");
-    let text = std::fs::read_to_string(dir.join("study.toml")).unwrap();
-    let study = Study::parse(&text, "study.toml").unwrap();
+/// Run a study text over the `ihf.csv` of a fixture directory.
+fn run_ihf_fixture(dir: &Path, text: &str) -> Report {
+    let study = Study::parse(text, "study.toml").unwrap();
     let table = read_table(&dir.join("ihf.csv"), &ReadOptions::default()).unwrap();
     let inputs = RunInputs {
         study: &study,
@@ -404,7 +402,14 @@ fn randomised_ihf_example_covers_the_true_effects() {
         data_sha256: String::new(),
         study_sha256: String::new(),
     };
-    let r = run_study(&inputs, &RunOptions::default(), &NoProgress).unwrap();
+    run_study(&inputs, &RunOptions::default(), &NoProgress).unwrap()
+}
+
+#[test]
+fn randomised_ihf_example_covers_the_true_effects() {
+    let dir = fixture("ihf_randomised");
+    let text = std::fs::read_to_string(dir.join("study.toml")).unwrap();
+    let r = run_ihf_fixture(&dir, &text);
     let truth: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(dir.join("ihf.json")).unwrap()).unwrap();
     assert_eq!(r.outcomes.len(), 5);
@@ -518,16 +523,7 @@ fn individually_randomised_with_clusters_names_cr2() {
             "estimator = \"difference_in_means\"",
             "estimator = \"difference_in_means\"\ncluster_assignment = \"individual\"",
         );
-    let study = Study::parse(&text, "study.toml").unwrap();
-    let table = read_table(&dir.join("ihf.csv"), &ReadOptions::default()).unwrap();
-    let inputs = RunInputs {
-        study: &study,
-        table: &table,
-        data_file: "ihf.csv",
-        data_sha256: String::new(),
-        study_sha256: String::new(),
-    };
-    let r = run_study(&inputs, &RunOptions::default(), &NoProgress).unwrap();
+    let r = run_ihf_fixture(&dir, &text);
     let method = &r.outcomes[0].inference.method;
     assert!(method.contains("CR2"), "{method}");
     assert!(!method.contains("Neyman"), "{method}");
