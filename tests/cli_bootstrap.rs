@@ -4,37 +4,26 @@
 use std::path::Path;
 
 mod common;
-use common::{bad, dataset, effekt, stderr, write};
+use common::{bad, dataset, effekt, stderr, stdout_same_at_1_2_8_threads, write};
 
 #[test]
 fn json_is_byte_identical_at_1_2_and_8_threads() {
     let data = dataset("lalonde.csv");
-    let run = |threads: &str| {
-        let o = effekt(&[
-            "bootstrap",
-            "--data",
-            &data,
-            "--outcome",
-            "re78",
-            "--group",
-            "treat",
-            "--ci",
-            "percentile,basic,normal,studentized,bca",
-            "--resamples",
-            "3000",
-            "--seed",
-            "7",
-            "--threads",
-            threads,
-            "--json",
-            "-",
-        ]);
-        assert!(o.status.success(), "{}", stderr(&o));
-        o.stdout
-    };
-    let one = run("1");
-    assert_eq!(one, run("2"));
-    assert_eq!(one, run("8"));
+    let one = stdout_same_at_1_2_8_threads(&[
+        "bootstrap",
+        "--data",
+        &data,
+        "--outcome",
+        "re78",
+        "--group",
+        "treat",
+        "--ci",
+        "percentile,basic,normal,studentized,bca",
+        "--resamples",
+        "3000",
+        "--seed",
+        "7",
+    ]);
     let v: serde_json::Value = serde_json::from_slice(&one).unwrap();
     for key in [
         "statistic",

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 mod common;
-use common::{bad, dataset, effekt, json, stderr, write};
+use common::{bad, dataset, effekt, json, stderr, stdout_same_at_1_2_8_threads, write};
 
 /// organ_donations with the treatment indicator (California from quarter 4) and the
 /// first-treated column added.
@@ -78,36 +78,25 @@ fn castle_twfe_json_has_the_headline_counterfactual_and_tidy_rows() {
 
 #[test]
 fn wild_bootstrap_json_is_byte_identical_at_1_2_and_8_threads() {
-    let run = |threads: &str| {
-        let o = effekt(&[
-            "did",
-            "--data",
-            &dataset("castle.csv"),
-            "--outcome",
-            "l_homicide",
-            "--unit",
-            "sid",
-            "--time",
-            "year",
-            "--treatment",
-            "post",
-            "--wild-bootstrap",
-            "4999",
-            "--weights",
-            "webb",
-            "--seed",
-            "11",
-            "--threads",
-            threads,
-            "--json",
-            "-",
-        ]);
-        assert!(o.status.success(), "{}", stderr(&o));
-        o.stdout
-    };
-    let one = run("1");
-    assert_eq!(one, run("2"));
-    assert_eq!(one, run("8"));
+    let one = stdout_same_at_1_2_8_threads(&[
+        "did",
+        "--data",
+        &dataset("castle.csv"),
+        "--outcome",
+        "l_homicide",
+        "--unit",
+        "sid",
+        "--time",
+        "year",
+        "--treatment",
+        "post",
+        "--wild-bootstrap",
+        "4999",
+        "--weights",
+        "webb",
+        "--seed",
+        "11",
+    ]);
     let v: serde_json::Value = serde_json::from_slice(&one).unwrap();
     let w = &v["wild_bootstrap"];
     for key in ["p_value", "conf_low", "conf_high", "resamples", "weights"] {

@@ -5,7 +5,10 @@
 use std::path::Path;
 
 mod common;
-use common::{bad, dataset, effekt, effekt_in, json_stdout as json, stderr, write};
+use common::{
+    bad, dataset, effekt, effekt_in, json_stdout as json, stderr, stdout_same_at_1_2_8_threads,
+    write,
+};
 
 const COVS: &str = "age,educ,race,married,nodegree,re74,re75";
 
@@ -166,37 +169,26 @@ fn row_order_does_not_matter_except_with_order_data() {
 #[test]
 fn json_is_byte_identical_at_1_2_and_8_threads() {
     let data = dataset("lalonde.csv");
-    let run = |threads: &str| {
-        let o = effekt(&[
-            "match",
-            "--data",
-            &data,
-            "--treatment",
-            "treat",
-            "--outcome",
-            "re78",
-            "--covariates",
-            COVS,
-            "--ratio",
-            "2",
-            "--bootstrap",
-            "400",
-            "--ci",
-            "bca",
-            "--adjust",
-            "--seed",
-            "11",
-            "--threads",
-            threads,
-            "--json",
-            "-",
-        ]);
-        assert!(o.status.success(), "{}", stderr(&o));
-        o.stdout
-    };
-    let one = run("1");
-    assert_eq!(one, run("2"));
-    assert_eq!(one, run("8"));
+    let one = stdout_same_at_1_2_8_threads(&[
+        "match",
+        "--data",
+        &data,
+        "--treatment",
+        "treat",
+        "--outcome",
+        "re78",
+        "--covariates",
+        COVS,
+        "--ratio",
+        "2",
+        "--bootstrap",
+        "400",
+        "--ci",
+        "bca",
+        "--adjust",
+        "--seed",
+        "11",
+    ]);
     let v: serde_json::Value = serde_json::from_slice(&one).unwrap();
     assert_eq!(v["effect"]["bootstrap"]["resamples"], 400);
     assert_eq!(v["effect"]["bootstrap"]["seed"], 11);

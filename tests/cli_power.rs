@@ -2,7 +2,7 @@
 //! R pwr fixture, simulation determinism across thread counts, and bad input (exit code 2).
 
 mod common;
-use common::{bad, effekt, stderr, stdout, write};
+use common::{bad, effekt, stderr, stdout, stdout_same_at_1_2_8_threads, write};
 
 /// Run `effekt ARGS --json -` and return its JSON.
 fn json(args: &[&str]) -> serde_json::Value {
@@ -365,23 +365,7 @@ fn simulate_json_identical_at_1_2_8_threads_and_bad_configs() {
         "seed = 3\nsimulations = 300\n[dgp]\nkind = \"cluster-rct\"\nclusters = 10\ncluster_size = 15\nicc = 0.05\neffect = 0.5\n[analysis]\nkind = \"cluster-means\"\n",
     );
     let cfg = cfg.to_str().unwrap();
-    let run = |threads: &str| {
-        let o = effekt(&[
-            "power",
-            "simulate",
-            "--config",
-            cfg,
-            "--threads",
-            threads,
-            "--json",
-            "-",
-        ]);
-        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-        o.stdout
-    };
-    let one = run("1");
-    assert_eq!(one, run("2"));
-    assert_eq!(one, run("8"));
+    let one = stdout_same_at_1_2_8_threads(&["power", "simulate", "--config", cfg]);
     let v: serde_json::Value = serde_json::from_slice(&one).unwrap();
     assert_eq!(v["summary"]["simulations_run"], 300);
     assert!(v["analytic"]["power"].as_f64().is_some());

@@ -71,6 +71,25 @@ pub fn json(args: &[&str]) -> serde_json::Value {
     json_stdout(&o)
 }
 
+/// Run `effekt ARGS --threads N --json -` at N = 1, 2 and 8: each must succeed and print
+/// byte-identical JSON (the determinism contract); returns that output.
+pub fn stdout_same_at_1_2_8_threads(args: &[&str]) -> Vec<u8> {
+    let run = |threads: &str| {
+        let all: Vec<&str> = args
+            .iter()
+            .copied()
+            .chain(["--threads", threads, "--json", "-"])
+            .collect();
+        let o = effekt(&all);
+        assert!(o.status.success(), "{all:?}: {}", stderr(&o));
+        o.stdout
+    };
+    let one = run("1");
+    assert_eq!(one, run("2"), "{args:?}: 1 vs 2 threads");
+    assert_eq!(one, run("8"), "{args:?}: 1 vs 8 threads");
+    one
+}
+
 /// Check the bad-input contract for the run `what`: exit code 2, every one of `needles` in the
 /// message on stderr, and no panic.
 pub fn expect_exit_2(o: &Output, what: &str, needles: &[&str]) {
