@@ -31,7 +31,9 @@
 //! * coverage `C = #{conf_low ≤ θ_s ≤ conf_high}/S_v`, MC s.e. `sqrt(C(1−C)/S_v)`.
 
 pub mod builtin;
+mod counterpart;
 pub mod design;
+mod textbook;
 
 pub use builtin::{AnalysisSpec, DgpSpec, PreparedAnalysis, SimulationConfig, TwoArm, run_config};
 pub use design::{DidAnalysis, DidEstimator, PanelData, RctAdjust, RctAnalysis};
