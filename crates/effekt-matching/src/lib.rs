@@ -142,6 +142,7 @@ mod mahal;
 mod nearest;
 mod prep;
 mod ps;
+mod result;
 mod search;
 mod weighting;
 
