@@ -7,15 +7,17 @@
 #
 # OUT_DIR defaults to target/browser-check/<example>; the screenshots (en_report.png,
 # sv_report.png) are written there. Needs Debian's chromium package; no network. Uses the
-# release build (cargo run --release).
+# release build (built once with cargo build --release, then run directly).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+cargo build --release --quiet
+effekt=target/release/effekt
 
 check_one() {
     local study="$1" out="$2"
     mkdir -p "$out"
-    cargo run --release --quiet -- run "$study" --out "$out/en" --lang en > /dev/null
-    cargo run --release --quiet -- run "$study" --out "$out/sv" --lang sv > /dev/null
+    "$effekt" run "$study" --out "$out/en" --lang en > /dev/null
+    "$effekt" run "$study" --out "$out/sv" --lang sv > /dev/null
     local start end
     start=$(date +%s.%N)
     python3 tests/browser_check.py "$out/en/report.html" "$out/sv/report.html" --out "$out"
