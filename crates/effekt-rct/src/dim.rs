@@ -54,6 +54,61 @@ impl Design {
     }
 }
 
+/// The analytic variance and degrees-of-freedom rule behind the headline test: what was
+/// computed. The design alone does not say it — an individually randomised trial analysed with
+/// clusters for the standard errors has design [`Design::Standard`] but a CR2 variance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Variance {
+    /// Neyman's s₁²/n₁ + s₀²/n₀ (equal to HC2) with Welch–Satterthwaite df (Neyman 1923;
+    /// Welch 1947).
+    Neyman,
+    /// Block estimates weighted by block size with Neyman variances per block, N − 2J df
+    /// (Gerber & Green 2012, §4.1).
+    BlockedNeyman,
+    /// The spread of the pair differences, J − 1 df (Imai 2008).
+    MatchedPairs,
+    /// Size-weighted differences of pairs of clusters, J − 1 df (Imai, King & Nall 2009).
+    MatchedPairsOfClusters,
+    /// CR2 (Bell & McCaffrey 2002) with Satterthwaite df (Pustejovsky & Tipton 2018).
+    Cr2,
+    /// Block estimates weighted by block size with CR2 variances per block, C − 2J df.
+    BlockedCr2,
+    /// HC2 (MacKinnon & White 1985) with n − k df: regression adjustment without clusters.
+    Hc2,
+}
+
+impl Variance {
+    /// The variance and df rule in words (the `method` of the inference note).
+    pub fn description(self) -> String {
+        match self {
+            Variance::Neyman => "Neyman standard error (= HC2) with Welch–Satterthwaite df".into(),
+            Variance::BlockedNeyman => {
+                "block-size-weighted Neyman standard errors, t with N − 2J df".into()
+            }
+            Variance::MatchedPairs => {
+                "matched-pairs standard error from the spread of the pair differences, t with J − 1 df".into()
+            }
+            Variance::MatchedPairsOfClusters => {
+                "matched-pairs-of-clusters standard error (Imai, King & Nall 2009), t with J − 1 df".into()
+            }
+            Variance::Cr2 => effekt_models::VarianceEstimator::Cr2.description().to_string(),
+            Variance::BlockedCr2 => {
+                "block-size-weighted CR2 standard errors, t with C − 2J df".into()
+            }
+            Variance::Hc2 => effekt_models::VarianceEstimator::Hc2.description().to_string(),
+        }
+    }
+
+    /// Whether the variance is cluster-robust.
+    pub fn is_clustered(self) -> bool {
+        matches!(
+            self,
+            Variance::Cr2 | Variance::BlockedCr2 | Variance::MatchedPairsOfClusters
+        )
+    }
+}
+
 /// Estimate, standard error and df of the difference in means.
 #[derive(Debug, Clone)]
 pub(crate) struct DimEstimate {
@@ -63,8 +118,8 @@ pub(crate) struct DimEstimate {
     pub df: f64,
     pub n_blocks: Option<usize>,
     pub n_clusters: Option<usize>,
-    /// Method (the variance and df rule) in words.
-    pub method: String,
+    /// The variance and df rule.
+    pub variance: Variance,
     pub reason: String,
     pub notes: Vec<String>,
 }
@@ -136,7 +191,7 @@ pub(crate) fn difference_in_means(p: &Prepared) -> Result<DimEstimate, RctError>
                 df,
                 n_blocks: None,
                 n_clusters: None,
-                method: "Neyman standard error (= HC2) with Welch–Satterthwaite df".into(),
+                variance: Variance::Neyman,
                 reason: "completely randomised design: the difference in means with Neyman's conservative variance and Welch df, as estimatr's difference_in_means (Neyman 1923; Welch 1947)".into(),
                 notes: Vec::new(),
             })
@@ -155,9 +210,7 @@ pub(crate) fn difference_in_means(p: &Prepared) -> Result<DimEstimate, RctError>
                 df,
                 n_blocks: None,
                 n_clusters: Some(n_cl),
-                method: effekt_models::VarianceEstimator::Cr2
-                    .description()
-                    .to_string(),
+                variance: Variance::Cr2,
                 reason: cluster_reason(n_cl, p.cluster_assigned),
                 notes: Vec::new(),
             })
@@ -318,15 +371,17 @@ fn blocked(
     let nclusters: usize = ests.iter().map(|e| e.nclusters).sum();
     let diff: f64 = ests.iter().map(|e| e.estimate * e.nobs / n_total).sum();
     let jf = j as f64;
-    let (design, se, df, method, reason) = if pair_matched {
+    let (design, se, df, variance, reason) = if pair_matched {
         if clusters.is_none() {
             let ss: f64 = ests.iter().map(|e| (e.estimate - diff).powi(2)).sum();
             (
                 Design::MatchedPair,
                 (ss / (jf * (jf - 1.0))).sqrt(),
                 jf - 1.0,
-                "matched-pairs standard error from the spread of the pair differences, t with J − 1 df".to_string(),
-                format!("matched-pairs design ({j} pairs): the within-pair variance cannot be estimated, so the variance comes from the spread of the pair differences, as estimatr's difference_in_means (Gerber & Green 2012, §3.6.2; Imai 2008)"),
+                Variance::MatchedPairs,
+                format!(
+                    "matched-pairs design ({j} pairs): the within-pair variance cannot be estimated, so the variance comes from the spread of the pair differences, as estimatr's difference_in_means (Gerber & Green 2012, §3.6.2; Imai 2008)"
+                ),
             )
         } else {
             let ss: f64 = ests
@@ -337,8 +392,10 @@ fn blocked(
                 Design::MatchedPairClustered,
                 (jf / ((jf - 1.0) * n_total * n_total) * ss).sqrt(),
                 jf - 1.0,
-                "matched-pairs-of-clusters standard error (Imai, King & Nall 2009), t with J − 1 df".to_string(),
-                format!("pairs of clusters ({j} pairs): size-weighted pair differences with the variance of Imai, King & Nall (2009), as estimatr's difference_in_means"),
+                Variance::MatchedPairsOfClusters,
+                format!(
+                    "pairs of clusters ({j} pairs): size-weighted pair differences with the variance of Imai, King & Nall (2009), as estimatr's difference_in_means"
+                ),
             )
         }
     } else {
@@ -351,7 +408,7 @@ fn blocked(
                 Design::Blocked,
                 var.sqrt(),
                 n_total - 2.0 * jf,
-                "block-size-weighted Neyman standard errors, t with N − 2J df".to_string(),
+                Variance::BlockedNeyman,
                 format!(
                     "block-randomised design ({j} blocks): block estimates weighted by block size with Neyman variances per block, df = N − 2·blocks, as estimatr's difference_in_means (Gerber & Green 2012, §4.1)"
                 ),
@@ -360,7 +417,7 @@ fn blocked(
                 Design::BlockClustered,
                 var.sqrt(),
                 nclusters as f64 - 2.0 * jf,
-                "block-size-weighted CR2 standard errors, t with C − 2J df".to_string(),
+                Variance::BlockedCr2,
                 format!(
                     "block- and cluster-randomised design ({j} blocks, {nclusters} clusters): block estimates weighted by block size with CR2 variances per block, df = clusters − 2·blocks, as estimatr's difference_in_means"
                 ),
@@ -374,7 +431,7 @@ fn blocked(
         df,
         n_blocks: Some(j),
         n_clusters: clusters.map(|_| nclusters),
-        method,
+        variance,
         reason,
         notes,
     })

@@ -12,7 +12,7 @@ use crate::config::{
     DEFAULT_PERMUTATIONS, Estimator, OutcomeType, RI_UNITS_PER_ARM, RctConfig, SMALL_GROUP,
     VERY_FEW_CLUSTERS,
 };
-use crate::dim::{self, Design};
+use crate::dim::{self, Design, Variance};
 use crate::prepare::{Prepared, prepare};
 use crate::randomization::{self, PValueFunction, RandomizationInference, RiStatistic};
 use crate::regression;
@@ -38,6 +38,8 @@ pub struct RctFit {
     pub treatment: String,
     pub estimator: Estimator,
     pub design: Design,
+    /// The analytic variance and df rule of the headline test (see [`Variance`]).
+    pub variance: Variance,
     pub outcome_type: OutcomeType,
     /// The average treatment effect (treated − control; on the 0–1 scale for a binary outcome).
     pub estimate: f64,
@@ -173,7 +175,7 @@ impl Rct {
             se,
             df,
             tidy,
-            method,
+            variance,
             reason,
             n_blocks,
             n_clusters,
@@ -208,7 +210,7 @@ impl Rct {
                     d.std_error,
                     df_opt,
                     vec![row],
-                    d.method,
+                    d.variance,
                     d.reason,
                     d.n_blocks,
                     d.n_clusters,
@@ -261,7 +263,7 @@ impl Rct {
                     r.effect.std_error,
                     r.effect.df,
                     r.tidy.clone(),
-                    r.vcov.description().to_string(),
+                    r.variance,
                     reason,
                     p.blocks.as_ref().map(|g| g.n_groups()),
                     r.n_clusters,
@@ -285,7 +287,7 @@ impl Rct {
             Some(g) => InferenceNote::for_estimator(VarianceEstimator::Cr2, Some(g), reason),
             None => InferenceNote::for_estimator(VarianceEstimator::Hc2, None, reason),
         };
-        note.method = method;
+        note.method = variance.description();
         if let (Some(g), true) = (n_clusters, note.warnings.is_empty())
             && g < VERY_FEW_CLUSTERS
         {
@@ -470,6 +472,7 @@ impl Rct {
             treatment: p.treatment.clone(),
             estimator: cfg.estimator,
             design,
+            variance,
             outcome_type: cfg.outcome_type,
             estimate,
             std_error: se,

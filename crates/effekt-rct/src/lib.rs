@@ -91,7 +91,7 @@ pub use config::{
     ClusterAssignment, DEFAULT_EXACT_LIMIT, DEFAULT_PERMUTATIONS, Estimator, FEW_CLUSTERS,
     OutcomeType, RI_UNITS_PER_ARM, RctConfig, SMALL_GROUP, VERY_FEW_CLUSTERS,
 };
-pub use dim::Design;
+pub use dim::{Design, Variance};
 pub use effekt_models::{Counterfactual, Glance, InferenceNote, TidyRow};
 pub use error::RctError;
 pub use fit::{MissingCount, Rct, RctFit};

@@ -10,6 +10,7 @@ use effekt_models::{
 
 use crate::RctError;
 use crate::config::Estimator;
+use crate::dim::Variance;
 use crate::prepare::Prepared;
 
 /// A fitted regression estimator.
@@ -19,7 +20,8 @@ pub(crate) struct RegressionEstimate {
     pub tidy: Vec<TidyRow>,
     /// The treatment row of `tidy`.
     pub effect: TidyRow,
-    pub vcov: VarianceEstimator,
+    /// CR2 with clusters, HC2 without.
+    pub variance: Variance,
     pub n_clusters: Option<usize>,
     /// Expanded covariate columns (numeric, dummies, block dummies), uncentred.
     pub covariate_columns: Vec<DesignColumn>,
@@ -127,7 +129,11 @@ pub(crate) fn fit(
         fit,
         tidy,
         effect,
-        vcov,
+        variance: if vcov == VarianceEstimator::Cr2 {
+            Variance::Cr2
+        } else {
+            Variance::Hc2
+        },
         n_clusters,
         covariate_columns: cols,
         notes,

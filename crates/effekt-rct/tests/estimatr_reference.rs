@@ -5,7 +5,7 @@
 
 mod common;
 use common::*;
-use effekt_rct::{ClusterAssignment, Design, Estimator, OutcomeType, RctConfig};
+use effekt_rct::{ClusterAssignment, Design, Estimator, OutcomeType, RctConfig, Variance};
 
 fn cfg(outcome: &str, treatment: &str) -> RctConfig {
     let mut c = RctConfig::new(outcome, treatment);
@@ -20,6 +20,7 @@ fn thornton_difference_in_means() {
     let fit = fit(&thornton(), cfg("got", "any"));
     check_effect(&fit, r, "any");
     assert_eq!(fit.design, Design::Standard);
+    assert_eq!(fit.variance, Variance::Neyman);
     assert_eq!(fit.n as f64, num(&r["rows"]));
     assert_eq!(fit.dropped_rows as f64, num(&r["dropped"]));
     // The counterfactual: observed treated mean − effect = control mean for the difference in means.
@@ -44,6 +45,10 @@ fn thornton_clustered_individual_assignment() {
     assert_eq!(fit.n as f64, num(&r["rows"]));
     assert_eq!(fit.n_clusters.map(|g| g as f64), Some(num(&r["nclusters"])));
     assert!(fit.inference.method.contains("CR2"));
+    // Randomised individually: the design is standard, the variance CR2 (what estimatr computes).
+    assert_eq!(fit.design, Design::Standard);
+    assert_eq!(fit.variance, Variance::Cr2);
+    assert_eq!(fit.inference.method, Variance::Cr2.description());
 }
 
 #[test]
@@ -81,6 +86,7 @@ fn thornton_ancova_hc2() {
     for (row, se) in fit.tidy.iter().zip(nums(&r["sandwich_hc2_se"])) {
         close(row.std_error, se, TOL, "sandwich vcovHC HC2");
     }
+    assert_eq!(fit.variance, Variance::Hc2);
     assert_eq!(fit.n as f64, num(&r["rows"]));
 }
 
@@ -93,6 +99,10 @@ fn thornton_ancova_cr2() {
     c.cluster_assignment = ClusterAssignment::Individual;
     let fit = fit(&thornton(), c);
     check_tidy(&fit, r);
+    assert_eq!(
+        (fit.design, fit.variance),
+        (Design::Standard, Variance::Cr2)
+    );
     let club = &r["clubsandwich"];
     for (k, row) in fit.tidy.iter().enumerate() {
         close(
@@ -137,6 +147,10 @@ fn thornton_lin_cr2() {
     c.cluster_assignment = ClusterAssignment::Individual;
     let fit = fit(&thornton(), c);
     check_tidy(&fit, r);
+    assert_eq!(
+        (fit.design, fit.variance),
+        (Design::Standard, Variance::Cr2)
+    );
     let club = &r["clubsandwich"];
     // clubSandwich's lm(got ~ any * (age_c + distvct_c)) orders terms as (Intercept), any,
     // age_c, distvct_c, any:age_c, any:distvct_c — the same order.
@@ -171,6 +185,7 @@ fn blocked_difference_in_means() {
     let fit = fit(&table("blocked.csv"), c);
     check_effect(&fit, &syn("blocked_dim"), "z");
     assert_eq!(fit.design, Design::Blocked);
+    assert_eq!(fit.variance, Variance::BlockedNeyman);
     assert_eq!(fit.n_blocks, Some(6));
 }
 
@@ -226,6 +241,7 @@ fn matched_pairs() {
     let fit = fit(&table("pairs.csv"), c);
     check_effect(&fit, &syn("pairs_dim"), "z");
     assert_eq!(fit.design, Design::MatchedPair);
+    assert_eq!(fit.variance, Variance::MatchedPairs);
 }
 
 #[test]
@@ -235,6 +251,7 @@ fn pairs_mixed_with_larger_blocks_use_the_pair_variance() {
     let fit = fit(&table("mixed_pairs.csv"), c);
     check_effect(&fit, &syn("mixed_pairs_dim"), "z");
     assert_eq!(fit.design, Design::MatchedPair);
+    assert_eq!(fit.variance, Variance::MatchedPairs);
     assert!(
         fit.notes
             .iter()
@@ -312,6 +329,7 @@ fn block_and_cluster_randomised() {
     let r = syn("block_clustered_dim");
     check_effect(&fit, &r, "z");
     assert_eq!(fit.design, Design::BlockClustered);
+    assert_eq!(fit.variance, Variance::BlockedCr2);
     assert_eq!(fit.n_clusters.map(|g| g as f64), Some(num(&r["nclusters"])));
 }
 
@@ -324,5 +342,6 @@ fn matched_pairs_of_clusters() {
     let r = syn("pair_clustered_dim");
     check_effect(&fit, &r, "z");
     assert_eq!(fit.design, Design::MatchedPairClustered);
+    assert_eq!(fit.variance, Variance::MatchedPairsOfClusters);
     assert_eq!(fit.n_clusters.map(|g| g as f64), Some(num(&r["nclusters"])));
 }

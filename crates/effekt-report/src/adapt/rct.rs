@@ -151,18 +151,11 @@ fn treated_mean_draws(
     super::bootstrap::treated_mean_draws(&prep.y, &prep.treated, None, &layout, &config)
 }
 
-/// The analytic test in the report's language.
+/// The analytic test in the report's language, from the variance effekt-rct says it used.
 fn analytic_name(fit: &RctFit, lang: Language) -> String {
-    let clustered = fit.n_clusters.is_some();
+    let clustered = fit.variance.is_clustered();
     match fit.estimator {
-        // individually randomised with clusters for the standard errors: effekt-rct reports the
-        // design as standard (the randomisation) but computes CR2 with Satterthwaite df
-        Estimator::DifferenceInMeans => match (fit.design, clustered) {
-            (effekt_rct::Design::Standard, true) => {
-                tx::analytic_dim(effekt_rct::Design::Clustered, lang)
-            }
-            (design, _) => tx::analytic_dim(design, lang),
-        },
+        Estimator::DifferenceInMeans => tx::analytic_dim(fit.variance, lang),
         Estimator::Ancova => tx::analytic_regression("ANCOVA", clustered, lang),
         Estimator::Lin => tx::analytic_regression("Lin", clustered, lang),
     }

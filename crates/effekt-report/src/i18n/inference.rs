@@ -26,33 +26,37 @@ pub fn analytic(clustered: bool, lang: Language) -> String {
     }
 }
 
-/// The analytic test of effekt-rct's difference in means, by design.
-pub fn analytic_dim(design: effekt_rct::Design, lang: Language) -> String {
-    use effekt_rct::Design as D;
-    let (en, sv) = match design {
-        D::Standard => (
+/// The analytic test of effekt-rct's difference in means, by the variance it used.
+pub fn analytic_dim(variance: effekt_rct::Variance, lang: Language) -> String {
+    use effekt_rct::Variance as V;
+    let (en, sv) = match variance {
+        V::Neyman => (
             "t test with the Neyman (HC2) standard error and Welch df",
             "t-test med Neymans (HC2) medelfel och Welchs frihetsgrader",
         ),
-        D::Blocked => (
+        V::BlockedNeyman => (
             "t test with the block-weighted Neyman standard error (N − 2J df)",
             "t-test med blockviktat Neyman-medelfel (N − 2J frihetsgrader)",
         ),
-        D::MatchedPair => (
+        V::MatchedPairs => (
             "t test with the matched-pair standard error (J − 1 df)",
             "t-test med medelfel för matchade par (J − 1 frihetsgrader)",
         ),
-        D::MatchedPairClustered => (
+        V::MatchedPairsOfClusters => (
             "t test with the standard error for matched pairs of clusters (J − 1 df)",
             "t-test med medelfel för matchade par av kluster (J − 1 frihetsgrader)",
         ),
-        D::Clustered => (
+        V::Cr2 => (
             "t test with CR2 standard errors and Satterthwaite df",
             "t-test med CR2-medelfel och Satterthwaites frihetsgrader",
         ),
-        D::BlockClustered => (
+        V::BlockedCr2 => (
             "t test with block-weighted CR2 standard errors (C − 2J df)",
             "t-test med blockviktade CR2-medelfel (C − 2J frihetsgrader)",
+        ),
+        V::Hc2 => (
+            "t test with HC2 standard errors (n − k df)",
+            "t-test med HC2-medelfel (n − k frihetsgrader)",
         ),
     };
     pick(lang, en.into(), sv.into())
