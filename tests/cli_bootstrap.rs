@@ -6,6 +6,11 @@ use std::path::Path;
 mod common;
 use common::{bad, dataset, effekt, stderr, stdout_same_at_1_2_8_threads, write};
 
+/// `bootstrap --data DATA --outcome Y` followed by `extra`.
+fn boot<'a>(data: &'a str, y: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
+    [&["bootstrap", "--data", data, "--outcome", y][..], extra].concat()
+}
+
 #[test]
 fn json_is_byte_identical_at_1_2_and_8_threads() {
     let data = dataset("lalonde.csv");
@@ -137,209 +142,105 @@ fn bad_input_is_a_clear_error_with_exit_code_2() {
 
     // Unknown column: suggest the closest name.
     bad(
-        &["bootstrap", "--data", &lalonde, "--outcome", "re87"],
+        &boot(&lalonde, "re87", &[]),
         &["re87", "re78", "lalonde.csv"],
     );
-    // Non-numeric value: names file, column, row and value.
-    let f = write(d, "typo.csv", "y,g\n1.5,0\n2.5,1\n3,0\nx7,1\n4,0\n5,1\n");
+    // Files with outcome y: (file name, text, arguments after `--outcome y`, needles).
+    let files: [(&str, &str, &[&str], &[&str]); 7] = [
+        // Non-numeric value: names file, column, row and value.
+        (
+            "typo.csv",
+            "y,g\n1.5,0\n2.5,1\n3,0\nx7,1\n4,0\n5,1\n",
+            &[],
+            &["typo.csv", "\"y\"", "row 5", "x7"],
+        ),
+        // Missing value in the outcome: names the first row and the count, suggests the
+        // policy.
+        (
+            "missing.csv",
+            "y,g\n1,0\n2,1\nNA,0\n4,1\n,0\n6,1\n7,0\n8,0\n",
+            &["--group", "g"],
+            &["missing.csv", "\"y\"", "row 4", "2 missing", "drop"],
+        ),
+        // A group with fewer than 2 rows.
+        (
+            "tiny.csv",
+            "y,g\n1,a\n2,a\n3,b\n4,a\n",
+            &["--group", "g"],
+            &["tiny.csv", "\"g\"", "\"b\"", "1 row"],
+        ),
+        // Three groups for a two-group statistic.
+        (
+            "three.csv",
+            "y,g\n1,a\n2,a\n3,b\n4,b\n5,c\n6,c\n",
+            &["--group", "g"],
+            &["exactly 2 groups", "a, b, c"],
+        ),
+        // File problems.
+        ("empty.csv", "", &[], &["empty.csv"]),
+        (
+            "ragged.csv",
+            "y,g\n1,0\n2,1,9\n",
+            &[],
+            &["ragged.csv", "row 3"],
+        ),
+        ("data.sav", "y\n1\n", &[], &["data.sav", ".csv"]),
+    ];
+    for (name, text, extra, needles) in files {
+        let f = write(d, name, text);
+        bad(&boot(f.to_str().unwrap(), "y", extra), needles);
+    }
     bad(
-        &["bootstrap", "--data", f.to_str().unwrap(), "--outcome", "y"],
-        &["typo.csv", "\"y\"", "row 5", "x7"],
+        &boot(d.join("nope.csv").to_str().unwrap(), "y", &[]),
+        &["nope.csv"],
     );
-    // Missing value in the outcome: names the first row and the count, suggests the policy.
-    let f = write(
-        d,
-        "missing.csv",
-        "y,g\n1,0\n2,1\nNA,0\n4,1\n,0\n6,1\n7,0\n8,0\n",
-    );
-    bad(
+    // ... and with --missing drop the missing-value file runs and reports the dropped rows.
+    let f = d.join("missing.csv");
+    let o = effekt(&boot(
+        f.to_str().unwrap(),
+        "y",
         &[
-            "bootstrap",
-            "--data",
-            f.to_str().unwrap(),
-            "--outcome",
-            "y",
             "--group",
             "g",
+            "--missing",
+            "drop",
+            "--resamples",
+            "200",
+            "--json",
+            "-",
         ],
-        &["missing.csv", "\"y\"", "row 4", "2 missing", "drop"],
-    );
-    // ... and with --missing drop it runs and reports the dropped rows.
-    let o = effekt(&[
-        "bootstrap",
-        "--data",
-        f.to_str().unwrap(),
-        "--outcome",
-        "y",
-        "--group",
-        "g",
-        "--missing",
-        "drop",
-        "--resamples",
-        "200",
-        "--json",
-        "-",
-    ]);
+    ));
     assert!(o.status.success(), "{}", stderr(&o));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["dropped_rows"], 2);
     assert_eq!(v["n"], 6);
-    // A group with fewer than 2 rows.
-    let f = write(d, "tiny.csv", "y,g\n1,a\n2,a\n3,b\n4,a\n");
-    bad(
-        &[
-            "bootstrap",
-            "--data",
-            f.to_str().unwrap(),
-            "--outcome",
-            "y",
-            "--group",
-            "g",
-        ],
-        &["tiny.csv", "\"g\"", "\"b\"", "1 row"],
-    );
-    // Three groups for a two-group statistic.
-    let f = write(d, "three.csv", "y,g\n1,a\n2,a\n3,b\n4,b\n5,c\n6,c\n");
-    bad(
-        &[
-            "bootstrap",
-            "--data",
-            f.to_str().unwrap(),
-            "--outcome",
-            "y",
-            "--group",
-            "g",
-        ],
-        &["exactly 2 groups", "a, b, c"],
-    );
-    // A proportion of a non-binary outcome.
-    bad(
-        &[
-            "bootstrap",
-            "--data",
-            &lalonde,
-            "--outcome",
-            "re78",
-            "--group",
-            "treat",
-            "--statistic",
-            "proportion-diff",
-        ],
-        &["0/1", "re78", "row 2"],
-    );
-    // File problems.
-    bad(
-        &[
-            "bootstrap",
-            "--data",
-            d.join("nope.csv").to_str().unwrap(),
-            "--outcome",
-            "y",
-        ],
-        &["nope.csv"],
-    );
-    let f = write(d, "empty.csv", "");
-    bad(
-        &["bootstrap", "--data", f.to_str().unwrap(), "--outcome", "y"],
-        &["empty.csv"],
-    );
-    let f = write(d, "ragged.csv", "y,g\n1,0\n2,1,9\n");
-    bad(
-        &["bootstrap", "--data", f.to_str().unwrap(), "--outcome", "y"],
-        &["ragged.csv", "row 3"],
-    );
-    let f = write(d, "data.sav", "y\n1\n");
-    bad(
-        &["bootstrap", "--data", f.to_str().unwrap(), "--outcome", "y"],
-        &["data.sav", ".csv"],
-    );
-    // Option problems.
-    bad(
-        &[
-            "bootstrap",
-            "--data",
-            &lalonde,
-            "--outcome",
-            "re78",
-            "--level",
-            "95",
-        ],
-        &["--level"],
-    );
-    bad(
-        &[
-            "bootstrap",
-            "--data",
-            &lalonde,
-            "--outcome",
-            "re78",
-            "--resamples",
-            "0",
-        ],
-        &["--resamples"],
-    );
-    bad(
-        &[
-            "bootstrap",
-            "--data",
-            &lalonde,
-            "--outcome",
-            "re78",
-            "--ci",
-            "percentil",
-        ],
-        &["percentil"],
-    );
-    bad(
-        &[
-            "bootstrap",
-            "--data",
-            &lalonde,
-            "--outcome",
-            "re78",
-            "--statistic",
-            "mean-diff",
-        ],
-        &["--group"],
-    );
-    bad(
-        &[
-            "bootstrap",
-            "--data",
-            &lalonde,
-            "--outcome",
-            "re78",
-            "--threads",
-            "0",
-        ],
-        &["--threads"],
-    );
-    bad(
-        &[
-            "bootstrap",
-            "--data",
-            &lalonde,
-            "--outcome",
-            "re78",
-            "--scheme",
-            "cluster",
-        ],
-        &["--cluster"],
-    );
+    // lalonde.csv with outcome re78: (arguments after `--outcome re78`, needles).
+    let options: [(&[&str], &[&str]); 7] = [
+        // A proportion of a non-binary outcome.
+        (
+            &["--group", "treat", "--statistic", "proportion-diff"],
+            &["0/1", "re78", "row 2"],
+        ),
+        // Option problems.
+        (&["--level", "95"], &["--level"]),
+        (&["--resamples", "0"], &["--resamples"]),
+        (&["--ci", "percentil"], &["percentil"]),
+        (&["--statistic", "mean-diff"], &["--group"]),
+        (&["--threads", "0"], &["--threads"]),
+        (&["--scheme", "cluster"], &["--cluster"]),
+    ];
+    for (extra, needles) in options {
+        bad(&boot(&lalonde, "re78", extra), needles);
+    }
     bad(&["bootstrap", "--outcome", "re78"], &["--data"]);
     // The input file is never modified.
     let before = std::fs::read(&lalonde).unwrap();
-    let _ = effekt(&[
-        "bootstrap",
-        "--data",
+    let out = d.join("o.json");
+    let _ = effekt(&boot(
         &lalonde,
-        "--outcome",
         "re78",
-        "--resamples",
-        "100",
-        "--json",
-        d.join("o.json").to_str().unwrap(),
-    ]);
+        &["--resamples", "100", "--json", out.to_str().unwrap()],
+    ));
     assert_eq!(before, std::fs::read(&lalonde).unwrap());
 }
 

@@ -2,9 +2,38 @@
 //! through the CLI, and every bad-input case (exit code 2 with a message naming what to fix).
 
 use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
 
 mod common;
 use common::{bad, dataset, effekt, json, stderr, stdout_same_at_1_2_8_threads, write};
+
+static CASTLE: LazyLock<String> = LazyLock::new(|| dataset("castle.csv"));
+
+/// `did --data DATA --outcome Y --unit UNIT --time TIME` followed by `rest`.
+fn did<'a>(data: &'a str, [y, unit, time]: [&'a str; 3], rest: &[&'a str]) -> Vec<&'a str> {
+    let base = [
+        "did",
+        "--data",
+        data,
+        "--outcome",
+        y,
+        "--unit",
+        unit,
+        "--time",
+        time,
+    ];
+    [&base[..], rest].concat()
+}
+
+/// castle.csv (log homicides by state and year, treatment `post`) followed by `extra`.
+fn castle<'a>(extra: &[&'a str]) -> Vec<&'a str> {
+    let base = did(
+        &CASTLE,
+        ["l_homicide", "sid", "year"],
+        &["--treatment", "post"],
+    );
+    [&base[..], extra].concat()
+}
 
 /// organ_donations with the treatment indicator (California from quarter 4) and the
 /// first-treated column added.
@@ -27,21 +56,7 @@ fn organ_with_treatment(dir: &Path) -> PathBuf {
 
 #[test]
 fn castle_twfe_json_has_the_headline_counterfactual_and_tidy_rows() {
-    let v = json(&[
-        "did",
-        "--data",
-        &dataset("castle.csv"),
-        "--outcome",
-        "l_homicide",
-        "--unit",
-        "sid",
-        "--time",
-        "year",
-        "--treatment",
-        "post",
-        "--json",
-        "-",
-    ]);
+    let v = json(&castle(&["--json", "-"]));
     // pyfixest feols("l_homicide ~ post | sid + year", vcov={"CRV1": "sid"})
     assert!((v["estimate"].as_f64().unwrap() - 0.06939843388545162).abs() < 1e-9);
     assert!((v["std_error"].as_f64().unwrap() - 0.05585963569555156).abs() < 1e-9);
@@ -78,25 +93,14 @@ fn castle_twfe_json_has_the_headline_counterfactual_and_tidy_rows() {
 
 #[test]
 fn wild_bootstrap_json_is_byte_identical_at_1_2_and_8_threads() {
-    let one = stdout_same_at_1_2_8_threads(&[
-        "did",
-        "--data",
-        &dataset("castle.csv"),
-        "--outcome",
-        "l_homicide",
-        "--unit",
-        "sid",
-        "--time",
-        "year",
-        "--treatment",
-        "post",
+    let one = stdout_same_at_1_2_8_threads(&castle(&[
         "--wild-bootstrap",
         "4999",
         "--weights",
         "webb",
         "--seed",
         "11",
-    ]);
+    ]));
     let v: serde_json::Value = serde_json::from_slice(&one).unwrap();
     let w = &v["wild_bootstrap"];
     for key in ["p_value", "conf_low", "conf_high", "resamples", "weights"] {
@@ -108,18 +112,7 @@ fn wild_bootstrap_json_is_byte_identical_at_1_2_and_8_threads() {
     assert!(p > 0.05 && p < 0.6, "{p}");
     assert!(w["conf_low"].as_f64().unwrap() < 0.0694 && w["conf_high"].as_f64().unwrap() > 0.0694);
     // another seed gives other draws
-    let o = effekt(&[
-        "did",
-        "--data",
-        &dataset("castle.csv"),
-        "--outcome",
-        "l_homicide",
-        "--unit",
-        "sid",
-        "--time",
-        "year",
-        "--treatment",
-        "post",
+    let o = effekt(&castle(&[
         "--wild-bootstrap",
         "4999",
         "--weights",
@@ -128,7 +121,7 @@ fn wild_bootstrap_json_is_byte_identical_at_1_2_and_8_threads() {
         "12",
         "--json",
         "-",
-    ]);
+    ]));
     assert_ne!(o.stdout, one);
 }
 
@@ -137,16 +130,8 @@ fn organ_donations_2x2_and_first_treated_form_agree() {
     let dir = tempfile::tempdir().unwrap();
     let f = organ_with_treatment(dir.path());
     let f = f.to_str().unwrap();
-    let a = json(&[
-        "did",
-        "--data",
-        f,
-        "--outcome",
-        "Rate",
-        "--unit",
-        "State",
-        "--time",
-        "Quarter_Num",
+    let organ = |rest: &[&'static str]| did(f, ["Rate", "State", "Quarter_Num"], rest);
+    let a = json(&organ(&[
         "--treatment",
         "treat",
         "--method",
@@ -155,21 +140,12 @@ fn organ_donations_2x2_and_first_treated_form_agree() {
         "cr1",
         "--json",
         "-",
-    ]);
+    ]));
     // pyfixest feols("Rate ~ treated + post + treated:post", vcov={"CRV1": "State"})
     assert!((a["estimate"].as_f64().unwrap() - (-0.022458974358974353)).abs() < 1e-12);
     assert!((a["cell_means"]["did"].as_f64().unwrap() - (-0.022458974358974353)).abs() < 1e-12);
     assert_eq!(a["term"], "treated:post");
-    let b = json(&[
-        "did",
-        "--data",
-        f,
-        "--outcome",
-        "Rate",
-        "--unit",
-        "State",
-        "--time",
-        "Quarter_Num",
+    let b = json(&organ(&[
         "--first-treated",
         "first",
         "--method",
@@ -178,25 +154,11 @@ fn organ_donations_2x2_and_first_treated_form_agree() {
         "cr1",
         "--json",
         "-",
-    ]);
+    ]));
     assert_eq!(a["estimate"], b["estimate"]);
     assert_eq!(a["std_error"], b["std_error"]);
     // default inference with 27 clusters is CR2 and the table says so
-    let o = effekt(&[
-        "did",
-        "--data",
-        f,
-        "--outcome",
-        "Rate",
-        "--unit",
-        "State",
-        "--time",
-        "Quarter_Num",
-        "--treatment",
-        "treat",
-        "--method",
-        "2x2",
-    ]);
+    let o = effekt(&organ(&["--treatment", "treat", "--method", "2x2"]));
     let table = String::from_utf8_lossy(&o.stdout);
     assert!(
         table.contains("CR2") && table.contains("27 clusters < 30"),
@@ -204,16 +166,7 @@ fn organ_donations_2x2_and_first_treated_form_agree() {
     );
     assert!(table.contains("cell means"), "{table}");
     // 2^27 > B: random Rademacher draws; with --cluster on fewer clusters enumeration kicks in
-    let w = json(&[
-        "did",
-        "--data",
-        f,
-        "--outcome",
-        "Rate",
-        "--unit",
-        "State",
-        "--time",
-        "Quarter_Num",
+    let w = json(&organ(&[
         "--treatment",
         "treat",
         "--method",
@@ -222,31 +175,20 @@ fn organ_donations_2x2_and_first_treated_form_agree() {
         "999",
         "--json",
         "-",
-    ]);
+    ]));
     assert_eq!(w["wild_bootstrap"]["full_enumeration"], false);
 }
 
 #[test]
 fn event_study_json_has_the_coefficient_table_and_pretrend_test() {
-    let v = json(&[
-        "did",
-        "--data",
-        &dataset("castle.csv"),
-        "--outcome",
-        "l_homicide",
-        "--unit",
-        "sid",
-        "--time",
-        "year",
-        "--treatment",
-        "post",
+    let v = json(&castle(&[
         "--method",
         "event-study",
         "--window",
         "-5,3",
         "--json",
         "-",
-    ]);
+    ]));
     let rows = v["event_study"].as_array().unwrap();
     assert_eq!(rows.len(), 9);
     let r = rows.iter().find(|r| r["event_time"] == -1).unwrap();
@@ -262,199 +204,97 @@ fn event_study_json_has_the_coefficient_table_and_pretrend_test() {
 #[test]
 fn bad_input_is_exit_2_with_a_clear_message() {
     let dir = tempfile::tempdir().unwrap();
-    let d = dir.path();
-    let base = "id,wave,y,d\n";
-    let run = |name: &str, body: &str, extra: &[&str], needles: &[&str]| {
-        let f = write(d, name, &format!("{base}{body}"));
-        let mut args = vec![
-            "did",
-            "--data",
-            f.to_str().unwrap(),
-            "--outcome",
-            "y",
-            "--unit",
-            "id",
-            "--time",
-            "wave",
-            "--treatment",
-            "d",
-        ];
-        args.extend_from_slice(extra);
-        bad(&args, needles);
-    };
-    // duplicate (unit, time) rows: names the unit, the period and the rows
-    run(
-        "dup.csv",
-        "1,1,1.0,0\n1,1,1.5,0\n1,2,2.0,1\n2,1,1.0,0\n2,2,1.2,0\n",
-        &[],
-        &["unit \"1\"", "period 1", "rows 2 and 3"],
-    );
-    // treatment switching off
-    run(
-        "off.csv",
-        "1,1,1.0,0\n1,2,2.0,1\n1,3,2.0,0\n2,1,1.0,0\n2,2,1.2,0\n2,3,1.1,0\n",
-        &[],
-        &["stays on", "unit \"1\"", "period 3"],
-    );
-    // cohort without pre-period
-    run(
-        "pre.csv",
-        "1,1,1.0,1\n1,2,2.0,1\n2,1,1.0,0\n2,2,1.2,0\n",
-        &[],
-        &[
-            "no pre-treatment period",
-            "cohort first treated in period 1",
-        ],
-    );
-    // no valid controls for a (cohort, period)
-    run(
-        "ctrl.csv",
-        "1,1,1.0,0\n1,2,2.0,1\n1,3,2.0,1\n2,1,1.0,0\n2,2,1.2,0\n2,3,1.1,1\n",
-        &[],
-        &[
-            "no valid control units",
-            "cohort first treated in 2 in period 3",
-        ],
-    );
-    // a single cluster
-    let f = write(
-        d,
-        "one.csv",
-        "id,wave,y,d,k\n1,1,1.0,0,A\n1,2,2.0,1,A\n2,1,1.0,0,A\n2,2,1.2,0,A\n",
-    );
-    bad(
-        &[
-            "did",
-            "--data",
-            f.to_str().unwrap(),
-            "--outcome",
-            "y",
-            "--unit",
-            "id",
-            "--time",
-            "wave",
-            "--treatment",
-            "d",
-            "--cluster",
-            "k",
-        ],
-        &["only one cluster", "\"A\""],
-    );
-    // time that is not numeric
-    let f = write(
-        d,
-        "txt.csv",
-        "id,wave,y,d\n1,Q1,1.0,0\n1,Q2,2.0,1\n2,Q1,1.0,0\n2,Q2,1.2,0\n",
-    );
-    bad(
-        &[
-            "did",
-            "--data",
-            f.to_str().unwrap(),
-            "--outcome",
-            "y",
-            "--unit",
-            "id",
-            "--time",
-            "wave",
-            "--treatment",
-            "d",
-        ],
-        &["time column must hold numbers in time order", "\"Q1\""],
-    );
-    // staggered timing with --method 2x2
-    bad(
-        &[
-            "did",
-            "--data",
-            &dataset("castle.csv"),
-            "--outcome",
-            "l_homicide",
-            "--unit",
-            "sid",
-            "--time",
-            "year",
-            "--treatment",
-            "post",
-            "--method",
-            "2x2",
-        ],
-        &["2x2 design needs one treatment start", "5 cohorts"],
-    );
-    // options that do not fit the method
-    bad(
-        &[
-            "did",
-            "--data",
-            &dataset("castle.csv"),
-            "--outcome",
-            "l_homicide",
-            "--unit",
-            "sid",
-            "--time",
-            "year",
-            "--treatment",
-            "post",
-            "--estimator",
-            "dr",
-        ],
-        &["--estimator only apply to --method cs"],
-    );
-    bad(
-        &[
-            "did",
-            "--data",
-            &dataset("castle.csv"),
-            "--outcome",
-            "l_homicide",
-            "--unit",
-            "sid",
-            "--time",
-            "year",
-            "--treatment",
-            "post",
-            "--method",
-            "event-study",
-            "--wild-bootstrap",
-            "99",
-        ],
-        &["--wild-bootstrap tests the 2x2 or TWFE coefficient"],
-    );
-    bad(
-        &[
-            "did",
-            "--data",
-            &dataset("castle.csv"),
-            "--outcome",
-            "l_homicide",
-            "--unit",
-            "sid",
-            "--time",
-            "year",
-            "--treatment",
-            "post",
-            "--method",
-            "event-study",
-            "--window",
-            "2,5",
-        ],
-        &["window", "reference period -1 inside"],
-    );
+    // Panels written to a file with columns id (unit), wave (time), y (outcome) and d
+    // (treatment): (file name, text, arguments after `--treatment d`, needles).
+    let panels: [(&str, &str, &[&str], &[&str]); 6] = [
+        // duplicate (unit, time) rows: names the unit, the period and the rows
+        (
+            "dup.csv",
+            "id,wave,y,d\n1,1,1.0,0\n1,1,1.5,0\n1,2,2.0,1\n2,1,1.0,0\n2,2,1.2,0\n",
+            &[],
+            &["unit \"1\"", "period 1", "rows 2 and 3"],
+        ),
+        // treatment switching off
+        (
+            "off.csv",
+            "id,wave,y,d\n1,1,1.0,0\n1,2,2.0,1\n1,3,2.0,0\n2,1,1.0,0\n2,2,1.2,0\n2,3,1.1,0\n",
+            &[],
+            &["stays on", "unit \"1\"", "period 3"],
+        ),
+        // cohort without pre-period
+        (
+            "pre.csv",
+            "id,wave,y,d\n1,1,1.0,1\n1,2,2.0,1\n2,1,1.0,0\n2,2,1.2,0\n",
+            &[],
+            &[
+                "no pre-treatment period",
+                "cohort first treated in period 1",
+            ],
+        ),
+        // no valid controls for a (cohort, period)
+        (
+            "ctrl.csv",
+            "id,wave,y,d\n1,1,1.0,0\n1,2,2.0,1\n1,3,2.0,1\n2,1,1.0,0\n2,2,1.2,0\n2,3,1.1,1\n",
+            &[],
+            &[
+                "no valid control units",
+                "cohort first treated in 2 in period 3",
+            ],
+        ),
+        // a single cluster
+        (
+            "one.csv",
+            "id,wave,y,d,k\n1,1,1.0,0,A\n1,2,2.0,1,A\n2,1,1.0,0,A\n2,2,1.2,0,A\n",
+            &["--cluster", "k"],
+            &["only one cluster", "\"A\""],
+        ),
+        // time that is not numeric
+        (
+            "txt.csv",
+            "id,wave,y,d\n1,Q1,1.0,0\n1,Q2,2.0,1\n2,Q1,1.0,0\n2,Q2,1.2,0\n",
+            &[],
+            &["time column must hold numbers in time order", "\"Q1\""],
+        ),
+    ];
+    for (name, text, extra, needles) in panels {
+        let f = write(dir.path(), name, text);
+        let rest = [&["--treatment", "d"][..], extra].concat();
+        bad(
+            &did(f.to_str().unwrap(), ["y", "id", "wave"], &rest),
+            needles,
+        );
+    }
+    // castle.csv: (arguments after `--treatment post`, needles)
+    let castle_cases: [(&[&str], &[&str]); 4] = [
+        // staggered timing with --method 2x2
+        (
+            &["--method", "2x2"],
+            &["2x2 design needs one treatment start", "5 cohorts"],
+        ),
+        // options that do not fit the method
+        (
+            &["--estimator", "dr"],
+            &["--estimator only apply to --method cs"],
+        ),
+        (
+            &["--method", "event-study", "--wild-bootstrap", "99"],
+            &["--wild-bootstrap tests the 2x2 or TWFE coefficient"],
+        ),
+        (
+            &["--method", "event-study", "--window", "2,5"],
+            &["window", "reference period -1 inside"],
+        ),
+    ];
+    for (extra, needles) in castle_cases {
+        bad(&castle(extra), needles);
+    }
     // unknown column
     bad(
-        &[
-            "did",
-            "--data",
-            &dataset("castle.csv"),
-            "--outcome",
-            "l_homicid",
-            "--unit",
-            "sid",
-            "--time",
-            "year",
-            "--treatment",
-            "post",
-        ],
+        &did(
+            &CASTLE,
+            ["l_homicid", "sid", "year"],
+            &["--treatment", "post"],
+        ),
         &["no column \"l_homicid\""],
     );
 }
@@ -462,22 +302,9 @@ fn bad_input_is_exit_2_with_a_clear_message() {
 #[test]
 fn callaway_santanna_through_the_cli() {
     let het = dataset("df_het.csv");
-    let base = [
-        "did",
-        "--data",
-        het.as_str(),
-        "--outcome",
-        "dep_var",
-        "--unit",
-        "unit",
-        "--time",
-        "year",
-        "--method",
-        "cs",
-    ];
+    let base = did(&het, ["dep_var", "unit", "year"], &["--method", "cs"]);
     let run = |extra: &[&str]| {
-        let mut a: Vec<&str> = base.to_vec();
-        a.extend_from_slice(extra);
+        let a = [base.as_slice(), extra].concat();
         let o = effekt(&a);
         assert!(o.status.success(), "{}", stderr(&o));
         o.stdout
@@ -559,27 +386,8 @@ fn callaway_santanna_through_the_cli() {
 /// unweighted run says it is unweighted.
 #[test]
 fn weights_are_stated_in_the_table_and_the_json() {
-    let castle = dataset("castle.csv");
-    let base = [
-        "did",
-        "--data",
-        castle.as_str(),
-        "--outcome",
-        "l_homicide",
-        "--unit",
-        "sid",
-        "--time",
-        "year",
-        "--treatment",
-        "post",
-    ];
-    let with = |extra: &[&'static str]| {
-        let mut a: Vec<&str> = base.to_vec();
-        a.extend_from_slice(extra);
-        a
-    };
-    let w = json(&with(&["--weight-column", "popwt", "--json", "-"]));
-    let u = json(&with(&["--json", "-"]));
+    let w = json(&castle(&["--weight-column", "popwt", "--json", "-"]));
+    let u = json(&castle(&["--json", "-"]));
     assert_eq!(w["weights"]["column"], "popwt");
     assert_eq!(w["weights"]["weighted"], true);
     let d = w["weights"]["description"].as_str().unwrap();
@@ -588,7 +396,7 @@ fn weights_are_stated_in_the_table_and_the_json() {
     assert!(u["weights"]["column"].is_null());
     // the weights really were used
     assert_ne!(w["estimate"], u["estimate"]);
-    let o = effekt(&with(&["--weight-column", "popwt"]));
+    let o = effekt(&castle(&["--weight-column", "popwt"]));
     assert!(o.status.success(), "{}", stderr(&o));
     let t = String::from_utf8_lossy(&o.stdout);
     let line = t
@@ -599,7 +407,7 @@ fn weights_are_stated_in_the_table_and_the_json() {
         line.contains("popwt") && line.contains("weighted"),
         "{line}"
     );
-    let o = effekt(&with(&[]));
+    let o = effekt(&castle(&[]));
     let t = String::from_utf8_lossy(&o.stdout);
     assert!(!t.contains("weights:"), "{t}");
 
@@ -617,25 +425,19 @@ fn weights_are_stated_in_the_table_and_the_json() {
     }
     let p = write(dir.path(), "het_w.csv", &out);
     let cs = |extra: &[&'static str]| {
-        let mut a = vec![
-            "did",
-            "--data",
-            p.to_str().unwrap(),
-            "--outcome",
-            "dep_var",
-            "--unit",
-            "unit",
-            "--time",
-            "year",
-            "--first-treated",
-            "g",
-            "--method",
-            "cs",
-            "--bootstrap",
-            "99",
-        ];
-        a.extend_from_slice(extra);
-        a
+        let rest = [
+            &[
+                "--first-treated",
+                "g",
+                "--method",
+                "cs",
+                "--bootstrap",
+                "99",
+            ][..],
+            extra,
+        ]
+        .concat();
+        did(p.to_str().unwrap(), ["dep_var", "unit", "year"], &rest)
     };
     let v = json(&cs(&["--weight-column", "w", "--json", "-"]));
     assert_eq!(v["weights"]["column"], "w");
@@ -671,34 +473,21 @@ fn wild_bootstrap_with_few_clusters_uses_webb_weights_and_says_so() {
         out.push_str(&format!("{line},{}\n", (sid - 1) % 4 + 1));
     }
     let p = write(dir.path(), "castle_regions.csv", &out);
-    let args = |extra: &[&'static str]| {
-        let mut a: Vec<String> = [
-            "did",
-            "--data",
-            p.to_str().unwrap(),
-            "--outcome",
-            "l_homicide",
-            "--unit",
-            "sid",
-            "--time",
-            "year",
+    let run = |extra: &[&'static str]| {
+        let fixed = [
             "--treatment",
             "post",
             "--cluster",
             "region",
             "--wild-bootstrap",
             "999",
-        ]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-        a.extend(extra.iter().map(|s| s.to_string()));
-        a
-    };
-    let run = |extra: &[&'static str]| {
-        let a = args(extra);
-        let a: Vec<&str> = a.iter().map(String::as_str).collect();
-        let o = effekt(&a);
+        ];
+        let rest = [&fixed[..], extra].concat();
+        let o = effekt(&did(
+            p.to_str().unwrap(),
+            ["l_homicide", "sid", "year"],
+            &rest,
+        ));
         assert!(o.status.success(), "{}", stderr(&o));
         o.stdout
     };

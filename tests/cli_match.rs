@@ -3,6 +3,7 @@
 //! and every bad input the issue lists (exit code 2 with a message naming what to fix).
 
 use std::path::Path;
+use std::sync::LazyLock;
 
 mod common;
 use common::{
@@ -11,6 +12,29 @@ use common::{
 };
 
 const COVS: &str = "age,educ,race,married,nodegree,re74,re75";
+
+static LALONDE: LazyLock<String> = LazyLock::new(|| dataset("lalonde.csv"));
+
+/// `match --data DATA --treatment D --outcome Y --covariates COVARIATES` followed by `rest`.
+fn matching<'a>(data: &'a str, [d, y, covariates]: [&'a str; 3], rest: &[&'a str]) -> Vec<&'a str> {
+    let base = [
+        "match",
+        "--data",
+        data,
+        "--treatment",
+        d,
+        "--outcome",
+        y,
+        "--covariates",
+        covariates,
+    ];
+    [&base[..], rest].concat()
+}
+
+/// lalonde.csv: re78 by treat, adjusted for [`COVS`], followed by `extra`.
+fn lalonde<'a>(extra: &[&'a str]) -> Vec<&'a str> {
+    matching(&LALONDE, ["treat", "re78", COVS], extra)
+}
 
 fn fixture() -> serde_json::Value {
     let p = format!(
@@ -39,24 +63,9 @@ fn shuffled_lalonde() -> String {
 
 #[test]
 fn json_has_the_issue_fields_and_matches_matchit() {
-    let data = dataset("lalonde.csv");
-    let v = json(&effekt(&[
-        "match",
-        "--data",
-        &data,
-        "--treatment",
-        "treat",
-        "--outcome",
-        "re78",
-        "--covariates",
-        COVS,
-        "--se",
-        "cr1",
-        "--ties",
-        "data",
-        "--json",
-        "-",
-    ]));
+    let v = json(&effekt(&lalonde(&[
+        "--se", "cr1", "--ties", "data", "--json", "-",
+    ])));
     for key in [
         "estimate",
         "std_error",
@@ -120,20 +129,8 @@ fn row_order_does_not_matter_except_with_order_data() {
     std::fs::copy(dataset("lalonde.csv"), a.path().join("lalonde.csv")).unwrap();
     write(b.path(), "lalonde.csv", &shuffled_lalonde());
     let run = |dir: &Path, extra: &[&str]| {
-        let mut args = vec![
-            "match",
-            "--data",
-            "lalonde.csv",
-            "--treatment",
-            "treat",
-            "--outcome",
-            "re78",
-            "--covariates",
-            COVS,
-            "--json",
-            "-",
-        ];
-        args.extend_from_slice(extra);
+        let rest = [&["--json", "-"][..], extra].concat();
+        let args = matching("lalonde.csv", ["treat", "re78", COVS], &rest);
         let o = effekt_in(Some(dir), &args);
         assert!(o.status.success(), "{}", stderr(&o));
         o.stdout
@@ -168,17 +165,7 @@ fn row_order_does_not_matter_except_with_order_data() {
 
 #[test]
 fn json_is_byte_identical_at_1_2_and_8_threads() {
-    let data = dataset("lalonde.csv");
-    let one = stdout_same_at_1_2_8_threads(&[
-        "match",
-        "--data",
-        &data,
-        "--treatment",
-        "treat",
-        "--outcome",
-        "re78",
-        "--covariates",
-        COVS,
+    let one = stdout_same_at_1_2_8_threads(&lalonde(&[
         "--ratio",
         "2",
         "--bootstrap",
@@ -188,7 +175,7 @@ fn json_is_byte_identical_at_1_2_and_8_threads() {
         "--adjust",
         "--seed",
         "11",
-    ]);
+    ]));
     let v: serde_json::Value = serde_json::from_slice(&one).unwrap();
     assert_eq!(v["effect"]["bootstrap"]["resamples"], 400);
     assert_eq!(v["effect"]["bootstrap"]["seed"], 11);
@@ -197,38 +184,14 @@ fn json_is_byte_identical_at_1_2_and_8_threads() {
 
 #[test]
 fn table_says_which_inference_and_why() {
-    let data = dataset("lalonde.csv");
-    let o = effekt(&[
-        "match",
-        "--data",
-        &data,
-        "--treatment",
-        "treat",
-        "--outcome",
-        "re78",
-        "--covariates",
-        COVS,
-        "--replace",
-    ]);
+    let o = effekt(&lalonde(&["--replace"]));
     assert!(o.status.success(), "{}", stderr(&o));
     let t = String::from_utf8_lossy(&o.stdout);
     assert!(t.contains("Abadie-Imbens"), "{t}");
     assert!(t.contains("why:"), "{t}");
     assert!(t.contains("counterfactual"), "{t}");
     assert!(t.contains("raceblack"), "{t}");
-    let o = effekt(&[
-        "match",
-        "--data",
-        &data,
-        "--treatment",
-        "treat",
-        "--outcome",
-        "re78",
-        "--covariates",
-        COVS,
-        "--method",
-        "cem",
-    ]);
+    let o = effekt(&lalonde(&["--method", "cem"]));
     let t = String::from_utf8_lossy(&o.stdout);
     assert!(t.contains("HC3") && t.contains("no pairs"), "{t}");
     assert!(t.contains("coarsened stratum"), "{t}");
@@ -286,17 +249,7 @@ fn bad_input_perfect_separation_names_the_covariate() {
     }
     let p = write(dir.path(), "sep.csv", &s);
     bad(
-        &[
-            "match",
-            "--data",
-            p.to_str().unwrap(),
-            "--treatment",
-            "t",
-            "--outcome",
-            "y",
-            "--covariates",
-            "age,score",
-        ],
+        &matching(p.to_str().unwrap(), ["t", "y", "age,score"], &[]),
         &["separation", "score"],
     );
 }
@@ -313,20 +266,11 @@ fn bad_input_caliper_leaves_no_treated_matched() {
     }
     let p = write(dir.path(), "far.csv", &s);
     bad(
-        &[
-            "match",
-            "--data",
+        &matching(
             p.to_str().unwrap(),
-            "--treatment",
-            "t",
-            "--outcome",
-            "y",
-            "--covariates",
-            "x",
-            "--caliper",
-            "0.0001",
-            "--replace",
-        ],
+            ["t", "y", "x"],
+            &["--caliper", "0.0001", "--replace"],
+        ),
         &[
             "caliper",
             "all 20 treated units were dropped",
@@ -337,21 +281,8 @@ fn bad_input_caliper_leaves_no_treated_matched() {
 
 #[test]
 fn bad_input_too_few_controls_for_k_to_1() {
-    let data = dataset("lalonde.csv");
     bad(
-        &[
-            "match",
-            "--data",
-            &data,
-            "--treatment",
-            "treat",
-            "--outcome",
-            "re78",
-            "--covariates",
-            COVS,
-            "--ratio",
-            "3",
-        ],
+        &lalonde(&["--ratio", "3"]),
         &[
             "3:1 matching without replacement needs 555 control units",
             "only 429",
@@ -371,17 +302,11 @@ fn bad_input_constant_covariate() {
     }
     let p = write(dir.path(), "const.csv", &out);
     bad(
-        &[
-            "match",
-            "--data",
+        &matching(
             p.to_str().unwrap(),
-            "--treatment",
-            "treat",
-            "--outcome",
-            "re78",
-            "--covariates",
-            "age,educ,region",
-        ],
+            ["treat", "re78", "age,educ,region"],
+            &[],
+        ),
         &["\"region\"", "same value", "north"],
     );
 }
@@ -404,137 +329,38 @@ fn bad_input_missing_covariate_values_follow_the_data_policy() {
     }
     let p = write(dir.path(), "na.csv", &out);
     let ps = p.to_str().unwrap();
-    bad(
-        &[
-            "match",
-            "--data",
-            ps,
-            "--treatment",
-            "treat",
-            "--outcome",
-            "re78",
-            "--covariates",
-            COVS,
-        ],
-        &["\"age\"", "row 6", "--missing drop"],
-    );
-    let v = json(&effekt(&[
-        "match",
-        "--data",
-        ps,
-        "--treatment",
-        "treat",
-        "--outcome",
-        "re78",
-        "--covariates",
-        COVS,
-        "--missing",
-        "drop",
-        "--json",
-        "-",
-    ]));
+    let na = |extra: &[&'static str]| matching(ps, ["treat", "re78", COVS], extra);
+    bad(&na(&[]), &["\"age\"", "row 6", "--missing drop"]);
+    let v = json(&effekt(&na(&["--missing", "drop", "--json", "-"])));
     assert_eq!(v["data"]["rows_dropped_missing"], 1);
     assert_eq!(v["n"], 613);
 }
 
 #[test]
 fn bad_options_are_exit_2() {
-    let data = dataset("lalonde.csv");
+    // (arguments after the lalonde columns, needles)
+    let cases: [(&[&str], &[&str]); 5] = [
+        (&["--estimand", "ate"], &["ATE", "--replace"]),
+        (
+            &["--replace", "--bootstrap", "100"],
+            &["bootstrap", "Abadie"],
+        ),
+        (&["--caliper=-1"], &["caliper", "positive"]),
+        (
+            &["--method", "cem", "--cutpoints", "age=[a,b]"],
+            &["cut points"],
+        ),
+        (
+            &["--caliper-covariate", "race=0.5"],
+            &["race", "categorical"],
+        ),
+    ];
+    for (extra, needles) in cases {
+        bad(&lalonde(extra), needles);
+    }
     bad(
-        &[
-            "match",
-            "--data",
-            &data,
-            "--treatment",
-            "treat",
-            "--outcome",
-            "re78",
-            "--covariates",
-            COVS,
-            "--estimand",
-            "ate",
-        ],
-        &["ATE", "--replace"],
-    );
-    bad(
-        &[
-            "match",
-            "--data",
-            &data,
-            "--treatment",
-            "treat",
-            "--outcome",
-            "re78",
-            "--covariates",
-            COVS,
-            "--replace",
-            "--bootstrap",
-            "100",
-        ],
-        &["bootstrap", "Abadie"],
-    );
-    bad(
-        &[
-            "match",
-            "--data",
-            &data,
-            "--treatment",
-            "treat",
-            "--outcome",
-            "re78",
-            "--covariates",
-            COVS,
-            "--caliper=-1",
-        ],
-        &["caliper", "positive"],
-    );
-    bad(
-        &[
-            "match",
-            "--data",
-            &data,
-            "--treatment",
-            "treat",
-            "--outcome",
-            "re78",
-            "--covariates",
-            "age,nosuch",
-        ],
+        &matching(&LALONDE, ["treat", "re78", "age,nosuch"], &[]),
         &["nosuch"],
-    );
-    bad(
-        &[
-            "match",
-            "--data",
-            &data,
-            "--treatment",
-            "treat",
-            "--outcome",
-            "re78",
-            "--covariates",
-            COVS,
-            "--method",
-            "cem",
-            "--cutpoints",
-            "age=[a,b]",
-        ],
-        &["cut points"],
-    );
-    bad(
-        &[
-            "match",
-            "--data",
-            &data,
-            "--treatment",
-            "treat",
-            "--outcome",
-            "re78",
-            "--covariates",
-            COVS,
-            "--caliper-covariate",
-            "race=0.5",
-        ],
-        &["race", "categorical"],
     );
 }
 
@@ -542,23 +368,8 @@ fn bad_options_are_exit_2() {
 /// and why — not the reason given for the analytic CR2 pair-cluster standard error.
 #[test]
 fn bootstrap_inference_says_what_was_used_and_why() {
-    let data = dataset("lalonde.csv");
     let args = |json: bool| {
-        let mut a = vec![
-            "match",
-            "--data",
-            data.as_str(),
-            "--treatment",
-            "treat",
-            "--outcome",
-            "re78",
-            "--covariates",
-            COVS,
-            "--bootstrap",
-            "199",
-            "--seed",
-            "7",
-        ];
+        let mut a = lalonde(&["--bootstrap", "199", "--seed", "7"]);
         if json {
             a.extend(["--json", "-"]);
         }
@@ -653,24 +464,14 @@ fn save_matched_help_describes_the_file() {
 /// `aipw_att_drdid.json`, from Python drdid), with its inference named.
 #[test]
 fn aipw_att_runs_and_equals_the_drdid_reference() {
-    let data = dataset("lalonde.csv");
-    let v = json(&effekt(&[
-        "match",
-        "--data",
-        &data,
-        "--treatment",
-        "treat",
-        "--outcome",
-        "re78",
-        "--covariates",
-        COVS,
+    let v = json(&effekt(&lalonde(&[
         "--method",
         "aipw",
         "--estimand",
         "att",
         "--json",
         "-",
-    ]));
+    ])));
     let p = format!(
         "{}/crates/effekt-matching/tests/fixtures/aipw_att_drdid.json",
         env!("CARGO_MANIFEST_DIR")
