@@ -28,6 +28,37 @@ fn roles(f: impl FnOnce(&mut Roles)) -> Roles {
     r
 }
 
+/// `(file, column, row, value)` of an error about one cell (not a number, not 0/1, not a
+/// valid weight); `None` for any other error.
+fn cell(e: &DataError) -> Option<(&str, &str, usize, &str)> {
+    match e {
+        DataError::NonNumeric {
+            file,
+            column,
+            row,
+            value,
+        }
+        | DataError::NotBinary {
+            file,
+            column,
+            row,
+            value,
+        }
+        | DataError::InvalidWeight {
+            file,
+            column,
+            row,
+            value,
+        } => Some((file.as_str(), column.as_str(), *row, value.as_str())),
+        _ => None,
+    }
+}
+
+/// The error `select` gives for the roles `f` sets (fails the test when it succeeds).
+fn select_err(t: &Table, policy: MissingPolicy, f: impl FnOnce(&mut Roles)) -> DataError {
+    t.select(&roles(f), policy).unwrap_err()
+}
+
 #[test]
 fn io() {
     let e = read_table(Path::new("/nonexistent/dir/x.csv"), &ReadOptions::default()).unwrap_err();
@@ -136,12 +167,9 @@ fn unknown_column() {
     says(&e, &["available columns: treat, re78, Kommun"]);
     assert!(!e.to_string().contains("did you mean"));
     // Through select, a role column.
-    let e = t
-        .select(
-            &roles(|r| r.outcome = Some("Re78".into())),
-            MissingPolicy::Error,
-        )
-        .unwrap_err();
+    let e = select_err(&t, MissingPolicy::Error, |r| {
+        r.outcome = Some("Re78".into())
+    });
     assert!(matches!(&e, DataError::UnknownColumn { suggestion: Some(s), .. } if s == "re78"));
 }
 
@@ -149,18 +177,8 @@ fn unknown_column() {
 fn non_numeric() {
     let t = read("id;y;t\n1;2,5;1\n2;3,5;2\n3;2.5;x\n4;oj;4\n");
     let e = t.numeric("y").unwrap_err();
-    match &e {
-        DataError::NonNumeric {
-            file,
-            column,
-            row,
-            value,
-        } => {
-            assert_eq!((file.as_str(), column.as_str(), *row), (FILE, "y", 4));
-            assert_eq!(value, "2.5");
-        }
-        other => panic!("{other:?}"),
-    }
+    assert!(matches!(e, DataError::NonNumeric { .. }), "{e:?}");
+    assert_eq!(cell(&e), Some((FILE, "y", 4, "2.5")));
     says(
         &e,
         &[
@@ -181,9 +199,7 @@ fn non_numeric() {
         let e = t.select(&r, MissingPolicy::Drop).unwrap_err();
         assert!(matches!(e, DataError::NonNumeric { .. }), "{e:?}");
     }
-    let e = t
-        .select(&roles(|r| r.time = Some("t".into())), MissingPolicy::Error)
-        .unwrap_err();
+    let e = select_err(&t, MissingPolicy::Error, |r| r.time = Some("t".into()));
     says(&e, &["column \"t\"", "row 4", "\"x\""]);
     assert!(!e.to_string().contains("--decimal"));
 }
@@ -191,12 +207,7 @@ fn non_numeric() {
 #[test]
 fn missing() {
     let t = read("id;y;g\n1;2;a\n2;NA;a\n3;;b\n4;5;b\n");
-    let e = t
-        .select(
-            &roles(|r| r.outcome = Some("y".into())),
-            MissingPolicy::Error,
-        )
-        .unwrap_err();
+    let e = select_err(&t, MissingPolicy::Error, |r| r.outcome = Some("y".into()));
     match &e {
         DataError::Missing {
             file,
@@ -221,24 +232,9 @@ fn missing() {
 #[test]
 fn not_binary() {
     let t = read("id;d;s;f\n1;1;ja;1.0\n2;0;nej;0.5\n3;2;ja;0\n");
-    let e = t
-        .select(
-            &roles(|r| r.treatment = Some("d".into())),
-            MissingPolicy::Error,
-        )
-        .unwrap_err();
-    match &e {
-        DataError::NotBinary {
-            file,
-            column,
-            row,
-            value,
-        } => assert_eq!(
-            (file.as_str(), column.as_str(), *row, value.as_str()),
-            (FILE, "d", 4, "2")
-        ),
-        other => panic!("{other:?}"),
-    }
+    let e = select_err(&t, MissingPolicy::Error, |r| r.treatment = Some("d".into()));
+    assert!(matches!(e, DataError::NotBinary { .. }), "{e:?}");
+    assert_eq!(cell(&e), Some((FILE, "d", 4, "2")));
     says(
         &e,
         &[
@@ -250,28 +246,16 @@ fn not_binary() {
             "recode",
         ],
     );
-    let e = t
-        .select(
-            &roles(|r| r.treatment = Some("s".into())),
-            MissingPolicy::Error,
-        )
-        .unwrap_err();
+    let e = select_err(&t, MissingPolicy::Error, |r| r.treatment = Some("s".into()));
     assert!(matches!(&e, DataError::NotBinary { row: 2, value, .. } if value == "ja"));
-    let e = t
-        .select(
-            &roles(|r| r.treatment = Some("f".into())),
-            MissingPolicy::Error,
-        )
-        .unwrap_err();
+    let e = select_err(&t, MissingPolicy::Error, |r| r.treatment = Some("f".into()));
     assert!(matches!(&e, DataError::NotBinary { row: 3, value, .. } if value == "0.5"));
 }
 
 #[test]
 fn group_too_small() {
     let t = read("g;y\nA;1\nA;2\nB;3\nC;4\nC;5\n");
-    let e = t
-        .select(&roles(|r| r.group = Some("g".into())), MissingPolicy::Error)
-        .unwrap_err();
+    let e = select_err(&t, MissingPolicy::Error, |r| r.group = Some("g".into()));
     match &e {
         DataError::GroupTooSmall {
             file,
@@ -294,15 +278,10 @@ fn group_too_small() {
 #[test]
 fn single_group() {
     let t = read("g;y\nA;1\nA;2\nB;NA\n");
-    let e = t
-        .select(
-            &roles(|r| {
-                r.group = Some("g".into());
-                r.outcome = Some("y".into());
-            }),
-            MissingPolicy::Drop,
-        )
-        .unwrap_err();
+    let e = select_err(&t, MissingPolicy::Drop, |r| {
+        r.group = Some("g".into());
+        r.outcome = Some("y".into());
+    });
     match &e {
         DataError::SingleGroup {
             file,
@@ -324,33 +303,13 @@ fn single_group() {
 #[test]
 fn invalid_weight() {
     let t = read("w;v\n1;1\n0;2\n-0,5;3\n");
-    let e = t
-        .select(
-            &roles(|r| r.weights = Some("w".into())),
-            MissingPolicy::Error,
-        )
-        .unwrap_err();
-    match &e {
-        DataError::InvalidWeight {
-            file,
-            column,
-            row,
-            value,
-        } => assert_eq!(
-            (file.as_str(), column.as_str(), *row, value.as_str()),
-            (FILE, "w", 4, "-0.5")
-        ),
-        other => panic!("{other:?}"),
-    }
+    let e = select_err(&t, MissingPolicy::Error, |r| r.weights = Some("w".into()));
+    assert!(matches!(e, DataError::InvalidWeight { .. }), "{e:?}");
+    assert_eq!(cell(&e), Some((FILE, "w", 4, "-0.5")));
     says(&e, &[FILE, "\"w\"", "row 4", "-0.5", "non-negative"]);
     // Overflowing to infinity.
     let t = read("w\n1\n1e999\n");
-    let e = t
-        .select(
-            &roles(|r| r.weights = Some("w".into())),
-            MissingPolicy::Error,
-        )
-        .unwrap_err();
+    let e = select_err(&t, MissingPolicy::Error, |r| r.weights = Some("w".into()));
     assert!(
         matches!(&e, DataError::InvalidWeight { row: 3, value, .. } if value == "inf"),
         "{e:?}"
@@ -360,15 +319,10 @@ fn invalid_weight() {
 #[test]
 fn no_rows_left() {
     let t = read("a;b\n1;NA\nNA;2\n;\n");
-    let e = t
-        .select(
-            &roles(|r| {
-                r.outcome = Some("a".into());
-                r.covariates = vec!["b".into()];
-            }),
-            MissingPolicy::Drop,
-        )
-        .unwrap_err();
+    let e = select_err(&t, MissingPolicy::Drop, |r| {
+        r.outcome = Some("a".into());
+        r.covariates = vec!["b".into()];
+    });
     assert!(
         matches!(&e, DataError::NoRowsLeft { file, dropped: 2 } if file == FILE),
         "{e:?}"
@@ -408,15 +362,10 @@ fn parse() {
 #[test]
 fn one_arm() {
     let t = read("d;y\n1;1\n1;2\n0;NA\n");
-    let e = t
-        .select(
-            &roles(|r| {
-                r.treatment = Some("d".into());
-                r.outcome = Some("y".into());
-            }),
-            MissingPolicy::Drop,
-        )
-        .unwrap_err();
+    let e = select_err(&t, MissingPolicy::Drop, |r| {
+        r.treatment = Some("d".into());
+        r.outcome = Some("y".into());
+    });
     match &e {
         DataError::OneArm {
             file,
@@ -438,12 +387,7 @@ fn one_arm() {
     }
     says(&e, &[FILE, "\"d\"", "no control (0) rows", "both arms"]);
     let t = read("d\nfalse\nFALSE\n");
-    let e = t
-        .select(
-            &roles(|r| r.treatment = Some("d".into())),
-            MissingPolicy::Error,
-        )
-        .unwrap_err();
+    let e = select_err(&t, MissingPolicy::Error, |r| r.treatment = Some("d".into()));
     assert!(matches!(&e, DataError::OneArm { missing_arm, .. } if missing_arm == "treated (1)"));
 }
 
