@@ -13,6 +13,7 @@ use crate::model::{
 };
 use effekt_contract::ContractEvaluation;
 use plotters::coord::Shift;
+use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 
 type Area<'a> = DrawingArea<SVGBackend<'a>, Shift>;
@@ -51,6 +52,118 @@ fn draw(
         })?;
     }
     Ok(finish_svg(&buf, label))
+}
+
+/// Which grid lines a chart draws: both, only horizontal ones (vertical bars, histograms) or
+/// only vertical ones (horizontal bars, one row per item).
+#[derive(Clone, Copy)]
+enum Grid {
+    Both,
+    Horizontal,
+    Vertical,
+}
+
+/// What differs between the report's charts; everything else (margin, grid colour, fonts) is
+/// the same for all of them.
+struct Axes<'f> {
+    /// Label areas in pixels: below the x axis, left of the y axis.
+    area: (u32, u32),
+    grid: Grid,
+    /// Number of axis labels (`None`: plotters' default; `Some(0)`: none).
+    x_labels: Option<usize>,
+    y_labels: Option<usize>,
+    x_desc: Option<String>,
+    y_desc: Option<String>,
+    x_fmt: Option<&'f dyn Fn(&f64) -> String>,
+    y_fmt: Option<&'f dyn Fn(&f64) -> String>,
+    /// Font size of the tick labels.
+    label_size: u32,
+}
+
+impl<'f> Axes<'f> {
+    /// A line or point chart: both grids, described and formatted axes.
+    fn xy(
+        x_desc: String,
+        y_desc: String,
+        x_fmt: &'f dyn Fn(&f64) -> String,
+        y_fmt: &'f dyn Fn(&f64) -> String,
+    ) -> Self {
+        Self {
+            area: (40, 64),
+            grid: Grid::Both,
+            x_labels: None,
+            y_labels: None,
+            x_desc: Some(x_desc),
+            y_desc: Some(y_desc),
+            x_fmt: Some(x_fmt),
+            y_fmt: Some(y_fmt),
+            label_size: 14,
+        }
+    }
+
+    /// Horizontal bars, one row per item (labelled by the caller, so no y labels).
+    fn rows(area: (u32, u32), x_desc: String, x_fmt: &'f dyn Fn(&f64) -> String) -> Self {
+        Self {
+            area,
+            grid: Grid::Vertical,
+            x_labels: None,
+            y_labels: Some(0),
+            x_desc: Some(x_desc),
+            y_desc: None,
+            x_fmt: Some(x_fmt),
+            y_fmt: None,
+            label_size: 13,
+        }
+    }
+}
+
+type Chart<'a, 'b> = ChartContext<'a, SVGBackend<'b>, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+
+/// A chart on `root` over `x` × `y` with its mesh drawn in the report's style.
+fn chart<'a, 'b>(
+    root: &'a Area<'b>,
+    x: std::ops::Range<f64>,
+    y: std::ops::Range<f64>,
+    axes: &Axes<'_>,
+) -> Result<Chart<'a, 'b>, Box<dyn std::error::Error>> {
+    let mut chart = ChartBuilder::on(root)
+        .margin(12)
+        .x_label_area_size(axes.area.0)
+        .y_label_area_size(axes.area.1)
+        .build_cartesian_2d(x, y)?;
+    let mut mesh = chart.configure_mesh();
+    match axes.grid {
+        Grid::Both => {}
+        Grid::Horizontal => {
+            mesh.disable_x_mesh();
+        }
+        Grid::Vertical => {
+            mesh.disable_y_mesh();
+        }
+    }
+    mesh.light_line_style(NO_LINE).bold_line_style(GRID);
+    if let Some(n) = axes.x_labels {
+        mesh.x_labels(n);
+    }
+    if let Some(n) = axes.y_labels {
+        mesh.y_labels(n);
+    }
+    if let Some(d) = &axes.x_desc {
+        mesh.x_desc(d.clone());
+    }
+    if let Some(d) = &axes.y_desc {
+        mesh.y_desc(d.clone());
+    }
+    if let Some(f) = axes.x_fmt {
+        mesh.x_label_formatter(f);
+    }
+    if let Some(f) = axes.y_fmt {
+        mesh.y_label_formatter(f);
+    }
+    mesh.label_style((FONT, axes.label_size))
+        .axis_desc_style((FONT, 14))
+        .draw()?;
+    Ok(chart)
 }
 
 /// Make the SVG scale with the page and carry an accessible label.
@@ -163,22 +276,22 @@ pub fn counterfactual_bars(
     };
     let label = msg::OBSERVED_VS_CF.get(lang).to_string();
     draw("counterfactual", (640, 340), &label, |root| {
-        let mut chart = ChartBuilder::on(root)
-            .margin(12)
-            .x_label_area_size(36)
-            .y_label_area_size(64)
-            .build_cartesian_2d(0f64..bars, lo..hi)?;
-        chart
-            .configure_mesh()
-            .disable_x_mesh()
-            .light_line_style(NO_LINE)
-            .bold_line_style(GRID)
-            .x_labels(0)
-            .y_desc(scale.level_unit.clone())
-            .y_label_formatter(&|y| fmt_axis(*y, scale, lang))
-            .label_style((FONT, 14))
-            .axis_desc_style((FONT, 14))
-            .draw()?;
+        let mut chart = chart(
+            root,
+            0f64..bars,
+            lo..hi,
+            &Axes {
+                area: (36, 64),
+                grid: Grid::Horizontal,
+                x_labels: Some(0),
+                y_labels: None,
+                x_desc: None,
+                y_desc: Some(scale.level_unit.clone()),
+                x_fmt: None,
+                y_fmt: Some(&|y| fmt_axis(*y, scale, lang)),
+                label_size: 14,
+            },
+        )?;
         for (i, ((v, c), name)) in values.iter().zip(colors).zip(&names).enumerate() {
             let x = i as f64;
             if i == 1 {
@@ -265,23 +378,20 @@ pub fn trajectory(
     }
     let label = msg::OVER_TIME.get(lang).to_string();
     draw("trajectory", (640, 360), &label, |root| {
-        let mut chart = ChartBuilder::on(root)
-            .margin(12)
-            .x_label_area_size(40)
-            .y_label_area_size(64)
-            .build_cartesian_2d(xlo..xhi, ylo..yhi)?;
-        chart
-            .configure_mesh()
-            .light_line_style(NO_LINE)
-            .bold_line_style(GRID)
-            .x_desc(period_label)
-            .y_desc(scale.level_unit.clone())
-            .x_labels(shown.len().clamp(2, 12))
-            .x_label_formatter(&|x| crate::i18n::fmt_period(*x, lang))
-            .y_label_formatter(&|y| fmt_axis(*y, scale, lang))
-            .label_style((FONT, 14))
-            .axis_desc_style((FONT, 14))
-            .draw()?;
+        let mut chart = chart(
+            root,
+            xlo..xhi,
+            ylo..yhi,
+            &Axes {
+                x_labels: Some(shown.len().clamp(2, 12)),
+                ..Axes::xy(
+                    period_label.to_string(),
+                    scale.level_unit.clone(),
+                    &|x| crate::i18n::fmt_period(*x, lang),
+                    &|y| fmt_axis(*y, scale, lang),
+                )
+            },
+        )?;
         let obs: Vec<(f64, f64)> = shown
             .iter()
             .filter_map(|p| p.treated_observed.map(|v| (p.period, v)))
@@ -340,23 +450,20 @@ pub fn bootstrap_histogram(
     let ymax = p.counts.iter().copied().max().unwrap_or(1) as f64 * 1.1;
     let label = msg::BOOTSTRAP_DIST.get(lang).to_string();
     draw("bootstrap", (640, 300), &label, |root| {
-        let mut chart = ChartBuilder::on(root)
-            .margin(12)
-            .x_label_area_size(40)
-            .y_label_area_size(64)
-            .build_cartesian_2d(xlo..xhi, 0f64..ymax.max(1.0))?;
-        chart
-            .configure_mesh()
-            .disable_x_mesh()
-            .light_line_style(NO_LINE)
-            .bold_line_style(GRID)
-            .x_desc(format!("{} ({})", msg::EFFECT.get(lang), scale.effect_unit))
-            .y_desc(msg::REPLICATES_AXIS.get(lang))
-            .x_label_formatter(&|x| fmt_axis(*x, scale, lang))
-            .y_label_formatter(&|y| fmt_num(*y, 0, lang))
-            .label_style((FONT, 14))
-            .axis_desc_style((FONT, 14))
-            .draw()?;
+        let mut chart = chart(
+            root,
+            xlo..xhi,
+            0f64..ymax.max(1.0),
+            &Axes {
+                grid: Grid::Horizontal,
+                ..Axes::xy(
+                    format!("{} ({})", msg::EFFECT.get(lang), scale.effect_unit),
+                    msg::REPLICATES_AXIS.get(lang).to_string(),
+                    &|x| fmt_axis(*x, scale, lang),
+                    &|y| fmt_num(*y, 0, lang),
+                )
+            },
+        )?;
         chart.draw_series(p.edges.windows(2).zip(&p.counts).map(|(w, &c)| {
             Rectangle::new([(w[0], 0.0), (w[1], c as f64)], TREATED.mix(0.45).filled())
         }))?;
@@ -391,22 +498,14 @@ pub fn love_plot(rows: &[BalanceRow], lang: Language) -> Result<String, ReportEr
         * 1.1;
     let label = msg::BALANCE.get(lang).to_string();
     draw("love", (640, height + 40), &label, |root| {
-        let mut chart = ChartBuilder::on(root)
-            .margin(12)
-            .x_label_area_size(40)
-            .y_label_area_size(200)
-            .build_cartesian_2d(0f64..xmax, 0f64..n as f64)?;
-        chart
-            .configure_mesh()
-            .disable_y_mesh()
-            .light_line_style(NO_LINE)
-            .bold_line_style(GRID)
-            .y_labels(0)
-            .x_desc(format!("|{}|", msg::SMD.get(lang)))
-            .x_label_formatter(&|x| fmt_num(*x, 2, lang))
-            .label_style((FONT, 13))
-            .axis_desc_style((FONT, 14))
-            .draw()?;
+        let mut chart = chart(
+            root,
+            0f64..xmax,
+            0f64..n as f64,
+            &Axes::rows((40, 200), format!("|{}|", msg::SMD.get(lang)), &|x| {
+                fmt_num(*x, 2, lang)
+            }),
+        )?;
         chart.draw_series(DashedLineSeries::new(
             vec![(0.1, 0.0), (0.1, n as f64)],
             6,
@@ -465,22 +564,17 @@ pub fn event_study(
     );
     let label = msg::EVENT_STUDY.get(lang).to_string();
     draw("event study", (640, 340), &label, |root| {
-        let mut chart = ChartBuilder::on(root)
-            .margin(12)
-            .x_label_area_size(40)
-            .y_label_area_size(64)
-            .build_cartesian_2d((xlo - 0.5)..(xhi + 0.5), ylo..yhi)?;
-        chart
-            .configure_mesh()
-            .light_line_style(NO_LINE)
-            .bold_line_style(GRID)
-            .x_desc(msg::EVENT_TIME.get(lang))
-            .y_desc(format!("{} ({})", msg::EFFECT.get(lang), scale.effect_unit))
-            .x_label_formatter(&|x| fmt_num(*x, 0, lang))
-            .y_label_formatter(&|y| fmt_axis(*y, scale, lang))
-            .label_style((FONT, 14))
-            .axis_desc_style((FONT, 14))
-            .draw()?;
+        let mut chart = chart(
+            root,
+            (xlo - 0.5)..(xhi + 0.5),
+            ylo..yhi,
+            &Axes::xy(
+                msg::EVENT_TIME.get(lang).to_string(),
+                format!("{} ({})", msg::EFFECT.get(lang), scale.effect_unit),
+                &|x| fmt_num(*x, 0, lang),
+                &|y| fmt_axis(*y, scale, lang),
+            ),
+        )?;
         chart.draw_series(std::iter::once(PathElement::new(
             vec![(xlo - 0.5, 0.0), (xhi + 0.5, 0.0)],
             BLACK.mix(0.6).stroke_width(1),
@@ -512,22 +606,17 @@ pub fn power_curve(p: &PowerSection, lang: Language) -> Result<String, ReportErr
     let (xlo, xhi) = range(p.curve.iter().map(|c| c[0]), false);
     let label = msg::POWER.get(lang).to_string();
     draw("power", (640, 320), &label, |root| {
-        let mut chart = ChartBuilder::on(root)
-            .margin(12)
-            .x_label_area_size(40)
-            .y_label_area_size(64)
-            .build_cartesian_2d(xlo.max(0.0)..xhi, 0f64..1.02f64)?;
-        chart
-            .configure_mesh()
-            .light_line_style(NO_LINE)
-            .bold_line_style(GRID)
-            .x_desc(msg::N_PER_ARM.get(lang))
-            .y_desc(msg::POWER_AXIS.get(lang))
-            .x_label_formatter(&|x| fmt_num(*x, 0, lang))
-            .y_label_formatter(&|y| fmt_num(*y, 1, lang))
-            .label_style((FONT, 14))
-            .axis_desc_style((FONT, 14))
-            .draw()?;
+        let mut chart = chart(
+            root,
+            xlo.max(0.0)..xhi,
+            0f64..1.02f64,
+            &Axes::xy(
+                msg::N_PER_ARM.get(lang).to_string(),
+                msg::POWER_AXIS.get(lang).to_string(),
+                &|x| fmt_num(*x, 0, lang),
+                &|y| fmt_num(*y, 1, lang),
+            ),
+        )?;
         chart.draw_series(DashedLineSeries::new(
             vec![(xlo.max(0.0), p.power), (xhi, p.power)],
             6,
@@ -558,22 +647,16 @@ pub fn contract_thresholds(
         (640, 60 + 36 * n as u32),
         &label,
         |root| {
-            let mut chart = ChartBuilder::on(root)
-                .margin(12)
-                .x_label_area_size(36)
-                .y_label_area_size(260)
-                .build_cartesian_2d(0f64..1f64, 0f64..n as f64)?;
-            chart
-                .configure_mesh()
-                .disable_y_mesh()
-                .light_line_style(NO_LINE)
-                .bold_line_style(GRID)
-                .y_labels(0)
-                .x_desc(msg::PROBABILITY_MET.get(lang))
-                .x_label_formatter(&|x| format!("{} %", fmt_num(x * 100.0, 0, lang)))
-                .label_style((FONT, 13))
-                .axis_desc_style((FONT, 14))
-                .draw()?;
+            let mut chart = chart(
+                root,
+                0f64..1f64,
+                0f64..n as f64,
+                &Axes::rows(
+                    (36, 260),
+                    msg::PROBABILITY_MET.get(lang).to_string(),
+                    &|x| format!("{} %", fmt_num(x * 100.0, 0, lang)),
+                ),
+            )?;
             for (i, b) in bars.iter().enumerate() {
                 let y = n as f64 - i as f64;
                 chart.draw_series(std::iter::once(Rectangle::new(
@@ -623,22 +706,16 @@ pub fn contract_payments(eval: &ContractEvaluation, lang: Language) -> Result<St
         (640, 60 + 48 * n as u32),
         &label,
         |root| {
-            let mut chart = ChartBuilder::on(root)
-                .margin(12)
-                .x_label_area_size(36)
-                .y_label_area_size(180)
-                .build_cartesian_2d(0f64..xmax, 0f64..n as f64)?;
-            chart
-                .configure_mesh()
-                .disable_y_mesh()
-                .light_line_style(NO_LINE)
-                .bold_line_style(GRID)
-                .y_labels(0)
-                .x_desc(format!("{} ({currency})", msg::PAYMENT.get(lang)))
-                .x_label_formatter(&|x| fmt_num(*x, 0, lang))
-                .label_style((FONT, 13))
-                .axis_desc_style((FONT, 14))
-                .draw()?;
+            let mut chart = chart(
+                root,
+                0f64..xmax,
+                0f64..n as f64,
+                &Axes::rows(
+                    (36, 180),
+                    format!("{} ({currency})", msg::PAYMENT.get(lang)),
+                    &|x| fmt_num(*x, 0, lang),
+                ),
+            )?;
             for (i, d) in dists.iter().enumerate() {
                 let base = n as f64 - i as f64 - 1.0;
                 let maxc = d.histogram.counts.iter().copied().max().unwrap_or(1).max(1) as f64;
