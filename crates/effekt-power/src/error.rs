@@ -79,6 +79,20 @@ pub(crate) fn check_positive(name: &'static str, value: f64) -> Result<f64> {
     }
 }
 
+/// Check `value >= 0` and finite (a standard deviation or a coefficient of variation, where 0
+/// means "no variation").
+pub(crate) fn check_non_negative(name: &'static str, value: f64) -> Result<f64> {
+    if value.is_finite() && value >= 0.0 {
+        Ok(value)
+    } else {
+        Err(PowerError::InvalidParameter {
+            name,
+            value,
+            reason: "must be >= 0".into(),
+        })
+    }
+}
+
 /// Check a correlation in (-1, 1).
 pub(crate) fn check_correlation(name: &'static str, value: f64) -> Result<f64> {
     if value.is_finite() && value > -1.0 && value < 1.0 {

@@ -49,13 +49,7 @@ impl ClusterRctConfig {
         if !(self.icc.is_finite() && (0.0..1.0).contains(&self.icc)) {
             return Err(PowerError::Icc { value: self.icc });
         }
-        if !(self.cv.is_finite() && self.cv >= 0.0) {
-            return Err(PowerError::InvalidParameter {
-                name: "cv",
-                value: self.cv,
-                reason: "must be >= 0".into(),
-            });
-        }
+        crate::error::check_non_negative("cv", self.cv)?;
         check_finite("effect", self.effect)?;
         check_share("share", self.share)
     }

@@ -145,13 +145,7 @@ pub fn ihf(c: &IhfConfig, rng: &mut Rng) -> Result<Simulated> {
             value: c.attrition,
         });
     }
-    if !(c.municipality_sd.is_finite() && c.municipality_sd >= 0.0) {
-        return Err(PowerError::InvalidParameter {
-            name: "municipality_sd",
-            value: c.municipality_sd,
-            reason: "must be >= 0".into(),
-        });
-    }
+    crate::error::check_non_negative("municipality_sd", c.municipality_sd)?;
     let n = c.families;
     let nm = c.municipalities;
     let nw = c.waves as usize;
@@ -268,11 +262,7 @@ pub fn ihf(c: &IhfConfig, rng: &mut Rng) -> Result<Simulated> {
             col_child.push((follow && age[i] >= 7).then_some(i64::from(child)));
         }
     }
-    let muni_levels: Vec<String> = MUNICIPALITIES
-        .iter()
-        .take(nm)
-        .map(|s| s.to_string())
-        .collect();
+    let muni_levels = municipality_levels(nm);
     let sex_levels = vec!["girl".to_string(), "boy".to_string()];
     let goal_levels = vec![
         "none".to_string(),

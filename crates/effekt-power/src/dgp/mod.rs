@@ -319,6 +319,16 @@ pub(crate) const MUNICIPALITIES: [&str; 15] = [
     "Furuhed",
 ];
 
+/// The categorical levels of the municipality column: the first `m` names of
+/// [`MUNICIPALITIES`], in order (level k is municipality k of [`municipality_of_units`]).
+pub(crate) fn municipality_levels(m: usize) -> Vec<String> {
+    MUNICIPALITIES
+        .iter()
+        .take(m)
+        .map(|s| s.to_string())
+        .collect()
+}
+
 pub(crate) fn check_units(name: &'static str, n: usize, min: usize, max: usize) -> Result<()> {
     if n < min || n > max {
         return Err(PowerError::InvalidParameter {

@@ -98,13 +98,7 @@ pub fn staggered(c: &StaggeredConfig, rng: &mut Rng) -> Result<Simulated> {
         check_finite(name, v)?;
     }
     for (name, v) in [("unit_sd", c.unit_sd), ("noise_sd", c.noise_sd)] {
-        if !(v.is_finite() && v >= 0.0) {
-            return Err(PowerError::InvalidParameter {
-                name,
-                value: v,
-                reason: "must be >= 0".into(),
-            });
-        }
+        crate::error::check_non_negative(name, v)?;
     }
     let n = c.units;
     let kc = cohorts.len();

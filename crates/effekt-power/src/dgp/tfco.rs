@@ -65,13 +65,7 @@ pub fn tfco(c: &TfcoConfig, rng: &mut Rng) -> Result<Simulated> {
     crate::error::check_positive("hazard_ratio", c.hazard_ratio)?;
     check_share("base_rate", c.base_rate)?;
     crate::error::check_positive("follow_up_months", c.follow_up_months)?;
-    if !(c.municipality_sd.is_finite() && c.municipality_sd >= 0.0) {
-        return Err(PowerError::InvalidParameter {
-            name: "municipality_sd",
-            value: c.municipality_sd,
-            reason: "must be >= 0".into(),
-        });
-    }
+    crate::error::check_non_negative("municipality_sd", c.municipality_sd)?;
     let n = c.youths;
     let nm = c.municipalities;
     let horizon = c.follow_up_months;
@@ -133,11 +127,7 @@ pub fn tfco(c: &TfcoConfig, rng: &mut Rng) -> Result<Simulated> {
         col_event.push(Some(i64::from(event)));
         col_time.push(Some(shown));
     }
-    let muni_levels: Vec<String> = MUNICIPALITIES
-        .iter()
-        .take(nm)
-        .map(|s| s.to_string())
-        .collect();
+    let muni_levels = municipality_levels(nm);
     let sex_levels = vec!["girl".to_string(), "boy".to_string()];
     let table = make_table(
         "tfco (synthetic)",
