@@ -50,12 +50,7 @@ pub fn analytic_counterpart(cfg: &SimulationConfig) -> Result<Option<PowerResult
                 ratio: *n_control as f64 / *n_treated as f64,
                 ..analytic::TwoMeans::default()
             }),
-            Targets {
-                n: Some(*n_treated as f64),
-                effect: Some(*effect),
-                power: None,
-                alpha,
-            },
+            power_at(*n_treated as f64, *effect, alpha),
         ),
         DgpSpec::TwoGroups {
             n_treated,
@@ -73,12 +68,7 @@ pub fn analytic_counterpart(cfg: &SimulationConfig) -> Result<Option<PowerResult
                 correlation: analytic::WaveCorrelation::Equal(*r),
                 ..analytic::Waves::default()
             }),
-            Targets {
-                n: Some(*n_treated as f64),
-                effect: Some(*effect),
-                power: None,
-                alpha,
-            },
+            power_at(*n_treated as f64, *effect, alpha),
         ),
         DgpSpec::TwoProportions {
             n_treated,
@@ -92,12 +82,7 @@ pub fn analytic_counterpart(cfg: &SimulationConfig) -> Result<Option<PowerResult
                 ratio: *n_control as f64 / *n_treated as f64,
                 ..analytic::TwoProportions::default()
             }),
-            Targets {
-                n: Some(*n_treated as f64),
-                effect: Some(p_treated - p_control),
-                power: None,
-                alpha,
-            },
+            power_at(*n_treated as f64, p_treated - p_control, alpha),
         ),
         DgpSpec::ClusterRct(c) if cluster_test && c.cv == 0.0 => {
             let k1 = ((c.share * c.clusters as f64).round() as usize).clamp(1, c.clusters - 1);
@@ -111,15 +96,21 @@ pub fn analytic_counterpart(cfg: &SimulationConfig) -> Result<Option<PowerResult
                     ratio: k0 as f64 / k1 as f64,
                     ..analytic::Cluster::default()
                 }),
-                Targets {
-                    n: Some(k1 as f64),
-                    effect: Some(c.effect),
-                    power: None,
-                    alpha,
-                },
+                power_at(k1 as f64, c.effect, alpha),
             )
         }
         _ => return Ok(None),
     };
     analytic::solve(&design, &targets, None).map(Some)
+}
+
+/// The targets that solve for power: power at sample size `n` (group 1, or clusters in arm 1)
+/// and effect `effect`, at significance level `alpha`.
+fn power_at(n: f64, effect: f64, alpha: Option<f64>) -> Targets {
+    Targets {
+        n: Some(n),
+        effect: Some(effect),
+        power: None,
+        alpha,
+    }
 }
