@@ -203,40 +203,37 @@ struct Validator<'a> {
     party_ids: Vec<&'a str>,
 }
 
-fn finite(key: &str, v: f64) -> Result<(), ContractError> {
-    if v.is_finite() {
+/// `Ok` when `ok` holds, else [`ContractError::InvalidNumber`] for `key` = `v` with the
+/// stated requirement.
+fn require(ok: bool, key: &str, v: f64, requirement: &str) -> Result<(), ContractError> {
+    if ok {
         Ok(())
     } else {
         Err(ContractError::InvalidNumber {
             key: key.to_string(),
             value: v,
-            requirement: "must be a finite number".into(),
+            requirement: requirement.into(),
         })
     }
 }
 
+fn finite(key: &str, v: f64) -> Result<(), ContractError> {
+    require(v.is_finite(), key, v, "must be a finite number")
+}
+
 fn non_negative(key: &str, v: f64) -> Result<(), ContractError> {
     finite(key, v)?;
-    if v < 0.0 {
-        return Err(ContractError::InvalidNumber {
-            key: key.to_string(),
-            value: v,
-            requirement: "must be zero or positive (amounts are never negative)".into(),
-        });
-    }
-    Ok(())
+    require(
+        v >= 0.0,
+        key,
+        v,
+        "must be zero or positive (amounts are never negative)",
+    )
 }
 
 fn positive(key: &str, v: f64) -> Result<(), ContractError> {
     finite(key, v)?;
-    if v <= 0.0 {
-        return Err(ContractError::InvalidNumber {
-            key: key.to_string(),
-            value: v,
-            requirement: "must be positive".into(),
-        });
-    }
-    Ok(())
+    require(v > 0.0, key, v, "must be positive")
 }
 
 /// A fraction in [0, 1]: negative → InvalidNumber, above 1 → AboveOneHundredPercent.
