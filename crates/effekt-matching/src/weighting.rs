@@ -155,11 +155,8 @@ pub(crate) fn ipw(
     for i in 0..n {
         let e = ps[i];
         let t = treat[i];
-        let tf = f64::from(u8::from(t));
         let mut row = vec![0.0; k];
-        for j in 0..p {
-            row[j] = x[j][i] * (tf - e);
-        }
+        add_ps_score(x, i, e, t, &mut row, &mut a);
         let (r1, r0) = if t {
             (w[i] * (y[i] - mu1), 0.0)
         } else {
@@ -168,13 +165,6 @@ pub(crate) fn ipw(
         row[p] = r1;
         row[p + 1] = r0;
         psi.push(row);
-        // A = −mean ∂ψ/∂θ'
-        let v = e * (1.0 - e);
-        for a_ in 0..p {
-            for b_ in 0..p {
-                a[(a_, b_)] += v * x[a_][i] * x[b_][i];
-            }
-        }
         if keep[i] {
             let dw = dweight(e, t, estimand);
             let res = if t { y[i] - mu1 } else { y[i] - mu0 };
@@ -185,18 +175,10 @@ pub(crate) fn ipw(
             a[(r, r)] += w[i];
         }
     }
-    let nf = n as f64;
-    for i in 0..k {
-        for j in 0..k {
-            a[(i, j)] /= nf;
-        }
-    }
-    let v = sandwich(&psi, &a, n)?;
-    let var = v[(p, p)] + v[(p + 1, p + 1)] - 2.0 * v[(p, p + 1)];
     Ok(Weighted {
         mu1,
         mu0,
-        se: var.max(0.0).sqrt(),
+        se: difference_se(&psi, a, n, p, p + 1)?,
     })
 }
 
@@ -268,15 +250,7 @@ pub(crate) fn aipw(
         let t = treat[i];
         let tf = f64::from(u8::from(t));
         let mut row = vec![0.0; k];
-        for j in 0..p {
-            row[j] = x[j][i] * (tf - e);
-        }
-        let v = e * (1.0 - e);
-        for a_ in 0..p {
-            for b_ in 0..p {
-                a[(a_, b_)] += v * x[a_][i] * x[b_][i];
-            }
-        }
+        add_ps_score(x, i, e, t, &mut row, &mut a);
         if keep[i] {
             let (m1, m0) = (pred(&g1, i), pred(&g0, i));
             let (r1, r0) = (y[i] - m1, y[i] - m0);
@@ -315,19 +289,50 @@ pub(crate) fn aipw(
         }
         psi.push(row);
     }
+    Ok(Weighted {
+        mu1,
+        mu0,
+        se: difference_se(&psi, a, n, om1, om0)?,
+    })
+}
+
+/// The propensity-score part of unit `i`'s stacked estimating equations (logistic score, e =
+/// fitted score, t = treated): ψ_β = x_i (t − e) into `row[..p]`, and the unit's term
+/// e (1 − e) x_i x_i' of A = −Σ ∂ψ/∂θ' added to the top-left p × p block of `a`.
+fn add_ps_score(x: &[&[f64]], i: usize, e: f64, t: bool, row: &mut [f64], a: &mut Mat<f64>) {
+    let p = x.len();
+    let tf = f64::from(u8::from(t));
+    for j in 0..p {
+        row[j] = x[j][i] * (tf - e);
+    }
+    let v = e * (1.0 - e);
+    for a_ in 0..p {
+        for b_ in 0..p {
+            a[(a_, b_)] += v * x[a_][i] * x[b_][i];
+        }
+    }
+}
+
+/// Standard error of μ1 − μ0 from the stacked M-estimator: A (the summed −∂ψ/∂θ') is divided
+/// by n, V = sandwich(ψ, A), and se = √max(0, V[i1,i1] + V[i0,i0] − 2 V[i1,i0]) where `i1`,
+/// `i0` are the positions of μ1 and μ0 in θ.
+fn difference_se(
+    psi: &[Vec<f64>],
+    mut a: Mat<f64>,
+    n: usize,
+    i1: usize,
+    i0: usize,
+) -> Result<f64, MatchError> {
+    let k = a.nrows();
     let nf = n as f64;
     for i in 0..k {
         for j in 0..k {
             a[(i, j)] /= nf;
         }
     }
-    let v = sandwich(&psi, &a, n)?;
-    let var = v[(om1, om1)] + v[(om0, om0)] - 2.0 * v[(om1, om0)];
-    Ok(Weighted {
-        mu1,
-        mu0,
-        se: var.max(0.0).sqrt(),
-    })
+    let v = sandwich(psi, &a, n)?;
+    let var = v[(i1, i1)] + v[(i0, i0)] - 2.0 * v[(i1, i0)];
+    Ok(var.max(0.0).sqrt())
 }
 
 /// `(Σ_i c_i x_i x_i')⁻¹` over the rows with `c_i ≠ 0`, by faer's LU.
