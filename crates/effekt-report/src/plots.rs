@@ -15,6 +15,7 @@ use effekt_contract::ContractEvaluation;
 use plotters::coord::Shift;
 use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 type Area<'a> = DrawingArea<SVGBackend<'a>, Shift>;
 type PlotResult = Result<(), Box<dyn std::error::Error>>;
@@ -166,6 +167,22 @@ fn chart<'a, 'b>(
     Ok(chart)
 }
 
+/// Black text in the plot font, `size` pixels high, at `at` in chart coordinates, anchored at
+/// its `h`/`v` edge (e.g. right-centre for a row label left of the axis).
+fn text_at(
+    text: String,
+    at: (f64, f64),
+    size: i32,
+    h: HPos,
+    v: VPos,
+) -> Text<'static, (f64, f64), String> {
+    Text::new(
+        text,
+        at,
+        (FONT, size).into_font().color(&BLACK).pos(Pos::new(h, v)),
+    )
+}
+
 /// Make the SVG scale with the page and carry an accessible label.
 fn finish_svg(svg: &str, label: &str) -> String {
     let escaped = crate::render::escape(label);
@@ -309,27 +326,19 @@ pub fn counterfactual_bars(
                     c.filled(),
                 )))?;
             }
-            chart.draw_series(std::iter::once(Text::new(
+            chart.draw_series(std::iter::once(text_at(
                 format!("{}{}", fmt_axis(*v, scale, lang), level_suffix(scale)),
                 (x + 0.5, *v + (hi - lo) * 0.04),
-                (FONT, 15)
-                    .into_font()
-                    .color(&BLACK)
-                    .pos(plotters::style::text_anchor::Pos::new(
-                        plotters::style::text_anchor::HPos::Center,
-                        plotters::style::text_anchor::VPos::Bottom,
-                    )),
+                15,
+                HPos::Center,
+                VPos::Bottom,
             )))?;
-            chart.draw_series(std::iter::once(Text::new(
+            chart.draw_series(std::iter::once(text_at(
                 name.clone(),
                 (x + 0.5, lo - (hi - lo) * 0.025),
-                (FONT, 13)
-                    .into_font()
-                    .color(&BLACK)
-                    .pos(plotters::style::text_anchor::Pos::new(
-                        plotters::style::text_anchor::HPos::Center,
-                        plotters::style::text_anchor::VPos::Top,
-                    )),
+                13,
+                HPos::Center,
+                VPos::Top,
             )))?;
         }
         Ok(())
@@ -514,16 +523,12 @@ pub fn love_plot(rows: &[BalanceRow], lang: Language) -> Result<String, ReportEr
         ))?;
         for (i, r) in rows.iter().enumerate() {
             let y = n as f64 - i as f64 - 0.5;
-            chart.draw_series(std::iter::once(Text::new(
+            chart.draw_series(std::iter::once(text_at(
                 shorten(&r.covariate, 30),
                 (-xmax * 0.015, y),
-                (FONT, 13)
-                    .into_font()
-                    .color(&BLACK)
-                    .pos(plotters::style::text_anchor::Pos::new(
-                        plotters::style::text_anchor::HPos::Right,
-                        plotters::style::text_anchor::VPos::Center,
-                    )),
+                13,
+                HPos::Right,
+                VPos::Center,
             )))?;
             if let Some(b) = r.smd_before {
                 chart.draw_series(std::iter::once(Circle::new(
@@ -663,15 +668,12 @@ pub fn contract_thresholds(
                     [(0.0, y - 0.8), (b.probability, y - 0.2)],
                     TREATED.filled(),
                 )))?;
-                chart.draw_series(std::iter::once(Text::new(
+                chart.draw_series(std::iter::once(text_at(
                     shorten(&b.label, 40),
                     (-0.012, y - 0.5),
-                    (FONT, 12).into_font().color(&BLACK).pos(
-                        plotters::style::text_anchor::Pos::new(
-                            plotters::style::text_anchor::HPos::Right,
-                            plotters::style::text_anchor::VPos::Center,
-                        ),
-                    ),
+                    12,
+                    HPos::Right,
+                    VPos::Center,
                 )))?;
             }
             Ok(())
@@ -744,15 +746,12 @@ pub fn contract_payments(eval: &ContractEvaluation, lang: Language) -> Result<St
                     effekt_contract::Side::Pays => msg::PAYS.get(lang),
                     effekt_contract::Side::Receives => msg::RECEIVES.get(lang),
                 };
-                chart.draw_series(std::iter::once(Text::new(
+                chart.draw_series(std::iter::once(text_at(
                     shorten(&format!("{} – {}", d.party, side.to_lowercase()), 28),
                     (-xmax * 0.012, base + 0.5),
-                    (FONT, 12).into_font().color(&BLACK).pos(
-                        plotters::style::text_anchor::Pos::new(
-                            plotters::style::text_anchor::HPos::Right,
-                            plotters::style::text_anchor::VPos::Center,
-                        ),
-                    ),
+                    12,
+                    HPos::Right,
+                    VPos::Center,
                 )))?;
             }
             Ok(())
