@@ -35,30 +35,10 @@ where
     I: Fn() -> S + Sync,
     F: Fn(u64, &mut Rng, &mut S) -> T + Sync,
 {
-    let chunk = chunk_size(count);
-    let n_chunks = count.div_ceil(chunk);
-    let chunks: Vec<Vec<T>> = (0..n_chunks)
-        .into_par_iter()
-        .map_init(&init, |scratch, c| {
-            let start = c * chunk;
-            let end = (start + chunk).min(count);
-            let out: Vec<T> = (start..end)
-                .map(|b| {
-                    let mut rng = streams.get(b as u64);
-                    f(b as u64, &mut rng, scratch)
-                })
-                .collect();
-            if let Some(p) = progress {
-                p((end - start) as u64);
-            }
-            out
-        })
-        .collect();
-    let mut out = Vec::with_capacity(count);
-    for c in chunks {
-        out.extend(c);
-    }
-    out
+    map_indexed(count, progress, init, |b, scratch| {
+        let mut rng = streams.get(b as u64);
+        f(b as u64, &mut rng, scratch)
+    })
 }
 
 /// Evaluate `f(i, scratch)` for i = 0..count in parallel (no randomness), in order.
