@@ -2,7 +2,7 @@
 //! or ratio, from a CSV/xlsx file.
 
 use crate::cli::common::{
-    CliError, CliResult, DataArgs, Progress, split_list, with_threads, write_json,
+    CliError, CliResult, DataArgs, Progress, RunArgs, split_list, with_threads,
 };
 use effekt_data::{Dataset, Roles, Table};
 use effekt_resample::{
@@ -10,7 +10,6 @@ use effekt_resample::{
     MedianDiff, Scheme, bootstrap, bootstrap_linear,
 };
 use serde::Serialize;
-use std::path::PathBuf;
 
 const EXAMPLES: &str = "Examples:
   effekt bootstrap --data datasets/lalonde.csv --outcome re78 --group treat --ci percentile,bca
@@ -56,12 +55,8 @@ pub struct Args {
     /// --cluster, otherwise iid].
     #[arg(long, value_enum)]
     pub scheme: Option<SchemeArg>,
-    /// Threads (default: all cores). Results do not depend on it.
-    #[arg(long)]
-    pub threads: Option<usize>,
-    /// Write the result as JSON to PATH (`-` for stdout).
-    #[arg(long, value_name = "PATH")]
-    pub json: Option<PathBuf>,
+    #[command(flatten)]
+    pub run: RunArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Serialize)]
@@ -308,7 +303,7 @@ pub fn run(args: Args) -> CliResult {
     let progress = Progress::new(args.resamples as u64, "bootstrap");
     let tick = |n: u64| progress.tick(n);
     let result: BootstrapResult = with_threads(
-        args.threads,
+        args.run.threads,
         || -> Result<BootstrapResult, effekt_resample::ResampleError> {
             let g = codes.as_deref();
             match statistic {
@@ -390,11 +385,7 @@ pub fn run(args: Args) -> CliResult {
         acceleration: result.acceleration,
         warnings,
     };
-    match &args.json {
-        Some(path) => write_json(path, &out)?,
-        None => print_table(&out),
-    }
-    Ok(())
+    args.run.emit(&out, print_table)
 }
 
 fn print_table(o: &Output<'_>) {

@@ -104,6 +104,32 @@ impl DataArgs {
     }
 }
 
+/// Options every analysis command (bootstrap, rct, match, did) ends with: the thread count and
+/// where the JSON result goes.
+#[derive(Debug, Clone, clap::Args)]
+pub struct RunArgs {
+    /// Threads (default: all cores). Results do not depend on it.
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Write the result as JSON to PATH (`-` for stdout).
+    #[arg(long, value_name = "PATH")]
+    pub json: Option<PathBuf>,
+}
+
+impl RunArgs {
+    /// With `--json`, write `value` there (see [`write_json`]); without it, `print` the
+    /// readable table instead.
+    pub fn emit<T: serde::Serialize>(&self, value: &T, print: impl FnOnce(&T)) -> CliResult {
+        match &self.json {
+            Some(path) => write_json(path, value),
+            None => {
+                print(value);
+                Ok(())
+            }
+        }
+    }
+}
+
 /// Where `--json` goes: a file path, or `-` for stdout.
 pub fn write_json<T: serde::Serialize>(target: &Path, value: &T) -> CliResult {
     let mut text = serde_json::to_string_pretty(value).map_err(CliError::internal)?;

@@ -1,8 +1,6 @@
 //! `effekt did`: difference-in-differences (2x2, TWFE, event study, Callaway–Sant'Anna) with the
 //! wild cluster bootstrap, from a CSV/xlsx panel.
 
-use std::path::PathBuf;
-
 use effekt_data::{DataError, Dataset, MissingPolicy, Roles, Table};
 use effekt_did::{
     DidConfig, DidData, DidError, DidFit, DidMethod, VcovChoice, WildBootstrapConfig, WildKind,
@@ -12,7 +10,7 @@ use effekt_models::{InferenceNote, TidyRow};
 use serde::Serialize;
 
 use crate::cli::common::{
-    CliError, CliResult, DataArgs, Progress, split_list, with_threads, write_json,
+    CliError, CliResult, DataArgs, Progress, RunArgs, split_list, with_threads,
 };
 
 const EXAMPLES: &str = "Examples:
@@ -106,12 +104,8 @@ pub struct Args {
     /// Seed: the same seed gives byte-identical output at any thread count.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
-    /// Threads (default: all cores). Results do not depend on it.
-    #[arg(long)]
-    pub threads: Option<usize>,
-    /// Write the result as JSON to PATH (`-` for stdout).
-    #[arg(long, value_name = "PATH")]
-    pub json: Option<PathBuf>,
+    #[command(flatten)]
+    pub run: RunArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -411,7 +405,7 @@ pub fn run(args: Args) -> CliResult {
     };
     let progress = Progress::new(args.wild_bootstrap.unwrap_or(0) as u64, "wild bootstrap");
     let tick = |n: u64| progress.tick(n);
-    let fitted = with_threads(args.threads, || {
+    let fitted = with_threads(args.run.threads, || {
         effekt_did::fit(&data, &config, Some(&tick))
     })?
     .map_err(did_error)?;
@@ -514,11 +508,7 @@ pub fn run(args: Args) -> CliResult {
         notes,
         warnings,
     };
-    match &args.json {
-        Some(path) => write_json(path, &out)?,
-        None => print_table(&out),
-    }
-    Ok(())
+    args.run.emit(&out, print_table)
 }
 
 fn num(x: Option<f64>) -> String {
@@ -768,7 +758,7 @@ fn run_cs(args: &Args) -> CliResult {
     };
     let progress = Progress::new(config.bootstrap as u64, "multiplier bootstrap");
     let tick = |n: u64| progress.tick(n);
-    let fitted = with_threads(args.threads, || fit_cs(&input, &config, Some(&tick)))?
+    let fitted = with_threads(args.run.threads, || fit_cs(&input, &config, Some(&tick)))?
         .map_err(|e| CliError::bad(DidError::from(e)))?;
     progress.finish();
     let h = fitted.headline();
@@ -820,11 +810,7 @@ fn run_cs(args: &Args) -> CliResult {
         dropped_rows: ds.dropped,
         warnings,
     };
-    match &args.json {
-        Some(path) => write_json(path, &out)?,
-        None => print_cs(&out, aggregate),
-    }
-    Ok(())
+    args.run.emit(&out, |o| print_cs(o, aggregate))
 }
 
 fn print_cs(o: &CsOutput<'_>, aggregate: AggregateArg) {

@@ -2,7 +2,7 @@
 //! the effect with its counterfactual.
 
 use crate::cli::common::{
-    CliError, CliResult, DataArgs, Progress, split_list, with_threads, write_atomic, write_json,
+    CliError, CliResult, DataArgs, Progress, RunArgs, split_list, with_threads, write_atomic,
 };
 use effekt_data::{Dataset, Roles, Table};
 use effekt_matching::{
@@ -117,12 +117,8 @@ pub struct Args {
     /// any thread count.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
-    /// Threads (default: all cores). Results do not depend on it.
-    #[arg(long)]
-    pub threads: Option<usize>,
-    /// Write the result as JSON to PATH (`-` for stdout).
-    #[arg(long, value_name = "PATH")]
-    pub json: Option<PathBuf>,
+    #[command(flatten)]
+    pub run: RunArgs,
     /// Write a CSV with one line per analysed unit, matched or not, in file order (MatchIt's
     /// match.data with drop.unmatched = FALSE, without the data columns: join on row). Columns:
     /// row (spreadsheet row of the unit; the header is row 1), treated (1/0), distance
@@ -411,7 +407,7 @@ pub fn run(args: Args) -> CliResult {
         }
     };
     let result =
-        with_threads(args.threads, || fit(&ds, &cfg, Some(&tick)))?.map_err(CliError::bad)?;
+        with_threads(args.run.threads, || fit(&ds, &cfg, Some(&tick)))?.map_err(CliError::bad)?;
     if let Some(p) = &progress {
         p.finish();
     }
@@ -457,11 +453,7 @@ pub fn run(args: Args) -> CliResult {
         warnings: &result.warnings,
         fit: &result,
     };
-    match &args.json {
-        Some(path) => write_json(path, &out)?,
-        None => print_table(&out, &table, &ds),
-    }
-    Ok(())
+    args.run.emit(&out, |o| print_table(o, &table, &ds))
 }
 
 fn data_info(ds: &Dataset, args: &Args) -> DataInfo {

@@ -3,12 +3,11 @@
 //! and bootstrap.
 
 use crate::cli::common::{
-    CliError, CliResult, DataArgs, Progress, split_list, with_threads, write_json,
+    CliError, CliResult, DataArgs, Progress, RunArgs, split_list, with_threads, write_json,
 };
 use effekt_rct::{ClusterAssignment, Design, Estimator, OutcomeType, RctConfig, RctError, RctFit};
 use serde::Serialize;
 use std::fmt::Write as _;
-use std::path::PathBuf;
 
 const EXAMPLES: &str = "Examples:
   effekt rct --data datasets/thornton_hiv.csv --outcome got --treatment any --missing drop
@@ -66,12 +65,8 @@ pub struct Args {
     /// Confidence level.
     #[arg(long, default_value_t = 0.95)]
     pub level: f64,
-    /// Threads (default: all cores). Results do not depend on it.
-    #[arg(long)]
-    pub threads: Option<usize>,
-    /// Write the result as JSON to PATH (`-` for stdout).
-    #[arg(long, value_name = "PATH")]
-    pub json: Option<PathBuf>,
+    #[command(flatten)]
+    pub run: RunArgs,
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -171,10 +166,12 @@ pub fn run(args: Args) -> CliResult {
         args.randomization_inference.unwrap_or(0) as u64 + args.bootstrap.unwrap_or(0) as u64;
     let progress = Progress::new(total, "resampling");
     let tick = |n: u64| progress.tick(n);
-    let fit = with_threads(args.threads, || rct.fit_table(&table, missing, Some(&tick)))?;
+    let fit = with_threads(args.run.threads, || {
+        rct.fit_table(&table, missing, Some(&tick))
+    })?;
     progress.finish();
     let fit = fit.map_err(rct_error)?;
-    match &args.json {
+    match &args.run.json {
         Some(path) => write_json(
             path,
             &Output {
