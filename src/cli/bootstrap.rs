@@ -2,7 +2,7 @@
 //! or ratio, from a CSV/xlsx file.
 
 use crate::cli::common::{
-    CliError, CliResult, DataArgs, Progress, RunArgs, split_list, with_threads,
+    CliError, CliResult, DataArgs, Progress, RunArgs, check_level, split_list, with_threads,
 };
 use effekt_data::{Dataset, Roles, Table};
 use effekt_resample::{
@@ -189,12 +189,7 @@ pub fn run(args: Args) -> CliResult {
         )));
     }
     let methods = parse_methods(&args.ci)?;
-    if !(args.level > 0.0 && args.level < 1.0) {
-        return Err(CliError::bad_msg(format!(
-            "--level must be strictly between 0 and 1 (e.g. 0.95), got {}",
-            args.level
-        )));
-    }
+    check_level(args.level)?;
     if args.resamples < 2 {
         return Err(CliError::bad_msg(format!(
             "--resamples must be at least 2, got {}",

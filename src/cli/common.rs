@@ -228,6 +228,17 @@ pub fn with_threads<T: Send>(threads: Option<usize>, f: impl FnOnce() -> T + Sen
     }
 }
 
+/// Check `--level`, the confidence level: strictly between 0 and 1 (NaN fails too).
+pub fn check_level(level: f64) -> CliResult {
+    if level > 0.0 && level < 1.0 {
+        Ok(())
+    } else {
+        Err(CliError::bad_msg(format!(
+            "--level must be strictly between 0 and 1 (e.g. 0.95), got {level}"
+        )))
+    }
+}
+
 /// Parse a comma-separated column list (`a,b,c`), trimming blanks and dropping empty entries.
 pub fn split_list(s: &str) -> Vec<String> {
     s.split(',')

@@ -10,7 +10,7 @@ use effekt_models::{InferenceNote, TidyRow};
 use serde::Serialize;
 
 use crate::cli::common::{
-    CliError, CliResult, DataArgs, Progress, RunArgs, split_list, with_threads,
+    CliError, CliResult, DataArgs, Progress, RunArgs, check_level, split_list, with_threads,
 };
 
 const EXAMPLES: &str = "Examples:
@@ -277,12 +277,7 @@ fn parse_window(s: &str) -> CliResult<[i64; 2]> {
 }
 
 pub fn run(args: Args) -> CliResult {
-    if !(args.level > 0.0 && args.level < 1.0) {
-        return Err(CliError::bad_msg(format!(
-            "--level must be strictly between 0 and 1 (e.g. 0.95), got {}",
-            args.level
-        )));
-    }
+    check_level(args.level)?;
     let cs_only: Vec<&str> = [
         ("--control", args.control.is_some()),
         ("--estimator", args.estimator.is_some()),
