@@ -9,7 +9,7 @@ use effekt_power::analytic::{
     WaveCorrelation, Waves,
 };
 use effekt_power::sim::builtin::{SimulationConfig, SimulationReport, run_config};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -500,12 +500,18 @@ fn analytic_run(design: &Design, common: &CommonArgs, effect: Option<f64>) -> Cl
         _ => None,
     };
     let result = analytic::solve(design, &targets, curve.as_ref()).map_err(power_error)?;
-    let to_stdout = common.json.as_ref().is_some_and(|p| p.as_os_str() == "-");
+    show(common.json.as_deref(), &result, print_result)
+}
+
+/// Print the readable table of `value` unless the JSON goes to stdout (`--json -`), then write
+/// the JSON where `--json` says (a file gets the JSON beside the printed table).
+fn show<T: serde::Serialize>(json: Option<&Path>, value: &T, print: impl FnOnce(&T)) -> CliResult {
+    let to_stdout = json.is_some_and(|p| p.as_os_str() == "-");
     if !to_stdout {
-        print_result(&result);
+        print(value);
     }
-    if let Some(path) = &common.json {
-        write_json(path, &result)?;
+    if let Some(path) = json {
+        write_json(path, value)?;
     }
     Ok(())
 }
@@ -645,14 +651,7 @@ fn simulate(a: SimulateArgs) -> CliResult {
     let report =
         with_threads(a.threads, || run_config(&cfg, &|k| bar.tick(k)))?.map_err(power_error)?;
     bar.finish();
-    let to_stdout = a.json.as_ref().is_some_and(|p| p.as_os_str() == "-");
-    if !to_stdout {
-        print_simulation(&report);
-    }
-    if let Some(path) = &a.json {
-        write_json(path, &report)?;
-    }
-    Ok(())
+    show(a.json.as_deref(), &report, print_simulation)
 }
 
 fn print_simulation(r: &SimulationReport) {
