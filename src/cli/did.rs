@@ -261,6 +261,29 @@ fn select(table: &Table, roles: &Roles, policy: MissingPolicy, time: &str) -> Cl
     })
 }
 
+/// Read the data file and select the analysed rows (both estimator paths): outcome, unit, time,
+/// the treatment indicator, cluster, weight and covariate columns as given, under the
+/// missing-data policy; the table is returned too, for the first-treated column.
+fn load(args: &Args) -> CliResult<(Table, Dataset)> {
+    let roles = Roles {
+        outcome: Some(args.outcome.clone()),
+        treatment: args.treatment.clone(),
+        unit: Some(args.unit.clone()),
+        time: Some(args.time.clone()),
+        cluster: args.cluster.clone(),
+        weights: args.weight_column.clone(),
+        covariates: args
+            .covariates
+            .as_deref()
+            .map(split_list)
+            .unwrap_or_default(),
+        ..Roles::default()
+    };
+    let table = args.data.read()?;
+    let ds = select(&table, &roles, args.data.missing_policy(), &args.time)?;
+    Ok((table, ds))
+}
+
 fn parse_window(s: &str) -> CliResult<[i64; 2]> {
     let parts = split_list(s);
     let bad = || {
@@ -324,22 +347,7 @@ pub fn run(args: Args) -> CliResult {
         ));
     }
 
-    let roles = Roles {
-        outcome: Some(args.outcome.clone()),
-        treatment: args.treatment.clone(),
-        unit: Some(args.unit.clone()),
-        time: Some(args.time.clone()),
-        cluster: args.cluster.clone(),
-        weights: args.weight_column.clone(),
-        covariates: args
-            .covariates
-            .as_deref()
-            .map(split_list)
-            .unwrap_or_default(),
-        ..Roles::default()
-    };
-    let table = args.data.read()?;
-    let ds = select(&table, &roles, args.data.missing_policy(), &args.time)?;
+    let (table, ds) = load(&args)?;
     let first_treated = match &args.first_treated {
         Some(col) => {
             let values = table.numeric(col)?;
@@ -693,22 +701,7 @@ struct CsOutput<'a> {
 /// `--method cs`: Callaway & Sant'Anna (2021) through `effekt_did::cs::fit_cs`.
 fn run_cs(args: &Args) -> CliResult {
     use effekt_did::cs::{Aggregation, ControlGroup, CsConfig, CsData, CsEstimator, fit_cs};
-    let roles = Roles {
-        outcome: Some(args.outcome.clone()),
-        unit: Some(args.unit.clone()),
-        time: Some(args.time.clone()),
-        cluster: args.cluster.clone(),
-        weights: args.weight_column.clone(),
-        covariates: args
-            .covariates
-            .as_deref()
-            .map(split_list)
-            .unwrap_or_default(),
-        treatment: args.treatment.clone(),
-        ..Roles::default()
-    };
-    let table = args.data.read()?;
-    let ds = select(&table, &roles, args.data.missing_policy(), &args.time)?;
+    let (table, ds) = load(args)?;
     // the first-treated period per table row: the column, or derived from the indicator
     let first: Vec<Option<f64>> = match &args.first_treated {
         Some(col) => table.numeric(col)?,
