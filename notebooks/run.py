@@ -13,6 +13,7 @@ import io
 import json
 import os
 import sys
+import tempfile
 import time
 import traceback
 from pathlib import Path
@@ -55,7 +56,14 @@ def main() -> int:
         return 1
     for nb in notebooks:
         try:
-            seconds = execute(nb, write)
+            # Scratch files the notebook makes (tempfile.mkdtemp) go to a folder removed
+            # afterwards, so running the notebooks leaves nothing behind.
+            with tempfile.TemporaryDirectory() as scratch:
+                tempfile.tempdir = scratch
+                try:
+                    seconds = execute(nb, write)
+                finally:
+                    tempfile.tempdir = None
         except Exception:
             print(f"FAILED {nb.name}")
             traceback.print_exc()
