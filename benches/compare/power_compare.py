@@ -46,61 +46,51 @@ def draw(rng):
     return y, treated_cluster[cluster], cluster
 
 
-def ols_cr2(y, t, cluster):
-    """OLS of y on (1, t); CR2 variance and Satterthwaite df for the coefficient of t."""
-    X = sm.add_constant(t)
-    fit = sm.OLS(y, X).fit()
-    e = fit.resid
-    n = len(y)
-    bread = np.linalg.inv(X.T @ X)
-    IH = np.eye(n) - X @ bread @ X.T
-    c = np.array([0.0, 1.0])
-    meat = np.zeros((2, 2))
-    Gm = np.zeros((n, G))
-    for g in range(G):
-        idx = np.flatnonzero(cluster == g)
-        w, V = np.linalg.eigh(IH[np.ix_(idx, idx)])
-        A = V @ np.diag(1.0 / np.sqrt(w)) @ V.T
-        u = X[idx].T @ A @ e[idx]
-        meat += np.outer(u, u)
-        Gm[:, g] = IH[:, idx] @ (A @ (X[idx] @ (bread @ c)))
-    vc = bread @ meat @ bread
-    GtG = Gm.T @ Gm
-    df = np.trace(GtG) ** 2 / np.sum(GtG * GtG)
-    se = np.sqrt(vc[1, 1])
-    p = 2 * scipy.stats.t.sf(abs(fit.params[1] / se), df)
-    return fit.params[1], se, df, p
+def cr2_fit(y, t, cluster, careful):
+    """OLS of y on (1, t); CR2 variance (Bell & McCaffrey 2002) and the Satterthwaite df of
+    Pustejovsky & Tipton (2018) for the coefficient of t.
 
-
-def ols_cr2_careful(y, t, cluster):
-    """The same CR2 + Satterthwaite df without the n x n residual-maker: per cluster only the
-    n_g x n_g block, and the df matrix's columns as (I - H)[:, g] a = a on the cluster's rows
-    minus X (X'X)^-1 X_g' a. A faster Python baseline than the straightforward transcription."""
+    careful=False is the straightforward transcription: it forms the n x n residual-maker
+    I - H and takes each cluster's block and columns from it. careful=True never forms it: each
+    cluster's block is I - X_g (X'X)^-1 X_g', and the df matrix's column (I - H)[:, g] a is a on
+    the cluster's rows minus X (X'X)^-1 X_g' a. Same numbers (checked to 1e-10), less work."""
     X = sm.add_constant(t)
     fit = sm.OLS(y, X).fit()
     e = fit.resid
     n = len(y)
     bread = np.linalg.inv(X.T @ X)
     v = bread @ np.array([0.0, 1.0])
+    IH = None if careful else np.eye(n) - X @ bread @ X.T
     meat = np.zeros((2, 2))
     Gm = np.zeros((n, G))
     for g in range(G):
         idx = np.flatnonzero(cluster == g)
         Xg = X[idx]
-        w, V = np.linalg.eigh(np.eye(len(idx)) - Xg @ bread @ Xg.T)
+        block = np.eye(len(idx)) - Xg @ bread @ Xg.T if careful else IH[np.ix_(idx, idx)]
+        w, V = np.linalg.eigh(block)
         A = (V / np.sqrt(w)) @ V.T
         u = Xg.T @ (A @ e[idx])
         meat += np.outer(u, u)
         a = A @ (Xg @ v)
-        col = -X @ (bread @ (Xg.T @ a))
-        col[idx] += a
-        Gm[:, g] = col
+        if careful:
+            Gm[:, g] = -X @ (bread @ (Xg.T @ a))
+            Gm[idx, g] += a
+        else:
+            Gm[:, g] = IH[:, idx] @ a
     vc = bread @ meat @ bread
     GtG = Gm.T @ Gm
     df = np.trace(GtG) ** 2 / np.sum(GtG * GtG)
     se = np.sqrt(vc[1, 1])
     p = 2 * scipy.stats.t.sf(abs(fit.params[1] / se), df)
     return fit.params[1], se, df, p
+
+
+def ols_cr2(y, t, cluster):
+    return cr2_fit(y, t, cluster, careful=False)
+
+
+def ols_cr2_careful(y, t, cluster):
+    return cr2_fit(y, t, cluster, careful=True)
 
 
 def ols_cr1(y, t, cluster):
