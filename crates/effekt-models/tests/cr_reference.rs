@@ -108,58 +108,36 @@ fn check_cr(fit: &OlsFit, clusters: &[u32], b: &Value, what: &str) {
     // contrast df
     let c = &b["contrast"];
     let t = cr2.contrast(&vec_f(&c["c"]), 0.95).unwrap();
-    close(
-        t.estimate,
-        c["estimate"].as_f64().unwrap(),
-        RTOL,
-        &format!("{what} contrast estimate"),
-    );
-    close(
-        t.std_error,
-        c["se"].as_f64().unwrap(),
-        RTOL,
-        &format!("{what} contrast se"),
-    );
-    close(
-        t.df,
-        c["df"].as_f64().unwrap(),
-        RTOL,
-        &format!("{what} contrast df"),
-    );
-    close(
-        t.statistic * t.statistic,
-        c["f"].as_f64().unwrap(),
-        RTOL,
-        &format!("{what} contrast t^2"),
-    );
+    for (got, key, label, tol) in [
+        (t.estimate, "estimate", "contrast estimate", RTOL),
+        (t.std_error, "se", "contrast se", RTOL),
+        (t.df, "df", "contrast df", RTOL),
+        (t.statistic * t.statistic, "f", "contrast t^2", RTOL),
+    ] {
+        close(
+            got,
+            c[key].as_f64().unwrap(),
+            tol,
+            &format!("{what} {label}"),
+        );
+    }
     // HTZ Wald test
     let h = &b["wald_htz"];
     let test = cr2.wald(&mat_f(&h["restrictions"]), None).unwrap();
     let htz = test.htz.expect("HTZ for CR2");
-    close(
-        htz.f,
-        h["f"].as_f64().unwrap(),
-        RTOL,
-        &format!("{what} HTZ F"),
-    );
-    close(
-        htz.delta,
-        h["delta"].as_f64().unwrap(),
-        RTOL,
-        &format!("{what} HTZ delta"),
-    );
-    close(
-        htz.df2,
-        h["df2"].as_f64().unwrap(),
-        RTOL,
-        &format!("{what} HTZ df2"),
-    );
-    close(
-        htz.p_value.unwrap(),
-        h["p_value"].as_f64().unwrap(),
-        1e-7,
-        &format!("{what} HTZ p"),
-    );
+    for (got, key, label, tol) in [
+        (htz.f, "f", "HTZ F", RTOL),
+        (htz.delta, "delta", "HTZ delta", RTOL),
+        (htz.df2, "df2", "HTZ df2", RTOL),
+        (htz.p_value.unwrap(), "p_value", "HTZ p", 1e-7),
+    ] {
+        close(
+            got,
+            h[key].as_f64().unwrap(),
+            tol,
+            &format!("{what} {label}"),
+        );
+    }
     assert_eq!(htz.df1, h["df1"].as_f64().unwrap());
 }
 

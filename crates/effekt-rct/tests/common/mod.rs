@@ -123,6 +123,25 @@ pub fn check_effect(fit: &RctFit, r: &Value, term: &str) {
     );
 }
 
+/// Compare every tidy row's CR2 standard error and Satterthwaite df (by position) with the
+/// clubSandwich entry `club` (`coef_test(fit, vcov = "CR2", test = "Satterthwaite")`), whose
+/// terms are in the same order.
+#[track_caller]
+pub fn check_clubsandwich(fit: &RctFit, club: &Value) {
+    let (se, df) = (nums(&club["std_error"]), nums(&club["df"]));
+    assert_eq!(fit.tidy.len(), df.len(), "clubSandwich: number of terms");
+    for (k, row) in fit.tidy.iter().enumerate() {
+        let what = format!("clubSandwich {}", row.term);
+        close(row.std_error, se[k], TOL, &format!("{what}: CR2 SE"));
+        close(
+            row.df.expect("df"),
+            df[k],
+            TOL,
+            &format!("{what}: Satterthwaite df"),
+        );
+    }
+}
+
 /// Compare every tidy row (by position) with an estimatr entry.
 #[track_caller]
 pub fn check_tidy(fit: &RctFit, r: &Value) {
