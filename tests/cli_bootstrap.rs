@@ -146,13 +146,27 @@ fn bad_input_is_a_clear_error_with_exit_code_2() {
         &["re87", "re78", "lalonde.csv"],
     );
     // Files with outcome y: (file name, text, arguments after `--outcome y`, needles).
-    let files: [(&str, &str, &[&str], &[&str]); 7] = [
+    let files: [(&str, &str, &[&str], &[&str]); 8] = [
         // Non-numeric value: names file, column, row and value.
         (
             "typo.csv",
             "y,g\n1.5,0\n2.5,1\n3,0\nx7,1\n4,0\n5,1\n",
             &[],
             &["typo.csv", "\"y\"", "row 5", "x7"],
+        ),
+        // A value whose square overflows (semicolons and decimal commas, as Excel writes).
+        (
+            "huge.csv",
+            "y;g\n1,5;0\n2;1\n-1,5e300;0\n4;1\n",
+            &[],
+            &[
+                "huge.csv",
+                "\"y\"",
+                "row 4",
+                "-1.5e300",
+                "too large",
+                "rescale",
+            ],
         ),
         // Missing value in the outcome: names the first row and the count, suggests the
         // policy.

@@ -55,6 +55,17 @@ pub enum DataError {
         row: usize,
         value: String,
     },
+    /// A number used in an analysis is larger in magnitude than [`crate::MAX_MAGNITUDE`]: its
+    /// square, and sums of squares, would overflow.
+    #[error(
+        "{file}, column {column:?}, row {row}: {value} is too large in magnitude to analyse (the limit is 1e150, so that squares and sums of squares stay finite); rescale the column, e.g. use thousands as the unit"
+    )]
+    TooLarge {
+        file: String,
+        column: String,
+        row: usize,
+        value: String,
+    },
     /// Missing values in a role column under [`crate::MissingPolicy::Error`].
     #[error(
         "{file}, column {column:?} ({role}): {count} missing value(s), first at row {row}; fill them in or use the missing-data policy `drop` (--missing drop) to analyse complete rows only"

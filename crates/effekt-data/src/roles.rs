@@ -172,11 +172,32 @@ enum Checked {
 }
 
 impl Table {
+    /// [`DataError::TooLarge`] at the first value of `col` larger in magnitude than
+    /// [`crate::MAX_MAGNITUDE`].
+    fn check_magnitude(&self, col: &Column, values: &[Option<f64>]) -> Result<(), DataError> {
+        let big = values
+            .iter()
+            .enumerate()
+            .find_map(|(i, x)| x.filter(|v| v.abs() > crate::MAX_MAGNITUDE).map(|v| (i, v)));
+        match big {
+            // Scientific notation: the plain form of 1e308 has 309 digits.
+            Some((i, v)) => Err(DataError::TooLarge {
+                file: self.source().to_string(),
+                column: col.name.clone(),
+                row: self.row_number(i),
+                value: format!("{v:e}"),
+            }),
+            None => Ok(()),
+        }
+    }
+
     /// Select the role columns, apply the missing-data policy and validate.
     ///
     /// Steps, in this order (so the first error is the most basic one):
     /// 1. every named column exists ([`DataError::UnknownColumn`], closest name suggested);
-    /// 2. types on all rows: outcome, time and weights numeric ([`DataError::NonNumeric`]);
+    /// 2. types on all rows: outcome, time and weights numeric ([`DataError::NonNumeric`]), no
+    ///    number in them or in a numeric covariate beyond [`crate::MAX_MAGNITUDE`]
+    ///    ([`DataError::TooLarge`]);
     ///    weights finite and ≥ 0 ([`DataError::InvalidWeight`]); treatment 0/1 or true/false
     ///    ([`DataError::NotBinary`]); covariates numeric when the column is numeric, otherwise
     ///    categorical; group/unit/cluster/strata may be numbers or text;
@@ -228,7 +249,7 @@ impl Table {
             cols.push((role, self.column(name)?));
         }
 
-        // 2. Types on all rows.
+        // 2. Types (and magnitudes) on all rows.
         let mut checked: Vec<Checked> = Vec::with_capacity(cols.len());
         for (role, col) in &cols {
             let c = match *role {
@@ -251,6 +272,9 @@ impl Table {
                 "covariate" if col.data.is_numeric() => Checked::Numeric(self.numeric_of(col)?),
                 _ => Checked::Levels,
             };
+            if let Checked::Numeric(v) = &c {
+                self.check_magnitude(col, v)?;
+            }
             checked.push(c);
         }
 

@@ -29,7 +29,7 @@ fn roles(f: impl FnOnce(&mut Roles)) -> Roles {
 }
 
 /// `(file, column, row, value)` of an error about one cell (not a number, not 0/1, not a
-/// valid weight); `None` for any other error.
+/// valid weight, too large); `None` for any other error.
 fn cell(e: &DataError) -> Option<(&str, &str, usize, &str)> {
     match e {
         DataError::NonNumeric {
@@ -45,6 +45,12 @@ fn cell(e: &DataError) -> Option<(&str, &str, usize, &str)> {
             value,
         }
         | DataError::InvalidWeight {
+            file,
+            column,
+            row,
+            value,
+        }
+        | DataError::TooLarge {
             file,
             column,
             row,
@@ -314,6 +320,33 @@ fn invalid_weight() {
         matches!(&e, DataError::InvalidWeight { row: 3, value, .. } if value == "inf"),
         "{e:?}"
     );
+}
+
+#[test]
+fn too_large() {
+    // Outcome, time, weights and numeric covariates: |value| up to 1e150 is accepted, beyond it
+    // squares overflow and the value is rejected with its row, in scientific notation.
+    let t = read("y;x;w\n1;1e150;1\n2;-2e151;1\n3;1;1e200\n4;0;1\n");
+    let d = t.select(
+        &roles(|r| r.outcome = Some("y".into())),
+        MissingPolicy::Error,
+    );
+    assert!(d.is_ok(), "{d:?}");
+    let e = select_err(&t, MissingPolicy::Error, |r| {
+        r.outcome = Some("y".into());
+        r.covariates = vec!["x".into()];
+    });
+    assert!(matches!(e, DataError::TooLarge { .. }), "{e:?}");
+    assert_eq!(cell(&e), Some((FILE, "x", 3, "-2e151")));
+    says(
+        &e,
+        &[FILE, "\"x\"", "row 3", "-2e151", "too large", "rescale"],
+    );
+    let e = select_err(&t, MissingPolicy::Error, |r| r.weights = Some("w".into()));
+    assert_eq!(cell(&e), Some((FILE, "w", 4, "1e200")));
+    let t = read("y\n1\n-1e308\n");
+    let e = select_err(&t, MissingPolicy::Drop, |r| r.outcome = Some("y".into()));
+    assert_eq!(cell(&e), Some((FILE, "y", 3, "-1e308")));
 }
 
 #[test]

@@ -129,13 +129,32 @@ pub fn expand_covariates(
     Ok((out, notes))
 }
 
-/// The first entry that is NaN or infinite, with its row (a branch-free scan first, so the usual
-/// all-finite case runs at memory speed).
-pub(crate) fn first_non_finite(v: &[f64]) -> Option<(usize, &f64)> {
-    if v.iter().fold(true, |ok, x| ok & x.is_finite()) {
-        return None;
+/// The first entry that least squares cannot use — NaN, infinite, or larger in magnitude than
+/// [`effekt_data::MAX_MAGNITUDE`] — as the error naming `what` and the row. A branch-free scan runs first,
+/// so the usual all-usable case runs at memory speed.
+pub(crate) fn check_usable(v: &[f64], what: impl FnOnce() -> String) -> Result<(), ModelError> {
+    if v.iter()
+        .fold(true, |ok, x| ok & (x.abs() <= effekt_data::MAX_MAGNITUDE))
+    {
+        return Ok(());
     }
-    v.iter().enumerate().find(|(_, x)| !x.is_finite())
+    match v
+        .iter()
+        .enumerate()
+        .find(|(_, x)| !(x.abs() <= effekt_data::MAX_MAGNITUDE))
+    {
+        Some((row, &value)) if value.is_finite() => Err(ModelError::TooLarge {
+            what: what(),
+            row,
+            value,
+        }),
+        Some((row, &value)) => Err(ModelError::NonFinite {
+            what: what(),
+            row,
+            value,
+        }),
+        None => Ok(()),
+    }
 }
 
 fn covariate_len(c: &Covariate) -> usize {
@@ -352,13 +371,7 @@ impl DesignBuilder {
                     name: c.name.clone(),
                 });
             }
-            if let Some((row, &value)) = first_non_finite(&c.values) {
-                return Err(ModelError::NonFinite {
-                    what: format!("column {:?}", c.name),
-                    row,
-                    value,
-                });
-            }
+            check_usable(&c.values, || format!("column {:?}", c.name))?;
         }
         let mut x = Mat::<f64>::zeros(n, p);
         for (j, c) in self.columns.iter().enumerate() {

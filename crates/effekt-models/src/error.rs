@@ -48,6 +48,15 @@ pub enum ModelError {
     },
 
     #[error(
+        "{what}, row {row}: value {value:e} is too large in magnitude for least squares (|value| must be below 1e150, so that squares and cross-products stay finite); rescale the variable, e.g. divide it by 1,000 or use thousands as the unit"
+    )]
+    TooLarge {
+        what: String,
+        row: usize,
+        value: f64,
+    },
+
+    #[error(
         "weights, row {row}: weight {value} is negative or not finite; weights must be finite and >= 0"
     )]
     InvalidWeight { row: usize, value: f64 },

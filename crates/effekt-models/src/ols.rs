@@ -167,7 +167,8 @@ pub struct OlsSummary {
 /// Fit `y = Xβ + ε` by (weighted) least squares and compute the requested variance.
 ///
 /// # Errors
-/// [`ModelError::LengthMismatch`], [`ModelError::NonFinite`] (outcome),
+/// [`ModelError::LengthMismatch`], [`ModelError::NonFinite`] and [`ModelError::TooLarge`]
+/// (outcome),
 /// [`ModelError::InvalidWeight`], [`ModelError::ZeroTotalWeight`],
 /// [`ModelError::CollinearMustKeep`], [`ModelError::TooFewObservations`] (`n ≤ rank`), and the
 /// variance errors ([`ModelError::ClustersRequired`], [`ModelError::TooFewClusters`],
@@ -185,13 +186,7 @@ pub fn ols(design: &DesignMatrix, y: &[f64], opts: &OlsOptions<'_>) -> Result<Ol
             found: y.len(),
         });
     }
-    if let Some((row, &value)) = crate::design::first_non_finite(y) {
-        return Err(ModelError::NonFinite {
-            what: "outcome".into(),
-            row,
-            value,
-        });
-    }
+    crate::design::check_usable(y, || "outcome".into())?;
     let rows_used = check_weights(opts.weights, n)?;
     if rows_used.is_empty() {
         return Err(ModelError::TooFewObservations { n: 0, rank: p });

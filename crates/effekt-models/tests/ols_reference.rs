@@ -291,6 +291,29 @@ fn bad_input_errors() {
         ols(&design, &y, &OlsOptions::default()),
         Err(ModelError::NonFinite { row: 5, .. })
     ));
+    // Beyond effekt_data::MAX_MAGNITUDE squares overflow: a clear error, not a failed solve.
+    y[5] = -1e200;
+    let e = ols(&design, &y, &OlsOptions::default()).unwrap_err();
+    assert!(
+        matches!(&e, ModelError::TooLarge { row: 5, value, .. } if *value == -1e200),
+        "{e:?}"
+    );
+    assert!(e.to_string().contains("rescale"), "{e}");
+    y[5] = 1e150;
+    assert!(ols(&design, &y, &OlsOptions::default()).is_ok());
+    let big = DesignBuilder::new(n)
+        .intercept()
+        .numeric(
+            "x",
+            (0..n)
+                .map(|i| if i == 9 { 2e150 } else { 1.0 + i as f64 })
+                .collect(),
+        )
+        .build();
+    assert!(
+        matches!(&big, Err(ModelError::TooLarge { row: 9, what, .. }) if what.contains("\"x\"")),
+        "{big:?}"
+    );
     y[5] = 1.0;
     let w = vec![0.0; n];
     assert_eq!(

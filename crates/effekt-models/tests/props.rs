@@ -7,8 +7,8 @@
 //! (tests/cr_reference.rs); a wrong route would differ at O(1).
 
 use effekt_models::{
-    Cr2Route, DemeanOptions, DesignBuilder, LogitOptions, OlsOptions, VarianceEstimator, demean,
-    logit, ols,
+    Cr2Route, DemeanOptions, DesignBuilder, LogitOptions, ModelError, OlsOptions,
+    VarianceEstimator, demean, logit, ols,
 };
 use proptest::prelude::*;
 
@@ -73,8 +73,16 @@ proptest! {
         cl in prop::collection::vec(0u32..3, 30),
     ) {
         let n = vals.len() / 2;
-        let x: Vec<f64> = vals[..n].to_vec();
-        let y: Vec<f64> = vals[n..2 * n].to_vec();
+        // Beyond effekt_data::MAX_MAGNITUDE (1e150) a column is refused with a clear error ...
+        let raw = DesignBuilder::new(n).intercept().numeric("x", vals[..n].to_vec()).build();
+        let too_large = vals[..n].iter().any(|v| v.abs() > 1e150);
+        prop_assert_eq!(raw.is_err(), too_large, "{:?}", raw.as_ref().err());
+        if let Err(e) = &raw {
+            prop_assert!(matches!(e, ModelError::TooLarge { .. }), "{:?}", e);
+        }
+        // ... so the fits below run on values folded into range (v mod 1e150 keeps their variety).
+        let x: Vec<f64> = vals[..n].iter().map(|v| v % 1e150).collect();
+        let y: Vec<f64> = vals[n..2 * n].iter().map(|v| v % 1e150).collect();
         let design = DesignBuilder::new(n).intercept().numeric("x", x).build().unwrap();
         for est in [VarianceEstimator::Classical, VarianceEstimator::Hc2, VarianceEstimator::Hc3, VarianceEstimator::Cr2] {
             let clusters = est.is_clustered().then_some(&cl[..n]);
