@@ -410,3 +410,76 @@ fn bad_input_errors() {
         "{e}"
     );
 }
+
+/// The search for n starts at one degree of freedom: below it the t tails cannot be computed
+/// reliably in f64 (a zero effect once came out with power 0.99999998 at df = 2e-10, and the
+/// rounded n then had df = 0: an internal error instead of an answer).
+#[test]
+fn extreme_effects_when_solving_for_n() {
+    let d = Design::TwoMeans(TwoMeans::default());
+    // A zero effect never reaches power 0.8: no solution, named as such.
+    let e = solve(&d, &targets(None, Some(0.0), Some(0.8), Some(0.05)), None).unwrap_err();
+    assert!(
+        matches!(
+            e,
+            PowerError::NoSolution {
+                parameter: Parameter::N,
+                ..
+            }
+        ),
+        "{e}"
+    );
+    // A given n below one degree of freedom is refused the same way.
+    let e = solve(&d, &targets(Some(1.2), Some(0.5), None, Some(0.05)), None).unwrap_err();
+    assert!(
+        matches!(e, PowerError::InvalidParameter { name: "n", .. })
+            && e.to_string().contains("1.5"),
+        "{e}"
+    );
+    let curve = CurveSpec {
+        over: CurveOver::N,
+        from: 1.01,
+        to: 10.0,
+        points: 5,
+    };
+    let e = solve(
+        &d,
+        &targets(None, Some(0.5), Some(0.8), Some(0.05)),
+        Some(&curve),
+    )
+    .unwrap_err();
+    assert!(
+        matches!(
+            e,
+            PowerError::InvalidParameter {
+                name: "curve range",
+                ..
+            }
+        ),
+        "{e}"
+    );
+    // A huge effect: the smallest n searched (df = 1: 1.5 per group, 2 pairs, 1.5 clusters per
+    // arm), so 2 per group, 2 pairs, 2 clusters of 20 per arm after rounding, with a note.
+    let cluster = Design::Cluster(Cluster {
+        cluster_size: Some(20.0),
+        ..Cluster::default()
+    });
+    for (design, n_required) in [
+        (d, 2),
+        (Design::Paired(Paired::default()), 2),
+        (cluster, 40),
+    ] {
+        let r = solve(
+            &design,
+            &targets(None, Some(1e300), Some(0.8), Some(0.05)),
+            None,
+        )
+        .unwrap();
+        assert_eq!(r.n_required, n_required, "{design:?}");
+        assert!(
+            r.notes.iter().any(|n| n.contains("exceeded already")),
+            "{:?}",
+            r.notes
+        );
+    }
+}

@@ -282,6 +282,22 @@ impl Model {
         }
     }
 
+    /// Where the search for n1 starts: for the t test the n1 with one degree of freedom
+    /// (`n_min` plus one df's worth), for z tests `n_min`. Below one df the t distribution is so
+    /// heavy-tailed that its tail probabilities cannot be computed reliably in f64 (at
+    /// df = 2e-10 the power of a zero effect came out as 0.99999998), and no study is planned
+    /// there; R pwr starts at n = 2 per group.
+    pub(super) fn n_search_start(&self) -> f64 {
+        let lo = self.n_min();
+        if self.test() != TestStatistic::T {
+            return lo;
+        }
+        match self.ratio() {
+            None => lo + 1.0,
+            Some(r) => lo + 1.0 / (1.0 + r),
+        }
+    }
+
     /// Scale divisor turning the given effect into the standardised one.
     pub(super) fn effect_divisor(&self) -> f64 {
         match self.design {

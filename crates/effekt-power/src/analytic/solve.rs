@@ -61,8 +61,9 @@ pub fn solve(design: &Design, targets: &Targets, curve: Option<&CurveSpec>) -> R
     }
     let solved_for = unknown[0];
     if let Some(n) = targets.n {
-        let lo = model.n_min();
-        if !(n.is_finite() && n > lo) {
+        // At least one degree of freedom for a t test (see `Model::n_search_start`).
+        let (lo, start) = (model.n_min(), model.n_search_start());
+        if !(n.is_finite() && n > lo && n >= start) {
             return Err(PowerError::InvalidParameter {
                 name: if n_param == Parameter::Clusters {
                     "clusters"
@@ -70,7 +71,14 @@ pub fn solve(design: &Design, targets: &Targets, curve: Option<&CurveSpec>) -> R
                     "n"
                 },
                 value: n,
-                reason: format!("must be greater than {lo} for this design and test"),
+                reason: if start > lo {
+                    format!(
+                        "must be at least {start} for this design and test (one degree of \
+                         freedom)"
+                    )
+                } else {
+                    format!("must be greater than {lo} for this design and test")
+                },
             });
         }
     }
@@ -116,7 +124,7 @@ pub(super) fn solve_unknown(
     let base = *at;
     match which {
         Parameter::N | Parameter::Clusters => {
-            let lo = model.n_min();
+            let lo = model.n_search_start();
             let f = |n: f64| {
                 let p = At {
                     n1: n,
@@ -129,8 +137,8 @@ pub(super) fn solve_unknown(
             let x = increasing_root(&f, lo, (lo * 2.0).max(4.0), hi_max, which, target)?;
             if x.is_none() {
                 notes.push(format!(
-                    "the requested power is exceeded already at the smallest {} for which the \
-                     test is defined",
+                    "the requested power is exceeded already at the smallest {} searched (one \
+                     degree of freedom for a t test)",
                     which.name()
                 ));
             }
@@ -484,11 +492,16 @@ pub(super) fn power_curve(model: &Model, at: &At, spec: &CurveSpec) -> Result<Cu
             ),
         });
     }
-    if spec.over == CurveOver::N && (spec.from.is_nan() || spec.from <= model.n_min()) {
+    let (lo, start) = (model.n_min(), model.n_search_start());
+    if spec.over == CurveOver::N && !(spec.from > lo && spec.from >= start) {
         return Err(PowerError::InvalidParameter {
             name: "curve range",
             value: spec.from,
-            reason: format!("n must be greater than {} for this design", model.n_min()),
+            reason: if start > lo {
+                format!("n must be at least {start} for this design (one degree of freedom)")
+            } else {
+                format!("n must be greater than {lo} for this design")
+            },
         });
     }
     let step = (spec.to - spec.from) / (spec.points - 1) as f64;
