@@ -55,9 +55,10 @@ impl Default for BootstrapConfig {
 
 impl BootstrapConfig {
     fn validate(&self) -> Result<(), ResampleError> {
-        if self.resamples == 0 || self.resamples > MAX_RESAMPLES {
+        if self.resamples < 2 || self.resamples > MAX_RESAMPLES {
             return Err(ResampleError::Resamples {
                 got: self.resamples,
+                min: 2,
                 max: MAX_RESAMPLES,
             });
         }
@@ -201,11 +202,17 @@ fn summarize(
         .collect();
     let nonfinite = b - finite.len();
     let allowed = (config.max_nonfinite_fraction * b as f64).floor() as usize;
-    if nonfinite > allowed || finite.len() < 2 {
+    if nonfinite > allowed {
         return Err(ResampleError::TooManyNonFinite {
             nonfinite,
             resamples: b,
             allowed,
+        });
+    }
+    if finite.len() < 2 {
+        return Err(ResampleError::TooFewFinite {
+            finite: finite.len(),
+            resamples: b,
         });
     }
     let mut warnings = Vec::new();

@@ -11,9 +11,10 @@ pub enum ResampleError {
         count: usize,
         min: usize,
     },
-    /// The number of resamples is zero or too large.
-    #[error("the number of resamples must be between 1 and {max}, got {got}")]
-    Resamples { got: usize, max: usize },
+    /// The number of resamples is too small (a bootstrap needs 2 for a standard error, a
+    /// permutation test 1) or too large.
+    #[error("the number of resamples must be between {min} and {max}, got {got}")]
+    Resamples { got: usize, min: usize, max: usize },
     /// The confidence level is not in (0, 1).
     #[error("confidence level must be strictly between 0 and 1 (e.g. 0.95), got {0}")]
     Level(f64),
@@ -45,6 +46,11 @@ pub enum ResampleError {
         resamples: usize,
         allowed: usize,
     },
+    /// Fewer than two replicates gave a finite statistic: no standard error or interval.
+    #[error(
+        "only {finite} of {resamples} bootstrap replicates gave a finite statistic; at least 2 are needed for a standard error and intervals: use more resamples (e.g. 2,000)"
+    )]
+    TooFewFinite { finite: usize, resamples: usize },
     /// A group code outside the declared number of groups.
     #[error(
         "{what}: group code {code} at position {index} is not below the number of groups {n_groups}"

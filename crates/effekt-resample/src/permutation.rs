@@ -222,6 +222,7 @@ impl PermutationPlan {
                 if config.permutations == 0 {
                     return Err(ResampleError::Resamples {
                         got: 0,
+                        min: 1,
                         max: crate::bootstrap::MAX_RESAMPLES,
                     });
                 }

@@ -311,6 +311,27 @@ fn too_many_nonfinite_replicates_is_an_error_and_few_are_reported() {
         matches!(err, ResampleError::TooManyNonFinite { .. }),
         "{err}"
     );
+    // Non-finite replicates allowed, but fewer than 2 finite ones left: its own error (the
+    // message must not claim there were too many non-finite ones).
+    let few: Vec<ResampleError> = (0..50)
+        .filter_map(|seed| {
+            let cfg = BootstrapConfig {
+                resamples: 2,
+                seed,
+                max_nonfinite_fraction: 1.0,
+                ..Default::default()
+            };
+            bootstrap_linear(&stat, &layout, &cfg, None).err()
+        })
+        .collect();
+    assert!(!few.is_empty());
+    for e in &few {
+        assert!(
+            matches!(e, ResampleError::TooFewFinite { resamples: 2, .. }),
+            "{e}"
+        );
+        assert!(e.to_string().contains("at least 2"), "{e}");
+    }
     let ok = bootstrap_linear(
         &stat,
         &layout,
@@ -478,6 +499,17 @@ fn invalid_configuration_is_rejected() {
     ] {
         assert!(bootstrap_linear(&stat, &layout, &cfg, None).is_err());
     }
+    // One resample cannot give a standard error: refused up front, saying how many are needed.
+    let one = BootstrapConfig {
+        resamples: 1,
+        ..Default::default()
+    };
+    let err = bootstrap_linear(&stat, &layout, &one, None).unwrap_err();
+    assert!(
+        matches!(err, ResampleError::Resamples { got: 1, min: 2, .. }),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("between 2 and"), "{err}");
     assert!(LinearStatistic::new(LinearKind::Mean, &[1.0, f64::NAN], None, None).is_err());
     assert!(LinearStatistic::new(LinearKind::MeanDiff, &[1.0, 2.0], None, Some(&[1, 1])).is_err());
 }
