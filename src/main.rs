@@ -54,11 +54,7 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            let (kind, err) = match &e {
-                cli::common::CliError::BadInput(err) => ("error", err),
-                cli::common::CliError::Internal(err) => ("internal error", err),
-            };
-            eprintln!("{kind}: {err:#}");
+            eprintln!("{}", e.message());
             ExitCode::from(e.exit_code() as u8)
         }
     }

@@ -265,7 +265,7 @@ fn bad_input_is_exit_2_with_a_clear_message() {
         );
     }
     // castle.csv: (arguments after `--treatment post`, needles)
-    let castle_cases: [(&[&str], &[&str]); 4] = [
+    let castle_cases: [(&[&str], &[&str]); 5] = [
         // staggered timing with --method 2x2
         (
             &["--method", "2x2"],
@@ -283,6 +283,11 @@ fn bad_input_is_exit_2_with_a_clear_message() {
         (
             &["--method", "event-study", "--window", "2,5"],
             &["window", "reference period -1 inside"],
+        ),
+        // too few wild bootstrap draws for a p-value or an interval
+        (
+            &["--wild-bootstrap", "5"],
+            &["--wild-bootstrap needs at least 99 replicates, got 5"],
         ),
     ];
     for (extra, needles) in castle_cases {

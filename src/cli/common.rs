@@ -29,6 +29,25 @@ impl CliError {
             CliError::Internal(_) => 1,
         }
     }
+
+    /// The line printed for the user: `error: …` or `internal error: …`, then the message and
+    /// its chain of causes, each cause left out when the text so far already contains it (the
+    /// library errors that wrap another one already print it, so `{:#}` would say it twice).
+    pub fn message(&self) -> String {
+        let (kind, err) = match self {
+            CliError::BadInput(err) => ("error", err),
+            CliError::Internal(err) => ("internal error", err),
+        };
+        let mut text = err.to_string();
+        for cause in err.chain().skip(1) {
+            let cause = cause.to_string();
+            if !text.contains(&cause) {
+                text.push_str(": ");
+                text.push_str(&cause);
+            }
+        }
+        format!("{kind}: {text}")
+    }
 }
 
 impl From<effekt_data::DataError> for CliError {

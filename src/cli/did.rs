@@ -341,10 +341,13 @@ pub fn run(args: Args) -> CliResult {
         ));
     }
     let window = args.window.as_deref().map(parse_window).transpose()?;
-    if let Some(0) = args.wild_bootstrap {
-        return Err(CliError::bad_msg(
-            "--wild-bootstrap needs at least 1 replicate (9999 or more recommended)",
-        ));
+    if let Some(b) = args.wild_bootstrap
+        && b < effekt_did::wild::MIN_WILD_RESAMPLES
+    {
+        return Err(CliError::bad_msg(format!(
+            "--wild-bootstrap needs at least {} replicates, got {b} (9999 or more recommended)",
+            effekt_did::wild::MIN_WILD_RESAMPLES
+        )));
     }
 
     let (table, ds) = load(&args)?;

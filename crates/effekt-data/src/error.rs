@@ -55,6 +55,17 @@ pub enum DataError {
         row: usize,
         value: String,
     },
+    /// A number used in an analysis is infinite (`inf` in the file, or a value beyond f64's
+    /// range).
+    #[error(
+        "{file}, column {column:?}, row {row}: {value} is not a finite number; fix the value or mark it missing (empty or NA)"
+    )]
+    NonFinite {
+        file: String,
+        column: String,
+        row: usize,
+        value: String,
+    },
     /// A number used in an analysis is larger in magnitude than [`crate::MAX_MAGNITUDE`]: its
     /// square, and sums of squares, would overflow.
     #[error(

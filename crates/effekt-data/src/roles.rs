@@ -172,14 +172,20 @@ enum Checked {
 }
 
 impl Table {
-    /// [`DataError::TooLarge`] at the first value of `col` larger in magnitude than
-    /// [`crate::MAX_MAGNITUDE`].
+    /// [`DataError::NonFinite`] or [`DataError::TooLarge`] at the first value of `col` that is
+    /// infinite or larger in magnitude than [`crate::MAX_MAGNITUDE`].
     fn check_magnitude(&self, col: &Column, values: &[Option<f64>]) -> Result<(), DataError> {
         let big = values
             .iter()
             .enumerate()
             .find_map(|(i, x)| x.filter(|v| v.abs() > crate::MAX_MAGNITUDE).map(|v| (i, v)));
         match big {
+            Some((i, v)) if !v.is_finite() => Err(DataError::NonFinite {
+                file: self.source().to_string(),
+                column: col.name.clone(),
+                row: self.row_number(i),
+                value: col.data.display(i).unwrap_or_else(|| format!("{v}")),
+            }),
             // Scientific notation: the plain form of 1e308 has 309 digits.
             Some((i, v)) => Err(DataError::TooLarge {
                 file: self.source().to_string(),
@@ -196,8 +202,8 @@ impl Table {
     /// Steps, in this order (so the first error is the most basic one):
     /// 1. every named column exists ([`DataError::UnknownColumn`], closest name suggested);
     /// 2. types on all rows: outcome, time and weights numeric ([`DataError::NonNumeric`]), no
-    ///    number in them or in a numeric covariate beyond [`crate::MAX_MAGNITUDE`]
-    ///    ([`DataError::TooLarge`]);
+    ///    number in them or in a numeric covariate infinite ([`DataError::NonFinite`]) or beyond
+    ///    [`crate::MAX_MAGNITUDE`] ([`DataError::TooLarge`]);
     ///    weights finite and ≥ 0 ([`DataError::InvalidWeight`]); treatment 0/1 or true/false
     ///    ([`DataError::NotBinary`]); covariates numeric when the column is numeric, otherwise
     ///    categorical; group/unit/cluster/strata may be numbers or text;

@@ -29,7 +29,7 @@ fn roles(f: impl FnOnce(&mut Roles)) -> Roles {
 }
 
 /// `(file, column, row, value)` of an error about one cell (not a number, not 0/1, not a
-/// valid weight, too large); `None` for any other error.
+/// valid weight, too large, not finite); `None` for any other error.
 fn cell(e: &DataError) -> Option<(&str, &str, usize, &str)> {
     match e {
         DataError::NonNumeric {
@@ -51,6 +51,12 @@ fn cell(e: &DataError) -> Option<(&str, &str, usize, &str)> {
             value,
         }
         | DataError::TooLarge {
+            file,
+            column,
+            row,
+            value,
+        }
+        | DataError::NonFinite {
             file,
             column,
             row,
@@ -347,6 +353,29 @@ fn too_large() {
     let t = read("y\n1\n-1e308\n");
     let e = select_err(&t, MissingPolicy::Drop, |r| r.outcome = Some("y".into()));
     assert_eq!(cell(&e), Some((FILE, "y", 3, "-1e308")));
+}
+
+#[test]
+fn non_finite() {
+    // `inf` reads as a number (infinity), but no analysis can use it.
+    let t = read("y;x\n1;1\n2;-inf\n3;2\n");
+    let e = select_err(&t, MissingPolicy::Error, |r| {
+        r.outcome = Some("y".into());
+        r.covariates = vec!["x".into()];
+    });
+    assert!(matches!(e, DataError::NonFinite { .. }), "{e:?}");
+    assert_eq!(cell(&e), Some((FILE, "x", 3, "-inf")));
+    says(
+        &e,
+        &[
+            FILE,
+            "\"x\"",
+            "row 3",
+            "-inf",
+            "not a finite number",
+            "missing",
+        ],
+    );
 }
 
 #[test]

@@ -128,6 +128,12 @@ pub enum WildKind {
     Wcu,
 }
 
+/// Fewest wild bootstrap replicates accepted. The p-value moves in steps of 1/B and the
+/// interval is found by inverting it: with a handful of draws (B = 1 once gave "p = 0.0000"
+/// and an interval) neither means anything. 99 is the smallest B for which (B + 1)·α is a whole
+/// number at α = 0.01, 0.05 and 0.10 (Davidson & MacKinnon 2000).
+pub const MIN_WILD_RESAMPLES: usize = 99;
+
 /// Settings of the wild cluster bootstrap.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -665,17 +671,21 @@ impl WildBootstrap {
     /// Run the bootstrap: p-value of `H0: β = cfg.null` and the interval by test inversion.
     ///
     /// # Errors
-    /// [`DidError::InvalidOption`] for `resamples < 1` or a level outside (0, 1).
+    /// [`DidError::InvalidOption`] for `resamples <` [`MIN_WILD_RESAMPLES`] or a level outside
+    /// (0, 1).
     pub fn run(
         &self,
         cfg: &WildBootstrapConfig,
         progress: Option<ProgressFn<'_>>,
     ) -> Result<WildBootstrapResult, DidError> {
-        if cfg.resamples < 1 {
+        if cfg.resamples < MIN_WILD_RESAMPLES {
             return Err(DidError::InvalidOption {
                 option: "wild bootstrap replicates".into(),
                 value: cfg.resamples.to_string(),
-                expected: "at least 1 (9,999 or more recommended)".into(),
+                expected: format!(
+                    "at least {MIN_WILD_RESAMPLES} (9,999 or more recommended; with few clusters \
+                     every sign vector is enumerated anyway)"
+                ),
             });
         }
         if !(cfg.level > 0.0 && cfg.level < 1.0 && cfg.null.is_finite()) {

@@ -354,16 +354,18 @@ fn twfe_fit_carries_the_wild_bootstrap_and_bad_options_are_errors() {
     assert!(w.conf_low.unwrap() < w.estimate && w.estimate < w.conf_high.unwrap());
     let c = castle_cols();
     let wb = WildBootstrap::new(&castle_problem(&c, &c.sid, None)).unwrap();
-    assert!(
-        wb.run(
-            &WildBootstrapConfig {
-                resamples: 0,
-                ..Default::default()
-            },
-            None
-        )
-        .is_err()
-    );
+    for resamples in [0, 1, 98] {
+        let e = wb
+            .run(
+                &WildBootstrapConfig {
+                    resamples,
+                    ..Default::default()
+                },
+                None,
+            )
+            .unwrap_err();
+        assert!(e.to_string().contains("at least 99"), "{e}");
+    }
     assert!(
         wb.run(
             &WildBootstrapConfig {
