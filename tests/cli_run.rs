@@ -210,6 +210,18 @@ fn other_bad_inputs_are_exit_2() {
         Path::new("/nonexistent/study.toml"),
         &["cannot read the study file"],
     );
+    // --out names an existing file: refused before the analysis, the file untouched.
+    let (d, path, _) = edited_study(|t| t.to_string());
+    let file = d.path().join("report");
+    std::fs::write(&file, "keep me").unwrap();
+    let o = effekt(&[
+        "run",
+        path.to_str().unwrap(),
+        "--out",
+        file.to_str().unwrap(),
+    ]);
+    expect_exit_2(&o, "--out", &["a file of that name exists", "directory"]);
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "keep me");
 }
 
 /// Run a study file in English (and Swedish into `<dir>/sv`), check the three files and the

@@ -76,6 +76,14 @@ fn report_error(e: ReportError) -> CliError {
 }
 
 pub fn run(args: Args) -> CliResult {
+    // Checked before the analysis runs, so a wrong --out does not cost the whole run.
+    if args.out.exists() && !args.out.is_dir() {
+        return Err(CliError::bad_msg(format!(
+            "--out {}: a file of that name exists; --out names the directory the report is \
+             written to (it is created when missing)",
+            args.out.display()
+        )));
+    }
     let study_bytes = std::fs::read(&args.study).map_err(|e| {
         CliError::bad_msg(format!(
             "cannot read the study file {}: {e}",

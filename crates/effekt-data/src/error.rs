@@ -79,7 +79,7 @@ pub enum DataError {
     },
     /// Missing values in a role column under [`crate::MissingPolicy::Error`].
     #[error(
-        "{file}, column {column:?} ({role}): {count} missing value(s), first at row {row}; fill them in or use the missing-data policy `drop` (--missing drop) to analyse complete rows only"
+        "{file}, column {column:?} ({role}): {count} missing value(s), first at row {row}; fill them in or use the missing-data policy `drop` (`--missing drop`, or `missing = \"drop\"` under [data] in a study file) to analyse complete rows only"
     )]
     Missing {
         file: String,
