@@ -15,7 +15,7 @@ pub enum PowerError {
     #[error("the intraclass correlation (ICC) must be in [0, 1), got {value}")]
     Icc { value: f64 },
     /// Any other parameter outside its valid range.
-    #[error("{name} = {value} is not valid: {reason}")]
+    #[error("{name} = {} is not valid: {reason}", compact(*value))]
     InvalidParameter {
         name: &'static str,
         value: f64,
@@ -63,6 +63,16 @@ pub(crate) fn check_probability(name: &'static str, value: f64) -> Result<f64> {
         Ok(value)
     } else {
         Err(PowerError::Probability { name, value })
+    }
+}
+
+/// A number as written by a person: plain up to 1e15 in magnitude, scientific beyond (the plain
+/// form of 1e300 has 301 digits).
+fn compact(x: f64) -> String {
+    if x.is_finite() && x.abs() >= 1e15 {
+        format!("{x:e}")
+    } else {
+        format!("{x}")
     }
 }
 

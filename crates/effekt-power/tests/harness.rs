@@ -207,6 +207,19 @@ fn config_errors() {
             .to_string()
             .contains("follow-up wave")
     );
+    // Parameters on a scale whose squares overflow: refused (every simulation would otherwise
+    // come out non-finite), the number written compactly.
+    for (key, value) in [("effect", "1e300"), ("sd_treated", "1e200")] {
+        let text = format!(
+            "[dgp]\nkind = \"two-groups\"\nn_treated = 5\nn_control = 5\neffect = 0.1\n{key} = {value}\n[analysis]\nkind = \"welch\"\n"
+        )
+        .replace("effect = 0.1\neffect", "effect");
+        let e = SimulationConfig::from_toml_str(&text)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains(&format!("{key} = {value} is not valid")), "{e}");
+        assert!(e.contains("1e100"), "{e}");
+    }
 }
 
 #[test]

@@ -340,14 +340,23 @@ pub(crate) fn check_units(name: &'static str, n: usize, min: usize, max: usize) 
     Ok(())
 }
 
+/// Largest magnitude of a data-generating parameter (an effect, mean or SD): simulated values on
+/// a larger scale have squares beyond f64's range, and every simulation would come out
+/// non-finite.
+pub(crate) const MAX_PARAMETER: f64 = 1e100;
+
+/// `x` is finite and at most [`MAX_PARAMETER`] in magnitude.
 pub(crate) fn check_finite(name: &'static str, x: f64) -> Result<()> {
-    if x.is_finite() {
+    if x.is_finite() && x.abs() <= MAX_PARAMETER {
         Ok(())
     } else {
         Err(PowerError::InvalidParameter {
             name,
             value: x,
-            reason: "must be a finite number".into(),
+            reason: format!(
+                "must be a finite number of at most {MAX_PARAMETER:e} in magnitude (simulated \
+                 outcomes on a larger scale overflow); use smaller units"
+            ),
         })
     }
 }

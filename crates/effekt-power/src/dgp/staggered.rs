@@ -99,6 +99,7 @@ pub fn staggered(c: &StaggeredConfig, rng: &mut Rng) -> Result<Simulated> {
     }
     for (name, v) in [("unit_sd", c.unit_sd), ("noise_sd", c.noise_sd)] {
         crate::error::check_non_negative(name, v)?;
+        check_finite(name, v)?;
     }
     let n = c.units;
     let kc = cohorts.len();

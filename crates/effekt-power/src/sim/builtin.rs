@@ -340,15 +340,11 @@ impl SimulationConfig {
                 baseline_correlation,
             } => {
                 check_n(*n_treated, *n_control)?;
-                if !effect.is_finite() {
-                    return Err(PowerError::InvalidParameter {
-                        name: "effect",
-                        value: *effect,
-                        reason: "must be finite".into(),
-                    });
+                crate::dgp::check_finite("effect", *effect)?;
+                for (name, sd) in [("sd_treated", *sd_treated), ("sd_control", *sd_control)] {
+                    crate::error::check_positive(name, sd)?;
+                    crate::dgp::check_finite(name, sd)?;
                 }
-                crate::error::check_positive("sd_treated", *sd_treated)?;
-                crate::error::check_positive("sd_control", *sd_control)?;
                 if let Some(r) = baseline_correlation {
                     crate::error::check_correlation("baseline_correlation", *r)?;
                 }
