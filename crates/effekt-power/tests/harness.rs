@@ -220,6 +220,16 @@ fn config_errors() {
         assert!(e.contains(&format!("{key} = {value} is not valid")), "{e}");
         assert!(e.contains("1e100"), "{e}");
     }
+    // One cluster in an arm: no variance to estimate, said up front (the analytic comparison
+    // used to fail after the whole simulation with "clusters = 1 ... must be at least 1.5").
+    let one = "[dgp]\nkind = \"cluster-rct\"\nclusters = 3\ncluster_size = 5\neffect = 0.5\n[analysis]\nkind = \"rct\"\n";
+    let e = SimulationConfig::from_toml_str(one)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("2 treated and 1 control") && e.contains("at least 2 clusters in each arm"),
+        "{e}"
+    );
 }
 
 #[test]

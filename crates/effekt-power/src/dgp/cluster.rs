@@ -51,7 +51,24 @@ impl ClusterRctConfig {
         }
         crate::error::check_non_negative("cv", self.cv)?;
         check_finite("effect", self.effect)?;
-        check_share("share", self.share)
+        check_share("share", self.share)?;
+        // As drawn below: round(share · G) treated clusters, at least 1 in each arm.
+        let g = self.clusters;
+        let treated = ((self.share * g as f64).round() as usize).clamp(1, g - 1);
+        if treated.min(g - treated) < 2 {
+            return Err(PowerError::InvalidParameter {
+                name: "clusters",
+                value: g as f64,
+                reason: format!(
+                    "with share {} that is {treated} treated and {} control cluster(s); a \
+                     cluster-randomised comparison needs at least 2 clusters in each arm to \
+                     estimate its variance",
+                    self.share,
+                    g - treated
+                ),
+            });
+        }
+        Ok(())
     }
 }
 
