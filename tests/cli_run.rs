@@ -2,9 +2,10 @@
 //! bad study files (exit code 2 naming the key and the line).
 
 use std::path::{Path, PathBuf};
+use std::process::Output;
 
 mod common;
-use common::{effekt, expect_exit_2, root, stderr};
+use common::{effekt, expect_exit_2, root, stderr, stdout};
 
 fn pilot_study() -> PathBuf {
     root().join("crates/effekt-report/tests/fixtures/pilot_study.toml")
@@ -33,15 +34,71 @@ fn line_of(text: &str, needle: &str) -> usize {
         + 1
 }
 
+/// Run `effekt run STUDY --out OUT` followed by `extra`.
+fn run(study: &Path, out: &Path, extra: &[&str]) -> Output {
+    let args = [
+        &[
+            "run",
+            study.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ][..],
+        extra,
+    ]
+    .concat();
+    effekt(&args)
+}
+
+/// [`run`], which must succeed (else the test fails naming the arguments, with stderr).
+fn run_ok(study: &Path, out: &Path, extra: &[&str]) -> Output {
+    let o = run(study, out, extra);
+    assert!(
+        o.status.success(),
+        "effekt run {} --out {} {extra:?}: {}",
+        study.display(),
+        out.display(),
+        stderr(&o)
+    );
+    o
+}
+
+/// Run in English into `dir`: the three report files are written, the HTML is self-contained
+/// and it and the Markdown speak of the counterfactual. Returns the run (its console summary).
+fn english_report(study: &Path, dir: &Path) -> Output {
+    let o = run_ok(study, dir, &[]);
+    for f in ["report.html", "report.md", "report.json"] {
+        assert!(dir.join(f).exists(), "{}: no {f}", dir.display());
+    }
+    let html = read(dir, "report.html");
+    check_html(&html);
+    for (name, text) in [("report.html", html), ("report.md", read(dir, "report.md"))] {
+        assert!(
+            text.contains("counterfactual"),
+            "{}/{name} lacks \"counterfactual\"",
+            dir.display()
+        );
+    }
+    o
+}
+
+/// Run with `--lang sv` into `dir`: the HTML is self-contained and says "kontrafaktisk".
+/// Returns the HTML.
+fn swedish_html(study: &Path, dir: &Path) -> String {
+    run_ok(study, dir, &["--lang", "sv"]);
+    let html = read(dir, "report.html");
+    check_html(&html);
+    assert!(
+        html.contains("kontrafaktisk"),
+        "{}/report.html lacks \"kontrafaktisk\"",
+        dir.display()
+    );
+    html
+}
+
 /// Run and expect exit code 2 with all `needles` in the message, and no report written.
 fn bad(study: &Path, needles: &[&str]) {
     let out = tempfile::tempdir().unwrap();
-    let o = effekt(&[
-        "run",
-        study.to_str().unwrap(),
-        "--out",
-        out.path().to_str().unwrap(),
-    ]);
+    let o = run(study, out.path(), &[]);
     expect_exit_2(&o, &study.display().to_string(), needles);
     assert!(
         !out.path().join("report.html").exists(),
@@ -65,22 +122,12 @@ fn check_html(html: &str) {
 fn run_writes_html_markdown_and_json_in_english_and_swedish() {
     let out = tempfile::tempdir().unwrap();
     let dir = out.path().join("new/report"); // created by effekt run
-    let o = effekt(&[
-        "run",
-        pilot_study().to_str().unwrap(),
-        "--out",
-        dir.to_str().unwrap(),
-    ]);
-    assert!(o.status.success(), "{}", stderr(&o));
-    let html = read(&dir, "report.html");
-    check_html(&html);
-    assert!(html.contains("counterfactual"));
-    let md = read(&dir, "report.md");
-    assert!(md.contains("counterfactual") && md.contains("| ---"));
+    let o = english_report(&pilot_study(), &dir);
+    assert!(read(&dir, "report.md").contains("| ---"));
     let json: serde_json::Value = serde_json::from_str(&read(&dir, "report.json")).unwrap();
     assert_eq!(json["schema_version"], effekt_report::SCHEMA_VERSION);
     assert_eq!(json["language"], "en");
-    let stdout = String::from_utf8_lossy(&o.stdout);
+    let stdout = stdout(&o);
     assert!(
         stdout.contains("percentage points more cases were closed"),
         "{stdout}"
@@ -91,18 +138,7 @@ fn run_writes_html_markdown_and_json_in_english_and_swedish() {
     );
 
     let sv = out.path().join("sv");
-    let o = effekt(&[
-        "run",
-        pilot_study().to_str().unwrap(),
-        "--out",
-        sv.to_str().unwrap(),
-        "--lang",
-        "sv",
-    ]);
-    assert!(o.status.success(), "{}", stderr(&o));
-    let html = read(&sv, "report.html");
-    check_html(&html);
-    assert!(html.contains("kontrafaktisk"));
+    let html = swedish_html(&pilot_study(), &sv);
     assert!(html.contains("procentenheter"));
     let json: serde_json::Value = serde_json::from_str(&read(&sv, "report.json")).unwrap();
     assert_eq!(json["language"], "sv");
@@ -114,15 +150,7 @@ fn json_is_identical_at_1_and_4_threads() {
     let out = tempfile::tempdir().unwrap();
     let run = |threads: &str| {
         let dir = out.path().join(threads);
-        let o = effekt(&[
-            "run",
-            pilot_study().to_str().unwrap(),
-            "--out",
-            dir.to_str().unwrap(),
-            "--threads",
-            threads,
-        ]);
-        assert!(o.status.success(), "{}", stderr(&o));
+        run_ok(&pilot_study(), &dir, &["--threads", threads]);
         read(&dir, "report.json")
     };
     assert_eq!(run("1"), run("4"));
@@ -214,12 +242,7 @@ fn other_bad_inputs_are_exit_2() {
     let (d, path, _) = edited_study(|t| t.to_string());
     let file = d.path().join("report");
     std::fs::write(&file, "keep me").unwrap();
-    let o = effekt(&[
-        "run",
-        path.to_str().unwrap(),
-        "--out",
-        file.to_str().unwrap(),
-    ]);
+    let o = run(&path, &file, &[]);
     expect_exit_2(&o, "--out", &["a file of that name exists", "directory"]);
     assert_eq!(std::fs::read_to_string(&file).unwrap(), "keep me");
 }
@@ -228,34 +251,9 @@ fn other_bad_inputs_are_exit_2() {
 /// self-contained HTML in both languages, and return the English report.json.
 fn run_example(study: &Path, dir: &Path, swedish: bool) -> serde_json::Value {
     let en = dir.join("en");
-    let o = effekt(&[
-        "run",
-        study.to_str().unwrap(),
-        "--out",
-        en.to_str().unwrap(),
-    ]);
-    assert!(o.status.success(), "{}: {}", study.display(), stderr(&o));
-    for f in ["report.html", "report.md", "report.json"] {
-        assert!(en.join(f).exists(), "{f}");
-    }
-    let html = read(&en, "report.html");
-    check_html(&html);
-    assert!(html.contains("counterfactual"));
-    assert!(read(&en, "report.md").contains("counterfactual"));
+    english_report(study, &en);
     if swedish {
-        let sv = dir.join("sv");
-        let o = effekt(&[
-            "run",
-            study.to_str().unwrap(),
-            "--out",
-            sv.to_str().unwrap(),
-            "--lang",
-            "sv",
-        ]);
-        assert!(o.status.success(), "{}", stderr(&o));
-        let html = read(&sv, "report.html");
-        check_html(&html);
-        assert!(html.contains("kontrafaktisk"));
+        let html = swedish_html(study, &dir.join("sv"));
         assert!(html.contains("konfidensintervall") || html.contains("KI"));
     }
     serde_json::from_str(&read(&en, "report.json")).unwrap()
@@ -393,18 +391,8 @@ fn ihf_matching_example_writes_the_report_and_covers_the_true_effects() {
     let (_d, quick) = quick_copy(&study, &root().join("datasets/ihf/ihf.csv"), "ihf.csv");
     let out = tempfile::tempdir().unwrap();
     let sv = out.path().join("sv");
-    let o = effekt(&[
-        "run",
-        quick.to_str().unwrap(),
-        "--out",
-        sv.to_str().unwrap(),
-        "--lang",
-        "sv",
-    ]);
-    assert!(o.status.success(), "{}", stderr(&o));
-    let html = read(&sv, "report.html");
-    check_html(&html);
-    assert!(html.contains("kontrafaktisk") && html.contains("Jämställdhetsanalys"));
+    let html = swedish_html(&quick, &sv);
+    assert!(html.contains("Jämställdhetsanalys"));
     assert!(html.contains("Jämförelsegrupp, före matchning eller viktning"));
 }
 
@@ -483,16 +471,7 @@ fn console_summary_labels_follow_the_language() {
     let out = tempfile::tempdir().unwrap();
     let run = |lang: &str| {
         let dir = out.path().join(lang);
-        let o = effekt(&[
-            "run",
-            pilot_study().to_str().unwrap(),
-            "--out",
-            dir.to_str().unwrap(),
-            "--lang",
-            lang,
-        ]);
-        assert!(o.status.success(), "{}", stderr(&o));
-        String::from_utf8_lossy(&o.stdout).into_owned()
+        stdout(&run_ok(&pilot_study(), &dir, &["--lang", lang]))
     };
     let sv = run("sv");
     for english in ["inference:", "wrote ", "suppressed", "value(s)"] {
