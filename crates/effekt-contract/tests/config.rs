@@ -191,17 +191,26 @@ fn err(src: &str) -> ContractError {
     }
 }
 
+/// `e` is `SharesDoNotSumToOne` at `key`, with the shares summing to `sum` (within 1e-12).
+#[track_caller]
+fn assert_shares_sum(e: &ContractError, key: &str, sum: f64) {
+    match e {
+        ContractError::SharesDoNotSumToOne { key: k, sum: s, .. } => {
+            assert_eq!(k, key, "SharesDoNotSumToOne: key");
+            assert!(
+                (s - sum).abs() < 1e-12,
+                "SharesDoNotSumToOne at {key}: sum {s}, expected {sum}"
+            );
+        }
+        other => panic!("expected SharesDoNotSumToOne at {key}, got {other:?}"),
+    }
+}
+
 #[test]
 fn budget_shares_not_summing_to_one() {
     // 0.5 + 0.3 + 0.3 = 1.1.
     let e = err(&FULL.replace("share = 0.2\npayout", "share = 0.3\npayout"));
-    match &e {
-        ContractError::SharesDoNotSumToOne { key, sum, .. } => {
-            assert_eq!(key, "contract.components");
-            assert!((sum - 1.1).abs() < 1e-12);
-        }
-        other => panic!("wrong error {other:?}"),
-    }
+    assert_shares_sum(&e, "contract.components", 1.1);
     let msg = e.to_string();
     assert!(
         msg.contains("contract.components") && msg.contains("1.1"),
@@ -216,13 +225,7 @@ fn funding_shares_not_summing_to_one() {
         "{ party = \"state\", share = 0.5 }",
         "{ party = \"state\", share = 0.4 }",
     ));
-    match &e {
-        ContractError::SharesDoNotSumToOne { key, sum, .. } => {
-            assert_eq!(key, "contract.funded_by");
-            assert!((sum - 0.9).abs() < 1e-12);
-        }
-        other => panic!("wrong error {other:?}"),
-    }
+    assert_shares_sum(&e, "contract.funded_by", 0.9);
     // Percentages instead of fractions get a hint (and the per-share range check fires first).
     let e = err(&FULL.replace(
         "share = 0.5 }, { party = \"state\", share = 0.5 }",
@@ -249,13 +252,7 @@ fn component_funding_and_keys_and_investor_shares() {
     assert!(e.to_string().contains("0.9"), "{e}");
 
     let e = err(&ALL_KINDS.replace("conditional_share = 0.6", "conditional_share = 0.5"));
-    match &e {
-        ContractError::SharesDoNotSumToOne { key, sum, .. } => {
-            assert_eq!(key, "contract.components[4]");
-            assert!((sum - 0.9).abs() < 1e-12);
-        }
-        other => panic!("wrong error {other:?}"),
-    }
+    assert_shares_sum(&e, "contract.components[4]", 0.9);
 }
 
 #[test]

@@ -12,6 +12,29 @@ use serde_json::Value;
 
 const RTOL: f64 = 1e-8;
 
+/// OLS of `y` on `design` with CR2 standard errors on `clusters` (prior weights `weights`),
+/// computed through `route`.
+fn fit_cr2(
+    design: &DesignMatrix,
+    y: &[f64],
+    clusters: &[u32],
+    weights: Option<&[f64]>,
+    route: Cr2Route,
+) -> OlsFit {
+    ols(
+        design,
+        y,
+        &OlsOptions {
+            weights,
+            vcov: Some(VarianceEstimator::Cr2),
+            clusters: Some(clusters),
+            cr2_route: route,
+            ..Default::default()
+        },
+    )
+    .unwrap()
+}
+
 fn check_cr(fit: &OlsFit, clusters: &[u32], b: &Value, what: &str) {
     assert_eq!(fit.terms(), strs(&b["terms"]).as_slice(), "{what} terms");
     close_vec(
@@ -64,24 +87,19 @@ fn check_cr(fit: &OlsFit, clusters: &[u32], b: &Value, what: &str) {
             );
         }
     }
-    let cr0 = fit
-        .with_vcov(VarianceEstimator::Cr0, Some(clusters))
-        .unwrap();
-    close_vcov(
-        cr0.vcov().matrix(),
-        &mat_f(&b["sandwich"]["vcovCL_HC0"]),
-        RTOL,
-        &format!("{what} vcovCL HC0"),
-    );
-    let cr1 = fit
-        .with_vcov(VarianceEstimator::Cr1, Some(clusters))
-        .unwrap();
-    close_vcov(
-        cr1.vcov().matrix(),
-        &mat_f(&b["sandwich"]["vcovCL_HC1"]),
-        RTOL,
-        &format!("{what} vcovCL HC1"),
-    );
+    // sandwich vcovCL: CR0 is type HC0, CR1 (Stata) is type HC1.
+    for (est, key, label) in [
+        (VarianceEstimator::Cr0, "vcovCL_HC0", "vcovCL HC0"),
+        (VarianceEstimator::Cr1, "vcovCL_HC1", "vcovCL HC1"),
+    ] {
+        let f = fit.with_vcov(est, Some(clusters)).unwrap();
+        close_vcov(
+            f.vcov().matrix(),
+            &mat_f(&b["sandwich"][key]),
+            RTOL,
+            &format!("{what} {label}"),
+        );
+    }
     // clubSandwich CR2 + Satterthwaite
     let cr2 = fit
         .with_vcov(VarianceEstimator::Cr2, Some(clusters))
@@ -156,16 +174,7 @@ fn thornton_got_on_any_age_village_clusters() {
         .build()
         .unwrap();
     let cl: Vec<u32> = vec_f(&data["villnum"]).iter().map(|v| *v as u32).collect();
-    let fit = ols(
-        &design,
-        &got,
-        &OlsOptions {
-            vcov: Some(VarianceEstimator::Cr2),
-            clusters: Some(&cl),
-            ..Default::default()
-        },
-    )
-    .unwrap();
+    let fit = fit_cr2(&design, &got, &cl, None, Cr2Route::Auto);
     check_cr(&fit, &cl, b, "thornton");
 }
 
@@ -189,16 +198,7 @@ fn synthetic() -> (DesignMatrix, Vec<f64>, Vec<u32>, Vec<f64>) {
 fn synthetic_unequal_clusters_unweighted() {
     let fx = fixture("cr_synthetic.json");
     let (design, y, cl, _) = synthetic();
-    let fit = ols(
-        &design,
-        &y,
-        &OlsOptions {
-            vcov: Some(VarianceEstimator::Cr2),
-            clusters: Some(&cl),
-            ..Default::default()
-        },
-    )
-    .unwrap();
+    let fit = fit_cr2(&design, &y, &cl, None, Cr2Route::Auto);
     check_cr(&fit, &cl, &fx["unweighted"], "synthetic");
 }
 
@@ -206,17 +206,7 @@ fn synthetic_unequal_clusters_unweighted() {
 fn synthetic_unequal_clusters_weighted() {
     let fx = fixture("cr_synthetic.json");
     let (design, y, cl, w) = synthetic();
-    let fit = ols(
-        &design,
-        &y,
-        &OlsOptions {
-            weights: Some(&w),
-            vcov: Some(VarianceEstimator::Cr2),
-            clusters: Some(&cl),
-            ..Default::default()
-        },
-    )
-    .unwrap();
+    let fit = fit_cr2(&design, &y, &cl, Some(&w), Cr2Route::Auto);
     check_cr(&fit, &cl, &fx["weighted"], "synthetic weighted");
 }
 
@@ -242,43 +232,24 @@ fn cluster_fixed_effects_generalised_inverse_square_root() {
         .unwrap();
     let y = d.numbers("y");
     let expected_coefs = vec_f(&b["coefficients"]);
+    let (r, cs) = (&b["lm_robust"], &b["clubSandwich"]);
     for route in [Cr2Route::Auto, Cr2Route::Direct, Cr2Route::LowRank] {
-        let fit = ols(
-            &design,
-            &y,
-            &OlsOptions {
-                vcov: Some(VarianceEstimator::Cr2),
-                clusters: Some(&cl),
-                cr2_route: route,
-                ..Default::default()
-            },
-        )
-        .unwrap();
+        let fit = fit_cr2(&design, &y, &cl, None, route);
         close_vec(fit.coefficients(), &expected_coefs, RTOL, "FE coefficients");
-        let r = &b["lm_robust"];
-        close_vec(
-            &fit.std_errors()[..3],
-            &vec_f(&r["std_error"])[..3],
-            RTOL,
-            &format!("{route:?} FE CR2 se"),
-        );
-        close_vec(
-            &fit.df()[..3],
-            &vec_f(&r["df"])[..3],
-            RTOL,
-            &format!("{route:?} FE CR2 df"),
-        );
-        close_vec(
-            &fit.std_errors()[..3],
-            &vec_f(&b["clubSandwich"]["se"])[..3],
-            RTOL,
-            "FE clubSandwich se",
-        );
-        close_vec(
-            &fit.df()[..3],
-            &vec_f(&b["clubSandwich"]["df"])[..3],
-            RTOL,
-            "FE clubSandwich df",
-        );
+        // The first three terms (intercept, x1, x2); the cluster dummies are not compared.
+        let se = fit.std_errors();
+        for (got, reference, label) in [
+            (&se[..], &r["std_error"], "CR2 se"),
+            (fit.df(), &r["df"], "CR2 df"),
+            (&se[..], &cs["se"], "clubSandwich se"),
+            (fit.df(), &cs["df"], "clubSandwich df"),
+        ] {
+            close_vec(
+                &got[..3],
+                &vec_f(reference)[..3],
+                RTOL,
+                &format!("{route:?} FE {label}"),
+            );
+        }
     }
 }

@@ -37,10 +37,7 @@ fn thornton_difference_in_means() {
 fn thornton_clustered_individual_assignment() {
     let f = fixture("thornton.json");
     let r = &f["dim_clustered"];
-    let mut c = cfg("got", "any");
-    c.clusters = Some("villnum".into());
-    c.cluster_assignment = ClusterAssignment::Individual;
-    let fit = fit(&thornton(), c);
+    let fit = fit(&thornton(), villages(cfg("got", "any")));
     check_effect(&fit, r, "any");
     assert_eq!(fit.n as f64, num(&r["rows"]));
     assert_eq!(fit.n_clusters.map(|g| g as f64), Some(num(&r["nclusters"])));
@@ -49,6 +46,29 @@ fn thornton_clustered_individual_assignment() {
     assert_eq!(fit.design, Design::Standard);
     assert_eq!(fit.variance, Variance::Cr2);
     assert_eq!(fit.inference.method, Variance::Cr2.description());
+}
+
+/// `c` with village clusters, treatment randomised to individuals (as in Thornton 2008).
+fn villages(mut c: RctConfig) -> RctConfig {
+    c.clusters = Some("villnum".into());
+    c.cluster_assignment = ClusterAssignment::Individual;
+    c
+}
+
+/// Fit `c` with village clusters on Thornton and compare it with the estimatr entry `r` (every
+/// tidy row) and its clubSandwich CR2 SEs and Satterthwaite dfs; the design is standard and the
+/// variance CR2.
+#[track_caller]
+fn check_thornton_cr2(c: RctConfig, r: &serde_json::Value) {
+    let fit = fit(&thornton(), villages(c));
+    check_tidy(&fit, r);
+    assert_eq!(
+        (fit.design, fit.variance),
+        (Design::Standard, Variance::Cr2),
+        "{}: design and variance",
+        r["call"].as_str().unwrap_or("")
+    );
+    check_clubsandwich(&fit, &r["clubsandwich"]);
 }
 
 #[test]
@@ -93,17 +113,7 @@ fn thornton_ancova_hc2() {
 #[test]
 fn thornton_ancova_cr2() {
     let f = fixture("thornton.json");
-    let r = &f["ancova_cr2"];
-    let mut c = ancova(&["age", "distvct"]);
-    c.clusters = Some("villnum".into());
-    c.cluster_assignment = ClusterAssignment::Individual;
-    let fit = fit(&thornton(), c);
-    check_tidy(&fit, r);
-    assert_eq!(
-        (fit.design, fit.variance),
-        (Design::Standard, Variance::Cr2)
-    );
-    check_clubsandwich(&fit, &r["clubsandwich"]);
+    check_thornton_cr2(ancova(&["age", "distvct"]), &f["ancova_cr2"]);
 }
 
 fn lin(covs: &[&str]) -> RctConfig {
@@ -127,19 +137,9 @@ fn thornton_lin_hc2() {
 #[test]
 fn thornton_lin_cr2() {
     let f = fixture("thornton.json");
-    let r = &f["lin_cr2"];
-    let mut c = lin(&["age", "distvct"]);
-    c.clusters = Some("villnum".into());
-    c.cluster_assignment = ClusterAssignment::Individual;
-    let fit = fit(&thornton(), c);
-    check_tidy(&fit, r);
-    assert_eq!(
-        (fit.design, fit.variance),
-        (Design::Standard, Variance::Cr2)
-    );
     // clubSandwich's lm(got ~ any * (age_c + distvct_c)) orders terms as (Intercept), any,
     // age_c, distvct_c, any:age_c, any:distvct_c — the same order.
-    check_clubsandwich(&fit, &r["clubsandwich"]);
+    check_thornton_cr2(lin(&["age", "distvct"]), &f["lin_cr2"]);
 }
 
 // ----------------------------------------------------------------------------------------------
