@@ -146,7 +146,7 @@
 //!   `investor_repayment` with `guaranteed_share = 0.4`, `conditional_share = 0.6`, a
 //!   `savings` condition with `savings_share = 0.6` and a premium of `rate = 0.2` on an
 //!   all-or-nothing rule over a break-even threshold and a school threshold (see
-//!   `tests/worked_examples.rs`).
+//!   `tests/it/worked_examples.rs`).
 //! - **Botkyrka and Örnsköldsvik (2018–2021)**: the municipalities invested about 40 MSEK over
 //!   three years to cut short-term sick leave among their staff by at least 12 % (the level at
 //!   which the work pays for itself), with external providers (Aino Health, Previa) procured on

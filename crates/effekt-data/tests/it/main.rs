@@ -1,0 +1,9 @@
+//! The integration tests of this package, in one test binary (one link instead of one per
+//! file). Each module is one former `tests/*.rs` file; shared helpers are in `common`.
+
+mod csv;
+mod datasets;
+mod errors;
+mod props;
+mod select;
+mod sheets;

@@ -1,0 +1,8 @@
+//! The integration tests of this package, in one test binary (one link instead of one per
+//! file). Each module is one former `tests/*.rs` file; shared helpers are in `common`.
+
+mod analytic_fixtures;
+mod analytic_formulas;
+mod design_sim;
+mod dgp;
+mod harness;

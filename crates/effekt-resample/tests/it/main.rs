@@ -1,0 +1,5 @@
+//! The integration tests of this package, in one test binary (one link instead of one per
+//! file). Each module is one former `tests/*.rs` file; shared helpers are in `common`.
+
+mod core;
+mod reference;

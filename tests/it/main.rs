@@ -1,0 +1,12 @@
+//! The integration tests of this package, in one test binary (one link instead of one per
+//! file). Each module is one former `tests/*.rs` file; shared helpers are in `common`.
+
+mod cli_bootstrap;
+mod cli_did;
+mod cli_match;
+mod cli_power;
+mod cli_rct;
+mod cli_run;
+mod cli_simulate;
+mod common;
+mod invariants;
