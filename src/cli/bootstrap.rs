@@ -4,6 +4,7 @@
 use crate::cli::common::{
     CliError, CliResult, DataArgs, Progress, RunArgs, check_level, split_list, with_threads,
 };
+use crate::cli::output::outln;
 use effekt_data::{Dataset, Roles, Table};
 use effekt_resample::{
     BootstrapConfig, BootstrapResult, IntervalMethod, Layout, LinearKind, LinearStatistic, Median,
@@ -171,6 +172,7 @@ fn check_binary(table: &Table, ds: &Dataset, y: &[f64], column: &str) -> CliResu
 }
 
 pub fn run(args: Args) -> CliResult {
+    args.run.plan(&args.data.data).check()?;
     let statistic = args.statistic.unwrap_or(if args.group.is_some() {
         StatisticArg::MeanDiff
     } else {
@@ -384,8 +386,8 @@ pub fn run(args: Args) -> CliResult {
 }
 
 fn print_table(o: &Output<'_>) {
-    println!("Bootstrap: {}", o.description);
-    println!(
+    outln!("Bootstrap: {}", o.description);
+    outln!(
         "  n = {}{}",
         o.n,
         if o.dropped_rows > 0 {
@@ -395,27 +397,32 @@ fn print_table(o: &Output<'_>) {
         }
     );
     for g in &o.groups {
-        println!("  group {:>12}: n = {}", g.group, g.n);
+        outln!("  group {:>12}: n = {}", g.group, g.n);
     }
-    println!(
+    outln!(
         "  {} , {} resamples, seed {}",
-        o.scheme_description, o.resamples, o.seed
+        o.scheme_description,
+        o.resamples,
+        o.seed
     );
-    println!();
-    println!("  estimate   {:>14.6}", o.estimate);
-    println!("  std. error {:>14.6}   (bootstrap)", o.std_error);
-    println!("  bias       {:>14.6}", o.bias);
-    println!();
-    println!(
+    outln!();
+    outln!("  estimate   {:>14.6}", o.estimate);
+    outln!("  std. error {:>14.6}   (bootstrap)", o.std_error);
+    outln!("  bias       {:>14.6}", o.bias);
+    outln!();
+    outln!(
         "  {:<13} {:>6} {:>14} {:>14}",
-        "interval", "level", "low", "high"
+        "interval",
+        "level",
+        "low",
+        "high"
     );
     for iv in o.intervals {
         let name = match iv.requested {
             Some(r) => format!("{} (for {})", iv.method.name(), r.name()),
             None => iv.method.name().to_string(),
         };
-        println!(
+        outln!(
             "  {:<13} {:>5.1}% {:>14.6} {:>14.6}",
             name,
             iv.level * 100.0,
@@ -424,12 +431,12 @@ fn print_table(o: &Output<'_>) {
         );
     }
     if o.nonfinite_replicates > 0 {
-        println!(
+        outln!(
             "\n  {} replicate(s) gave a non-finite statistic and were left out",
             o.nonfinite_replicates
         );
     }
     for w in &o.warnings {
-        println!("  warning: {w}");
+        outln!("  warning: {w}");
     }
 }

@@ -1,8 +1,8 @@
 //! What every subcommand shares: the error type that decides the exit code, data loading with
-//! roles, atomic output, progress bars, thread pools.
+//! roles, progress bars, thread pools. (What is written, and how: `output`.)
 
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use crate::cli::output;
+use std::path::PathBuf;
 
 /// Why a command failed; decides the exit code (2 = bad input, 1 = internal error).
 #[derive(Debug)]
@@ -127,8 +127,8 @@ impl DataArgs {
 /// where the JSON result goes.
 #[derive(Debug, Clone, clap::Args)]
 pub struct RunArgs {
-    /// Threads (default: all cores). Results do not depend on it.
-    #[arg(long)]
+    /// Threads, 1 to 1024 (default: all cores). Results do not depend on it.
+    #[arg(long, value_name = "N", value_parser = parse_threads)]
     pub threads: Option<usize>,
     /// Write the result as JSON to PATH (`-` for stdout).
     #[arg(long, value_name = "PATH")]
@@ -136,67 +136,25 @@ pub struct RunArgs {
 }
 
 impl RunArgs {
-    /// With `--json`, write `value` there (see [`write_json`]); without it, `print` the
-    /// readable table instead.
+    /// The outputs of an analysis of the data file `data`, to be checked before any work
+    /// ([`output::Plan::check`]); add further outputs to it first.
+    pub fn plan(&self, data: &std::path::Path) -> output::Plan {
+        output::Plan::new()
+            .input("--data", data)
+            .json("--json", self.json.as_deref())
+    }
+
+    /// With `--json`, write `value` there (see [`output::write_json`]); without it, `print`
+    /// the readable table instead.
     pub fn emit<T: serde::Serialize>(&self, value: &T, print: impl FnOnce(&T)) -> CliResult {
         match &self.json {
-            Some(path) => write_json(path, value),
+            Some(path) => output::write_json(path, value),
             None => {
                 print(value);
                 Ok(())
             }
         }
     }
-}
-
-/// Where `--json` goes: a file path, or `-` for stdout.
-pub fn write_json<T: serde::Serialize>(target: &Path, value: &T) -> CliResult {
-    let mut text = serde_json::to_string_pretty(value).map_err(CliError::internal)?;
-    text.push('\n');
-    if target.as_os_str() == "-" {
-        let mut out = std::io::stdout().lock();
-        out.write_all(text.as_bytes()).map_err(CliError::internal)?;
-        return Ok(());
-    }
-    write_atomic(target, text.as_bytes())
-}
-
-/// Write `bytes` to `path` atomically: a temporary file in the same directory, then rename.
-/// A reader never sees a half-written file, and a failed run leaves the old file in place.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> CliResult {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    if !dir.is_dir() {
-        return Err(CliError::bad_msg(format!(
-            "cannot write {}: directory {} does not exist",
-            path.display(),
-            dir.display()
-        )));
-    }
-    let mut tmp = tempfile::NamedTempFile::new_in(&dir)
-        .map_err(|e| CliError::bad_msg(format!("cannot write in {}: {e}", dir.display())))?;
-    tmp.write_all(bytes)
-        .and_then(|_| tmp.flush())
-        .map_err(|e| CliError::internal(anyhow::anyhow!("writing {}: {e}", path.display())))?;
-    // NamedTempFile creates the file readable by the owner only; an output is an ordinary file
-    // (like one written by `>`), so give it the usual rw-r--r-- before moving it into place.
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        tmp.as_file()
-            .set_permissions(std::fs::Permissions::from_mode(0o644))
-            .map_err(|e| {
-                CliError::internal(anyhow::anyhow!(
-                    "setting permissions of {}: {e}",
-                    path.display()
-                ))
-            })?;
-    }
-    tmp.persist(path)
-        .map_err(|e| CliError::bad_msg(format!("cannot write {}: {}", path.display(), e.error)))?;
-    Ok(())
 }
 
 /// A progress bar on stderr, hidden when stderr is not a terminal. `tick(n)` adds `n`.
@@ -232,19 +190,38 @@ impl Progress {
     }
 }
 
-/// Run `f` on a rayon pool with `threads` threads (all cores when `None`).
-pub fn with_threads<T: Send>(threads: Option<usize>, f: impl FnOnce() -> T + Send) -> CliResult<T> {
-    match threads {
-        None => Ok(f()),
-        Some(0) => Err(CliError::bad_msg("--threads must be at least 1")),
-        Some(t) => {
-            let pool = rayon::ThreadPoolBuilder::new()
-                .num_threads(t)
-                .build()
-                .map_err(CliError::internal)?;
-            Ok(pool.install(f))
-        }
+/// Largest `--threads`: more worker threads than this only cost time to create (5,000 took
+/// 27 s) and results do not depend on the number.
+pub const MAX_THREADS: usize = 1024;
+
+/// clap parser of `--threads`: a whole number from 1 to [`MAX_THREADS`].
+pub fn parse_threads(s: &str) -> Result<usize, String> {
+    match s.trim().parse::<usize>() {
+        Ok(n) if (1..=MAX_THREADS).contains(&n) => Ok(n),
+        _ => Err(format!(
+            "--threads must be a whole number from 1 to {MAX_THREADS} (results do not depend \
+             on it; leave it out to use all cores)"
+        )),
     }
+}
+
+/// Run `f` on a rayon pool of `threads` threads (`None`: rayon's default, all cores or
+/// `RAYON_NUM_THREADS`). The pool is always built here, so a refusal by the operating system to
+/// start threads is this clear error (exit 1), never a panic of rayon's global pool.
+pub fn with_threads<T: Send>(threads: Option<usize>, f: impl FnOnce() -> T + Send) -> CliResult<T> {
+    if let Some(t) = threads {
+        parse_threads(&t.to_string()).map_err(CliError::bad_msg)?;
+    }
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads.unwrap_or(0))
+        .build()
+        .map_err(|e| {
+            CliError::internal(anyhow::anyhow!(
+                "cannot start {} worker threads: {e}; try a smaller --threads",
+                threads.map_or("the default number of".to_string(), |t| t.to_string())
+            ))
+        })?;
+    Ok(pool.install(f))
 }
 
 /// Check `--level`, the confidence level: strictly between 0 and 1 (NaN fails too).

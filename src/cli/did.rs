@@ -12,6 +12,7 @@ use serde::Serialize;
 use crate::cli::common::{
     CliError, CliResult, DataArgs, Progress, RunArgs, check_level, split_list, with_threads,
 };
+use crate::cli::output::outln;
 
 const EXAMPLES: &str = "Examples:
   effekt did --data datasets/castle.csv --outcome l_homicide --unit sid --time year --treatment post
@@ -300,6 +301,7 @@ fn parse_window(s: &str) -> CliResult<[i64; 2]> {
 }
 
 pub fn run(args: Args) -> CliResult {
+    args.run.plan(&args.data.data).check()?;
     check_level(args.level)?;
     let cs_only: Vec<&str> = [
         ("--control", args.control.is_some()),
@@ -523,11 +525,12 @@ fn num(x: Option<f64>) -> String {
 
 fn print_table(o: &Output<'_>) {
     let p = o.panel;
-    println!(
+    outln!(
         "Difference-in-differences ({}): {}",
-        o.method, o.description
+        o.method,
+        o.description
     );
-    println!(
+    outln!(
         "  {} rows, {} units ({} treated, {} never treated), {} periods{}, {} clusters ({})",
         p.n,
         p.n_units,
@@ -548,16 +551,16 @@ fn print_table(o: &Output<'_>) {
             .iter()
             .map(|c| format!("{} ({} units)", c.first_treated, c.units))
             .collect();
-        println!("  first treated: {}", c.join(", "));
+        outln!("  first treated: {}", c.join(", "));
     }
     if o.weights.weighted {
-        println!("  weights: {}", o.weights.description);
+        outln!("  weights: {}", o.weights.description);
     }
-    println!();
-    println!("  effect ({})", o.term);
-    println!("    estimate   {:>12.6}", o.estimate);
-    println!("    std. error {:>12.6}", o.std_error);
-    println!(
+    outln!();
+    outln!("  effect ({})", o.term);
+    outln!("    estimate   {:>12.6}", o.estimate);
+    outln!("    std. error {:>12.6}", o.std_error);
+    outln!(
         "    {:.0}% CI     [{:.6}, {:.6}]   t = {:.3}{}, p = {:.4}",
         o.level * 100.0,
         o.conf_low,
@@ -566,11 +569,11 @@ fn print_table(o: &Output<'_>) {
         o.df.map(|d| format!(" on {d:.1} df")).unwrap_or_default(),
         o.p_value
     );
-    println!("  inference: {}", o.inference.method);
-    println!("    why: {}", o.inference.reason);
+    outln!("  inference: {}", o.inference.method);
+    outln!("    why: {}", o.inference.reason);
     if let Some(w) = &o.wild_bootstrap {
-        println!("  {}", w.method);
-        println!(
+        outln!("  {}", w.method);
+        outln!(
             "    p = {:.4}, {:.0}% CI [{}, {}]",
             w.p_value,
             w.level * 100.0,
@@ -579,18 +582,25 @@ fn print_table(o: &Output<'_>) {
         );
     }
     let cf = o.counterfactual_summary;
-    println!();
-    println!(
+    outln!();
+    outln!(
         "  treated observed {:.6}, counterfactual (observed − effect) {:.6}, comparison {:.6}",
-        cf.treated_observed, cf.treated_counterfactual, cf.control
+        cf.treated_observed,
+        cf.treated_counterfactual,
+        cf.control
     );
-    println!();
-    println!(
+    outln!();
+    outln!(
         "  {:>10} {:>8} {:>12} {:>14} {:>12} {:>12}",
-        "period", "treated", "observed", "counterfactual", "effect", "comparison"
+        "period",
+        "treated",
+        "observed",
+        "counterfactual",
+        "effect",
+        "comparison"
     );
     for r in o.counterfactual {
-        println!(
+        outln!(
             "  {:>10} {:>8} {:>12} {:>14} {:>12} {:>12}",
             r.period,
             r.n_treated,
@@ -601,13 +611,18 @@ fn print_table(o: &Output<'_>) {
         );
     }
     if let Some(rows) = o.event_study {
-        println!();
-        println!(
+        outln!();
+        outln!(
             "  {:>10} {:>8} {:>12} {:>12} {:>12} {:>12}",
-            "event time", "rows", "estimate", "std. error", "conf. low", "conf. high"
+            "event time",
+            "rows",
+            "estimate",
+            "std. error",
+            "conf. low",
+            "conf. high"
         );
         for r in rows {
-            println!(
+            outln!(
                 "  {:>10} {:>8} {:>12} {:>12} {:>12} {:>12}{}",
                 r.event_time,
                 r.n_obs,
@@ -626,7 +641,7 @@ fn print_table(o: &Output<'_>) {
         }
     }
     if let Some(pt) = o.pretrend {
-        println!(
+        outln!(
             "  pre-trend test ({} leads): F = {:.3}, p = {}  [{}]",
             pt.terms.len(),
             pt.statistic,
@@ -635,33 +650,37 @@ fn print_table(o: &Output<'_>) {
         );
     }
     if let Some(c) = o.cell_means {
-        println!();
-        println!("  cell means     before        after");
-        println!(
+        outln!();
+        outln!("  cell means     before        after");
+        outln!(
             "    treated  {:>12.6} {:>12.6}",
-            c.treated_pre, c.treated_post
+            c.treated_pre,
+            c.treated_post
         );
-        println!(
+        outln!(
             "    control  {:>12.6} {:>12.6}",
-            c.control_pre, c.control_post
+            c.control_pre,
+            c.control_post
         );
-        println!("    difference of changes: {:.6}", c.did);
+        outln!("    difference of changes: {:.6}", c.did);
     }
     if let Some(b) = o.bacon {
-        println!();
-        println!("  Goodman-Bacon decomposition of the TWFE coefficient:");
+        outln!();
+        outln!("  Goodman-Bacon decomposition of the TWFE coefficient:");
         for s in &b.summary {
-            println!(
+            outln!(
                 "    {:<58} weight {:>6.3}  average {:>10.6}",
-                s.description, s.weight, s.estimate
+                s.description,
+                s.weight,
+                s.estimate
             );
         }
     }
     for n in &o.notes {
-        println!("  note: {n}");
+        outln!("  note: {n}");
     }
     for w in &o.warnings {
-        println!("  warning: {w}");
+        outln!("  warning: {w}");
     }
 }
 
@@ -806,8 +825,8 @@ fn run_cs(args: &Args) -> CliResult {
 
 fn print_cs(o: &CsOutput<'_>, aggregate: AggregateArg) {
     let f = o.cs;
-    println!("Difference-in-differences (cs): {}", o.description);
-    println!(
+    outln!("Difference-in-differences (cs): {}", o.description);
+    outln!(
         "  {} units ({} never treated), {} rows, {} periods{}",
         f.n_units,
         f.n_never_treated,
@@ -822,23 +841,23 @@ fn print_cs(o: &CsOutput<'_>, aggregate: AggregateArg) {
         .iter()
         .map(|c| format!("{} ({} units)", c.cohort, c.units))
         .collect();
-    println!("  first treated: {}", c.join(", "));
+    outln!("  first treated: {}", c.join(", "));
     if o.weights.weighted {
-        println!("  weights: {}", o.weights.description);
+        outln!("  weights: {}", o.weights.description);
     }
-    println!();
-    println!("  effect ({})", o.term);
-    println!("    estimate   {:>12.6}", o.estimate);
-    println!("    std. error {:>12}", num(o.std_error));
-    println!(
+    outln!();
+    outln!("  effect ({})", o.term);
+    outln!("    estimate   {:>12.6}", o.estimate);
+    outln!("    std. error {:>12}", num(o.std_error));
+    outln!(
         "    {:.0}% CI     [{}, {}]   p = {}",
         o.level * 100.0,
         num(o.conf_low),
         num(o.conf_high),
         num(o.p_value)
     );
-    println!("  inference: {}", o.inference.method);
-    println!("    why: {}", o.inference.reason);
+    outln!("  inference: {}", o.inference.method);
+    outln!("    why: {}", o.inference.reason);
     let agg = match aggregate {
         AggregateArg::Simple => None,
         AggregateArg::Group => o.group,
@@ -846,19 +865,23 @@ fn print_cs(o: &CsOutput<'_>, aggregate: AggregateArg) {
         AggregateArg::Calendar => o.calendar,
     };
     if let Some(a) = agg {
-        println!();
-        println!(
+        outln!();
+        outln!(
             "  aggregation {} (overall {:.6}, SE {}):",
             o.aggregate,
             a.overall.estimate,
             num(a.overall.std_error)
         );
-        println!(
+        outln!(
             "  {:>10} {:>12} {:>12} {:>12} {:>12}",
-            "key", "estimate", "std. error", "band low", "band high"
+            "key",
+            "estimate",
+            "std. error",
+            "band low",
+            "band high"
         );
         for r in &a.rows {
-            println!(
+            outln!(
                 "  {:>10} {:>12.6} {:>12} {:>12} {:>12}",
                 r.key,
                 r.effect.estimate,
@@ -868,13 +891,18 @@ fn print_cs(o: &CsOutput<'_>, aggregate: AggregateArg) {
             );
         }
     }
-    println!();
-    println!(
+    outln!();
+    outln!(
         "  {:>10} {:>8} {:>12} {:>14} {:>12} {:>12}",
-        "period", "treated", "observed", "counterfactual", "effect", "comparison"
+        "period",
+        "treated",
+        "observed",
+        "counterfactual",
+        "effect",
+        "comparison"
     );
     for r in o.counterfactual {
-        println!(
+        outln!(
             "  {:>10} {:>8} {:>12.6} {:>14.6} {:>12.6} {:>12.6}",
             r.period,
             r.n_treated,
@@ -885,12 +913,14 @@ fn print_cs(o: &CsOutput<'_>, aggregate: AggregateArg) {
         );
     }
     if let Some(p) = o.pretest {
-        println!(
+        outln!(
             "  pre-test (all pre-treatment ATT(g,t) = 0): chi2 = {:.3} on {} df, p = {:.4}",
-            p.statistic, p.df, p.p_value
+            p.statistic,
+            p.df,
+            p.p_value
         );
     }
     for w in &o.warnings {
-        println!("  warning: {w}");
+        outln!("  warning: {w}");
     }
 }

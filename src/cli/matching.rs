@@ -2,8 +2,9 @@
 //! the effect with its counterfactual.
 
 use crate::cli::common::{
-    CliError, CliResult, DataArgs, Progress, RunArgs, split_list, with_threads, write_atomic,
+    CliError, CliResult, DataArgs, Progress, RunArgs, split_list, with_threads,
 };
+use crate::cli::output::{self, outln};
 use effekt_data::{Dataset, Roles, Table};
 use effekt_matching::{
     BalanceRow, BootstrapOptions, CemCut, CovariateCaliper, Cut, Discard, Distance, EffectOptions,
@@ -391,6 +392,10 @@ fn config(args: &Args) -> CliResult<(MatchConfig, Vec<String>)> {
 }
 
 pub fn run(args: Args) -> CliResult {
+    args.run
+        .plan(&args.data.data)
+        .file("--save-matched", args.save_matched.as_deref())
+        .check()?;
     let (cfg, all_covariates) = config(&args)?;
     let roles = Roles {
         treatment: Some(args.treatment.clone()),
@@ -412,7 +417,7 @@ pub fn run(args: Args) -> CliResult {
         p.finish();
     }
     if let Some(path) = &args.save_matched {
-        write_atomic(path, matched_csv(&table, &result).as_bytes())?;
+        output::write_file(path, matched_csv(&table, &result).as_bytes())?;
     }
     let effect = result.effect.as_ref();
     let out = Output {
@@ -497,8 +502,8 @@ fn opt(v: Option<f64>, digits: usize) -> String {
 fn print_table(o: &Output<'_>, _table: &Table, ds: &Dataset) {
     let f = o.fit;
     let g = &o.glance;
-    println!("Matching: {}", g.method);
-    println!(
+    outln!("Matching: {}", g.method);
+    outln!(
         "  data {}: {} rows analysed{}",
         ds.source,
         ds.n(),
@@ -510,17 +515,19 @@ fn print_table(o: &Output<'_>, _table: &Table, ds: &Dataset) {
     );
     if let Some(c) = &f.caliper {
         if let (Some(sd), Some(w)) = (c.sd_units, c.width) {
-            println!("  caliper {sd} SD of the distance = {w:.6}");
+            outln!("  caliper {sd} SD of the distance = {w:.6}");
         }
         for cc in &c.covariates {
-            println!(
+            outln!(
                 "  caliper on {}: {} SD = {:.6}",
-                cc.covariate, cc.sd_units, cc.width
+                cc.covariate,
+                cc.sd_units,
+                cc.width
             );
         }
     }
     if let Some(order) = f.settings.order {
-        println!(
+        outln!(
             "  order: {}; ties broken {}",
             order.name(),
             match f.settings.ties {
@@ -529,37 +536,42 @@ fn print_table(o: &Output<'_>, _table: &Table, ds: &Dataset) {
             }
         );
     }
-    println!();
-    println!("  Sample sizes        {:>10} {:>10}", "control", "treated");
+    outln!();
+    outln!("  Sample sizes        {:>10} {:>10}", "control", "treated");
     let s = &f.sizes;
-    println!(
+    outln!(
         "    all               {:>10} {:>10}",
-        s.control.all, s.treated.all
+        s.control.all,
+        s.treated.all
     );
-    println!(
+    outln!(
         "    matched           {:>10} {:>10}",
-        s.control.matched, s.treated.matched
+        s.control.matched,
+        s.treated.matched
     );
-    println!(
+    outln!(
         "    matched (ESS)     {:>10.2} {:>10.2}",
-        s.control.matched_ess, s.treated.matched_ess
+        s.control.matched_ess,
+        s.treated.matched_ess
     );
-    println!(
+    outln!(
         "    unmatched         {:>10} {:>10}",
-        s.control.unmatched, s.treated.unmatched
+        s.control.unmatched,
+        s.treated.unmatched
     );
-    println!(
+    outln!(
         "    discarded         {:>10} {:>10}",
-        s.control.discarded, s.treated.discarded
+        s.control.discarded,
+        s.treated.discarded
     );
     if !f.dropped.is_empty() {
-        println!("  Not in the matched sample:");
+        outln!("  Not in the matched sample:");
         for d in &f.dropped {
-            println!("    {:>6} {:<8} {}", d.count, d.group, d.description);
+            outln!("    {:>6} {:<8} {}", d.count, d.group, d.description);
         }
     }
-    println!();
-    println!(
+    outln!();
+    outln!(
         "  Balance (SMD: {} SD; flagged when |SMD| > {})",
         match f.settings.estimand {
             Estimand::Att => "treated",
@@ -568,12 +580,17 @@ fn print_table(o: &Output<'_>, _table: &Table, ds: &Dataset) {
         },
         f.smd_threshold
     );
-    println!(
+    outln!(
         "    {:<22} {:>11} {:>11} {:>9} {:>9} {:>9}",
-        "covariate", "SMD before", "SMD after", "VR after", "eCDF max", ""
+        "covariate",
+        "SMD before",
+        "SMD after",
+        "VR after",
+        "eCDF max",
+        ""
     );
     for b in &f.balance {
-        println!(
+        outln!(
             "    {:<22} {:>11} {:>11} {:>9} {:>9} {:>9}",
             b.covariate,
             opt(b.smd_before, 4),
@@ -583,12 +600,12 @@ fn print_table(o: &Output<'_>, _table: &Table, ds: &Dataset) {
             if b.flagged { "> 0.1" } else { "" }
         );
     }
-    println!();
+    outln!();
     match &f.effect {
-        None => println!("  No outcome given (--outcome): matching and balance only."),
+        None => outln!("  No outcome given (--outcome): matching and balance only."),
         Some(e) => {
             let lvl = e.level * 100.0;
-            println!(
+            outln!(
                 "  Effect ({}) {}",
                 e.term,
                 if e.adjusted {
@@ -597,9 +614,9 @@ fn print_table(o: &Output<'_>, _table: &Table, ds: &Dataset) {
                     ""
                 }
             );
-            println!("    estimate   {:>14.6}", e.estimate);
-            println!("    std. error {:>14.6}", e.std_error);
-            println!(
+            outln!("    estimate   {:>14.6}", e.estimate);
+            outln!("    std. error {:>14.6}", e.std_error);
+            outln!(
                 "    {lvl:.0}% CI     [{:.6}, {:.6}]   p = {:.4}{}",
                 e.conf_low,
                 e.conf_high,
@@ -607,23 +624,25 @@ fn print_table(o: &Output<'_>, _table: &Table, ds: &Dataset) {
                 e.df.map(|d| format!("   df = {d:.2}")).unwrap_or_default()
             );
             let c = &e.counterfactual;
-            println!(
+            outln!(
                 "    treated mean {:.4}; counterfactual (without treatment) {:.4}; matched comparison mean {:.4}",
-                c.treated_observed, c.treated_counterfactual, c.control
+                c.treated_observed,
+                c.treated_counterfactual,
+                c.control
             );
-            println!(
+            outln!(
                 "    (all controls before matching: mean {:.4})",
                 e.control_mean_unmatched
             );
-            println!();
-            println!("  Inference: {}", e.inference.method);
-            println!("    why: {}", e.inference.reason);
+            outln!();
+            outln!("  Inference: {}", e.inference.method);
+            outln!("    why: {}", e.inference.reason);
             for w in &e.inference.warnings {
-                println!("    warning: {w}");
+                outln!("    warning: {w}");
             }
         }
     }
     for w in &f.warnings {
-        println!("  note: {w}");
+        outln!("  note: {w}");
     }
 }

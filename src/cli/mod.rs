@@ -3,7 +3,9 @@
 pub mod bootstrap;
 pub mod common;
 pub mod did;
+pub mod input;
 pub mod matching;
+pub mod output;
 pub mod power;
 pub mod rct;
 pub mod run;

@@ -1,7 +1,9 @@
 //! `effekt power`: analytic power, sample size and minimum detectable effect, and simulation
 //! power from a TOML config.
 
-use crate::cli::common::{CliError, CliResult, Progress, with_threads, write_json};
+use crate::cli::common::{CliError, CliResult, Progress, parse_threads, with_threads};
+use crate::cli::input;
+use crate::cli::output::{self, outln};
 use effekt_power::PowerError;
 use effekt_power::analytic::{
     self, Alternative, Cluster, CurveOver, CurveSpec, Design, Paired, PowerResult,
@@ -59,7 +61,7 @@ pub struct CommonArgs {
     #[arg(long, value_name = "FROM:TO[:POINTS]", conflicts_with = "curve_effect")]
     pub curve_n: Option<String>,
     /// Add a power curve over the effect: FROM:TO[:POINTS].
-    #[arg(long, value_name = "FROM:TO[:POINTS]")]
+    #[arg(long, value_name = "FROM:TO[:POINTS]", allow_hyphen_values = true)]
     pub curve_effect: Option<String>,
 }
 
@@ -241,7 +243,7 @@ pub struct ClusterArgs {
     #[arg(long, value_name = "FROM:TO[:POINTS]", conflicts_with = "curve_effect")]
     pub curve_clusters: Option<String>,
     /// Add a power curve over the effect: FROM:TO[:POINTS].
-    #[arg(long, value_name = "FROM:TO[:POINTS]")]
+    #[arg(long, value_name = "FROM:TO[:POINTS]", allow_hyphen_values = true)]
     pub curve_effect: Option<String>,
 }
 
@@ -297,8 +299,8 @@ pub struct SimulateArgs {
     /// Override the number of simulations of the config.
     #[arg(long)]
     pub simulations: Option<u64>,
-    /// Worker threads (default: all cores). Results do not depend on it.
-    #[arg(long)]
+    /// Worker threads, 1 to 1024 (default: all cores). Results do not depend on it.
+    #[arg(long, value_name = "N", value_parser = parse_threads)]
     pub threads: Option<usize>,
     /// Write the result as JSON to PATH (`-` = stdout).
     #[arg(long, value_name = "PATH")]
@@ -480,6 +482,9 @@ pub(crate) fn power_error(e: PowerError) -> CliError {
 }
 
 fn analytic_run(design: &Design, common: &CommonArgs, effect: Option<f64>) -> CliResult {
+    output::Plan::new()
+        .json("--json", common.json.as_deref())
+        .check()?;
     let cluster_size_unknown = matches!(design, Design::Cluster(c) if c.cluster_size.is_none());
     let all_given =
         common.n.is_some() && effect.is_some() && common.power.is_some() && !cluster_size_unknown;
@@ -511,7 +516,7 @@ fn show<T: serde::Serialize>(json: Option<&Path>, value: &T, print: impl FnOnce(
         print(value);
     }
     if let Some(path) = json {
-        write_json(path, value)?;
+        output::write_json(path, value)?;
     }
     Ok(())
 }
@@ -525,8 +530,8 @@ fn fmt(x: f64) -> String {
 }
 
 fn print_result(r: &PowerResult) {
-    println!("Power analysis: {}", r.method);
-    println!("Solved for: {}", r.solved_for);
+    outln!("Power analysis: {}", r.method);
+    outln!("Solved for: {}", r.solved_for);
     let alt = match r.alternative {
         Alternative::TwoSided => "two-sided",
         Alternative::Greater => "one-sided (greater)",
@@ -591,11 +596,11 @@ fn print_result(r: &PowerResult) {
     };
     let width = rows.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
     for (k, v) in &rows {
-        println!("  {k:<width$}  {v}");
+        outln!("  {k:<width$}  {v}");
     }
-    println!("Why this method: {}", why(r));
+    outln!("Why this method: {}", why(r));
     for n in &r.notes {
-        println!("Note: {n}");
+        outln!("Note: {n}");
     }
     if let Some(c) = &r.curve {
         let label = match c.over {
@@ -608,10 +613,10 @@ fn print_result(r: &PowerResult) {
             }
             CurveOver::Effect => "effect",
         };
-        println!("Power curve:");
-        println!("  {label:>12}  power");
+        outln!("Power curve:");
+        outln!("  {label:>12}  power");
         for p in &c.points {
-            println!("  {:>12}  {:.4}", fmt(p.x), p.power);
+            outln!("  {:>12}  {:.4}", fmt(p.x), p.power);
         }
     }
 }
@@ -636,8 +641,11 @@ fn why(r: &PowerResult) -> &'static str {
 }
 
 fn simulate(a: SimulateArgs) -> CliResult {
-    let text = std::fs::read_to_string(&a.config)
-        .map_err(|e| CliError::bad_msg(format!("cannot read {}: {e}", a.config.display())))?;
+    output::Plan::new()
+        .input("--config", &a.config)
+        .json("--json", a.json.as_deref())
+        .check()?;
+    let text = input::read_text(&a.config, "the --config file")?;
     let mut cfg = SimulationConfig::from_toml_str(&text)
         .map_err(|e| CliError::bad_msg(format!("{}: {e}", a.config.display())))?;
     if let Some(s) = a.seed {
@@ -656,10 +664,10 @@ fn simulate(a: SimulateArgs) -> CliResult {
 
 fn print_simulation(r: &SimulationReport) {
     let s = &r.summary;
-    println!("Simulation power");
-    println!("  design:    {}", r.dgp);
-    println!("  analysis:  {} (alpha {})", r.analysis, s.alpha);
-    println!(
+    outln!("Simulation power");
+    outln!("  design:    {}", r.dgp);
+    outln!("  analysis:  {} (alpha {})", r.analysis, s.alpha);
+    outln!(
         "  simulations: {} of {} (seed {}{})",
         s.simulations_run,
         s.simulations_requested,
@@ -670,7 +678,7 @@ fn print_simulation(r: &SimulationReport) {
             ""
         }
     );
-    println!("  {:<22} {:>10}  {:>12}", "", "value", "MC s.e.");
+    outln!("  {:<22} {:>10}  {:>12}", "", "value", "MC s.e.");
     for (name, v) in [
         ("power", s.power),
         ("bias", s.bias),
@@ -678,28 +686,31 @@ fn print_simulation(r: &SimulationReport) {
         ("empirical SE", s.empirical_se),
         ("CI coverage", s.coverage),
     ] {
-        println!("  {name:<22} {:>10.4}  {:>12.4}", v.value, v.mc_se);
+        outln!("  {name:<22} {:>10.4}  {:>12.4}", v.value, v.mc_se);
     }
-    println!("  {:<22} {:>10.4}", "mean reported SE", s.mean_std_error);
-    println!("  {:<22} {:>10.4}", "mean true effect", s.mean_truth);
+    outln!("  {:<22} {:>10.4}", "mean reported SE", s.mean_std_error);
+    outln!("  {:<22} {:>10.4}", "mean true effect", s.mean_truth);
     if s.n_non_finite + s.n_failed > 0 {
-        println!(
+        outln!(
             "  {} simulation(s) gave non-finite results and {} failed; they count as \
              non-rejections and are left out of bias, RMSE and coverage",
-            s.n_non_finite, s.n_failed
+            s.n_non_finite,
+            s.n_failed
         );
         if let Some(m) = &s.first_failure {
-            println!("  first failure: {m}");
+            outln!("  first failure: {m}");
         }
     }
     if let Some(a) = &r.analytic {
         let z = (s.power.value - a.power) / s.power.mc_se.max(1e-12);
-        println!(
+        outln!(
             "  analytic power (same design and test): {:.4} ({}); difference {:+.1} MC s.e.",
-            a.power, a.method, z
+            a.power,
+            a.method,
+            z
         );
     }
-    println!(
+    outln!(
         "Monte Carlo s.e. as in Morris, White & Crowther (2019); simulation s uses random stream \
          (seed, s), so the result is the same on any number of threads."
     );

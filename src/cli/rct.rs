@@ -3,8 +3,9 @@
 //! and bootstrap.
 
 use crate::cli::common::{
-    CliError, CliResult, DataArgs, Progress, RunArgs, split_list, with_threads, write_json,
+    CliError, CliResult, DataArgs, Progress, RunArgs, split_list, with_threads,
 };
+use crate::cli::output;
 use effekt_rct::{ClusterAssignment, Design, Estimator, OutcomeType, RctConfig, RctError, RctFit};
 use serde::Serialize;
 use std::fmt::Write as _;
@@ -124,6 +125,7 @@ fn rct_error(e: RctError) -> CliError {
 }
 
 pub fn run(args: Args) -> CliResult {
+    args.run.plan(&args.data.data).check()?;
     let mut config = RctConfig::new(args.outcome.clone(), args.treatment.clone());
     config.covariates = args
         .covariates
@@ -172,7 +174,7 @@ pub fn run(args: Args) -> CliResult {
     progress.finish();
     let fit = fit.map_err(rct_error)?;
     match &args.run.json {
-        Some(path) => write_json(
+        Some(path) => output::write_json(
             path,
             &Output {
                 data: table.source(),
@@ -180,12 +182,8 @@ pub fn run(args: Args) -> CliResult {
             },
         ),
         None => {
-            let text = render(&fit, table.source());
-            use std::io::Write;
-            std::io::stdout()
-                .lock()
-                .write_all(text.as_bytes())
-                .map_err(CliError::internal)
+            output::stdout::print_str(&render(&fit, table.source()));
+            Ok(())
         }
     }
 }

@@ -2,8 +2,10 @@
 //! runs effekt-report's runner and writes `report.html`, `report.md` and `report.json`
 //! (atomically) into the output directory.
 
-use crate::cli::common::{CliError, CliResult, Progress, with_threads, write_atomic};
-use effekt_report::{Language, ProgressSink, ReportError, RunInputs, RunOptions, Study};
+use crate::cli::common::{CliError, CliResult, Progress, parse_threads, with_threads};
+use crate::cli::input;
+use crate::cli::output::{self, Plan, outln};
+use effekt_report::{Format, Language, ProgressSink, ReportError, RunInputs, RunOptions, Study};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -29,8 +31,9 @@ pub struct Args {
     /// Report language; overrides `report.language` in the study file.
     #[arg(long, value_enum)]
     pub lang: Option<LangArg>,
-    /// Worker threads for the bootstrap (all cores when omitted; results do not depend on it).
-    #[arg(long, value_name = "N")]
+    /// Worker threads for the bootstrap, 1 to 1024 (all cores when omitted; results do not
+    /// depend on it).
+    #[arg(long, value_name = "N", value_parser = parse_threads)]
     pub threads: Option<usize>,
 }
 
@@ -67,6 +70,27 @@ impl ProgressSink for Bars {
     }
 }
 
+/// The data file's bytes (for its SHA-256 in the manifest): a regular file only, so a FIFO
+/// named in data.path is refused instead of blocking the run.
+fn read_data_bytes(study: &Study, data_path: &Path) -> CliResult<Vec<u8>> {
+    let at = study.locate("data.path");
+    if let Ok(meta) = std::fs::metadata(data_path)
+        && !meta.is_file()
+    {
+        return Err(CliError::bad_msg(format!(
+            "{at}: the data file {} is {}, not a regular file",
+            data_path.display(),
+            output::describe_kind(&meta)
+        )));
+    }
+    std::fs::read(data_path).map_err(|e| {
+        CliError::bad_msg(format!(
+            "{at}: cannot read the data file {} (paths are relative to the study file): {e}",
+            data_path.display()
+        ))
+    })
+}
+
 fn report_error(e: ReportError) -> CliError {
     if e.is_bad_input() {
         CliError::bad(e)
@@ -75,27 +99,21 @@ fn report_error(e: ReportError) -> CliError {
     }
 }
 
+/// Every file name a report can have (all formats): each is replaced or removed with the
+/// report, so none may be an input, a link or a special file.
+fn report_files() -> [&'static str; 3] {
+    [Format::Html, Format::Markdown, Format::Json].map(Format::file_name)
+}
+
 pub fn run(args: Args) -> CliResult {
-    // Checked before the analysis runs, so a wrong --out does not cost the whole run.
-    if args.out.exists() && !args.out.is_dir() {
-        return Err(CliError::bad_msg(format!(
-            "--out {}: a file of that name exists; --out names the directory the report is \
-             written to (it is created when missing)",
-            args.out.display()
-        )));
-    }
-    let study_bytes = std::fs::read(&args.study).map_err(|e| {
-        CliError::bad_msg(format!(
-            "cannot read the study file {}: {e}",
-            args.study.display()
-        ))
-    })?;
-    let text = String::from_utf8(study_bytes.clone()).map_err(|_| {
-        CliError::bad_msg(format!(
-            "{}: the study file is not UTF-8 text; save it as UTF-8",
-            args.study.display()
-        ))
-    })?;
+    let report_files = report_files();
+    // Checked before the study is even read (and again with the data file below), so a wrong
+    // --out does not cost the whole run.
+    Plan::new()
+        .input("the study file", &args.study)
+        .report_dir(&args.out, &report_files)
+        .check()?;
+    let text = input::read_text(&args.study, "the study file")?;
     let study_name = args.study.display().to_string();
     let study = Study::parse(&text, &study_name).map_err(report_error)?;
 
@@ -107,13 +125,12 @@ pub fn run(args: Args) -> CliResult {
         .map(Path::to_path_buf)
         .unwrap_or_else(|| PathBuf::from("."));
     let data_path = base.join(&study.config.data.path);
-    let data_bytes = std::fs::read(&data_path).map_err(|e| {
-        let at = study.locate("data.path");
-        CliError::bad_msg(format!(
-            "{at}: cannot read the data file {} (paths are relative to the study file): {e}",
-            data_path.display()
-        ))
-    })?;
+    Plan::new()
+        .input("the study file", &args.study)
+        .input("the data file (data.path)", &data_path)
+        .report_dir(&args.out, &report_files)
+        .check()?;
+    let data_bytes = read_data_bytes(&study, &data_path)?;
     let options = effekt_data::ReadOptions {
         delimiter: study.config.data.delimiter,
         decimal: study.config.data.decimal,
@@ -144,35 +161,33 @@ pub fn run(args: Args) -> CliResult {
     let files =
         effekt_report::render_all(&report, &study.config.report.formats).map_err(report_error)?;
 
-    std::fs::create_dir_all(&args.out).map_err(|e| {
-        CliError::bad_msg(format!(
-            "cannot create the output directory {}: {e}",
-            args.out.display()
-        ))
-    })?;
-    for f in &files {
-        write_atomic(&args.out.join(f.file_name), f.content.as_bytes())?;
-    }
+    let contents: Vec<(&'static str, &[u8])> = files
+        .iter()
+        .map(|f| (f.file_name, f.content.as_bytes()))
+        .collect();
+    output::report::write_report(&args.out, &contents, &report_files)?;
 
     // A short readable summary on stdout, every label in the report's language.
     use effekt_report::i18n::console;
     let lang = report.language;
-    println!("{}", report.title);
+    outln!("{}", report.title);
     for o in &report.outcomes {
         match &o.headline {
             Some(h) => {
-                println!(
+                outln!(
                     "\n{}\n  {}\n  {}",
-                    o.label, h.sentence, h.counterfactual_sentence
+                    o.label,
+                    h.sentence,
+                    h.counterfactual_sentence
                 );
-                println!(
+                outln!(
                     "  {}: {} ({})",
                     console::INFERENCE.get(lang),
                     o.inference.method,
                     o.inference.reason
                 );
             }
-            None => println!(
+            None => outln!(
                 "\n{}\n  {}",
                 o.label,
                 console::suppressed_outcome(report.privacy.threshold, lang)
@@ -180,14 +195,14 @@ pub fn run(args: Args) -> CliResult {
         }
     }
     if !report.privacy.suppressions.is_empty() {
-        println!(
+        outln!(
             "\n{}",
             console::suppressed_count(report.privacy.suppressions.len(), lang)
         );
     }
-    println!();
+    outln!();
     for f in &files {
-        println!(
+        outln!(
             "{} {}",
             console::WROTE.get(lang),
             args.out.join(f.file_name).display()

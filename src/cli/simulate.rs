@@ -1,7 +1,9 @@
 //! `effekt simulate`: write synthetic evaluation data (IHF, TFCO, cluster-randomised,
 //! staggered adoption) with the true effects in a JSON sidecar beside it.
 
-use crate::cli::common::{CliError, CliResult, write_atomic, write_json};
+use crate::cli::common::{CliError, CliResult};
+use crate::cli::input;
+use crate::cli::output::{self, outln};
 use crate::cli::power::power_error;
 use effekt_power::dgp::{
     Assignment, ClusterRctConfig, DgpConfig, IhfConfig, Population, StaggeredConfig, TfcoConfig,
@@ -84,8 +86,7 @@ fn read_config<T: serde::de::DeserializeOwned + Default>(path: Option<&Path>) ->
     match path {
         None => Ok(T::default()),
         Some(p) => {
-            let text = std::fs::read_to_string(p)
-                .map_err(|e| CliError::bad_msg(format!("cannot read {}: {e}", p.display())))?;
+            let text = input::read_text(p, "the --config file")?;
             config_from_toml(&text).map_err(|e| CliError::bad_msg(format!("{}: {e}", p.display())))
         }
     }
@@ -132,6 +133,33 @@ fn reject(a: &Args, allowed: &[&str]) -> CliResult {
 }
 
 pub fn run(a: Args) -> CliResult {
+    let sidecar = a.out.with_extension("json");
+    if sidecar == a.out {
+        return Err(CliError::bad_msg(format!(
+            "--out {}: give the CSV file name (e.g. data.csv); the true effects are written to \
+             the same name with .json",
+            a.out.display()
+        )));
+    }
+    if let Ok(meta) = std::fs::metadata(&a.out)
+        && !meta.is_file()
+        && !meta.is_dir()
+    {
+        return Err(CliError::bad_msg(format!(
+            "--out {}: that is {}; the true effects are written beside the data ({}), so give \
+             the name of a CSV file in a directory of your own",
+            a.out.display(),
+            output::describe_kind(&meta),
+            sidecar.display()
+        )));
+    }
+    let mut plan = output::Plan::new()
+        .file("--out", Some(&a.out))
+        .file("the true-effects sidecar of --out", Some(&sidecar));
+    if let Some(c) = &a.config {
+        plan = plan.input("--config", c);
+    }
+    plan.check()?;
     let cfg_path = a.config.as_deref();
     let config = match a.kind {
         Kind::Ihf => {
@@ -184,19 +212,11 @@ pub fn run(a: Args) -> CliResult {
             DgpConfig::Staggered(c)
         }
     };
-    let sidecar = a.out.with_extension("json");
-    if sidecar == a.out {
-        return Err(CliError::bad_msg(format!(
-            "--out {}: give the CSV file name (e.g. data.csv); the true effects are written to \
-             the same name with .json",
-            a.out.display()
-        )));
-    }
     let sim = generate_seeded(&config, a.seed).map_err(power_error)?;
-    write_atomic(&a.out, to_csv(&sim.table).as_bytes())?;
-    write_json(&sidecar, &sim.truth)?;
+    output::write_file(&a.out, to_csv(&sim.table).as_bytes())?;
+    output::write_json(&sidecar, &sim.truth)?;
     let t = &sim.truth;
-    println!(
+    outln!(
         "Wrote {} ({} rows, {} units, {} treated) and the true effects to {}",
         a.out.display(),
         t.n_rows,
@@ -204,7 +224,7 @@ pub fn run(a: Args) -> CliResult {
         t.n_treated,
         sidecar.display()
     );
-    println!("Data-generating process: {} (seed {})", t.dgp, a.seed);
+    outln!("Data-generating process: {} (seed {})", t.dgp, a.seed);
     let main: Vec<(String, f64, &str)> = match a.kind {
         Kind::Ihf => {
             let last = t.estimands.iter().filter_map(|e| e.wave).max();
@@ -249,9 +269,9 @@ pub fn run(a: Args) -> CliResult {
             })
             .collect(),
     };
-    println!("True effects (exact, from the model):");
+    outln!("True effects (exact, from the model):");
     for (o, v, n) in main {
-        println!("  {n} {o:<32} {v:+.4}");
+        outln!("  {n} {o:<32} {v:+.4}");
     }
     Ok(())
 }

@@ -11,3 +11,4 @@ mod cli_run;
 mod cli_simulate;
 mod common;
 mod invariants;
+mod report_atomic;
