@@ -36,8 +36,8 @@
 //! total, along any chain of links), further counts are *coarsened*: published as the range
 //! the exact counts allow (JSON `{"low", "high"}`, shown "about 80" / "ca 80"), chosen in the
 //! order a statistics agency would give up detail — first the file's rows and units, then
-//! missing-value counts, then wave and left-out counts, then totals, and arms only when
-//! nothing else protects. A range is computed from the exact counts alone, so it reveals
+//! missing-value counts, then wave, subgroup-level and left-out counts, then totals, and arms
+//! only when nothing else protects. A range is computed from the exact counts alone, so it reveals
 //! nothing beyond "< k". A matched group's effective sample size is shown only with its exact
 //! count (with equal weights it is the count); a subgroup note on units without a level
 //! shows their number as published.
@@ -783,8 +783,19 @@ fn data_section(
         .first()
         .map(|r| r.prepared.periods.clone())
         .unwrap_or_default();
-    let n_units = counts.get(Slot::Units, msg::DATA.get(lang), true, privacy);
-    let rows = counts.get(Slot::Rows, &counts::rows_location(lang), true, privacy);
+    let units_word = c.study.units.word(lang);
+    let n_units = counts.get(
+        Slot::Units,
+        &counts::data_location(units_word, lang),
+        true,
+        privacy,
+    );
+    let rows = counts.get(
+        Slot::Rows,
+        &counts::data_location(msg::ROWS.get(lang), lang),
+        true,
+        privacy,
+    );
     let n_clusters = c
         .data
         .cluster
@@ -794,7 +805,11 @@ fn data_section(
     let mut any_dropped = false;
     for (i, r) in results.iter().enumerate() {
         any_dropped |= r.prepared.dropped > 0;
-        let loc = format!("{} — missing", r.prepared.outcome.column);
+        let loc = format!(
+            "{} — {}",
+            r.prepared.outcome.column,
+            msg::MISSING_VALUES.get(lang)
+        );
         let rows_dropped = counts.get(Slot::Dropped(i), &loc, true, privacy);
         let by_column = r
             .prepared
@@ -819,7 +834,6 @@ fn data_section(
     }
     let drop = c.data.missing == MissingPolicy::Drop;
     let missing_text = sentences::missing(drop, any_dropped, lang);
-    let units_word = c.study.units.word(lang);
     let period_list = periods
         .iter()
         .map(|p| crate::i18n::fmt_period(*p, lang))

@@ -18,8 +18,8 @@
 //!   n = treated all + comparison all.
 //!
 //! Priorities (lower is coarsened first): the file's rows and units 1, missing-value counts 2,
-//! wave counts and the matched sample's left-out counts 3, totals n and "all" 4, arms,
-//! matched counts and subgroup levels 5.
+//! wave counts, subgroup levels and the matched sample's left-out counts 3, totals n and "all"
+//! 4, arms and matched counts 5.
 
 use super::disclosure::{CellId, Disclosure, Shown};
 use super::{OutcomePlan, OutcomeResult, Privacy};
@@ -287,8 +287,8 @@ fn register_subgroups(
         let mut lt = Vec::new();
         let mut lc = Vec::new();
         for (l, level) in s.levels.iter().enumerate() {
-            lt.push(b.cell(Slot::Level(i, j, l, true), level.n_treated, ARM));
-            lc.push(b.cell(Slot::Level(i, j, l, false), level.n_control, ARM));
+            lt.push(b.cell(Slot::Level(i, j, l, true), level.n_treated, DETAIL));
+            lc.push(b.cell(Slot::Level(i, j, l, false), level.n_control, DETAIL));
         }
         let m = b.cell(Slot::LevelMissing(i, j), s.missing, MISSING);
         let mut all = lt.clone();
@@ -342,11 +342,7 @@ fn register_sample(b: &mut Builder, i: usize, r: &OutcomeResult, [n, t, c]: [Cel
     b.plus(n, &all);
 }
 
-/// The location word of the data file's rows in `lang` ("Data — rows").
-pub fn rows_location(lang: Language) -> String {
-    format!(
-        "{} — {}",
-        crate::i18n::msg::DATA.get(lang),
-        crate::i18n::msg::ROWS.get(lang)
-    )
+/// Location of a count of the data file in suppression notes ("Data — rows").
+pub fn data_location(what: &str, lang: Language) -> String {
+    format!("{} — {what}", crate::i18n::msg::DATA.get(lang))
 }

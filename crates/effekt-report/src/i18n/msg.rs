@@ -152,6 +152,7 @@ pub const ABOUT: Text = t("about", "ca");
 pub const AT_LEAST: Text = t("at least", "minst");
 pub const ROWS: Text = t("rows", "rader");
 pub const NO_VALUE: Text = t("no value", "saknar värde");
+pub const MISSING_VALUES: Text = t("missing", "saknade värden");
 pub const NO_SUPPRESSIONS: Text = t(
     "No value had to be suppressed.",
     "Inga värden behövde undertryckas.",
