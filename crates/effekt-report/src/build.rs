@@ -22,6 +22,10 @@
 //!   suppressed (its statistics; the count of the other arm follows the rules below);
 //! * matching: the comparison group's mean before matching is not shown when it gives small
 //!   events or non-events among all comparison units;
+//! * randomised designs: a balance row of a 0/1 covariate (a level of a categorical column, or
+//!   a column of 0s and 1s) held, or not held, by a small number of individuals in an arm is
+//!   left empty — the standardised difference and the variance ratio of an indicator give
+//!   both shares back (matching's balance rows follow the same rule in its adapter);
 //! * every other small count (rows left out, missing values per column, matched, unmatched
 //!   and dropped units, units without a subgroup level, units in the file) is shown as "< k";
 //! * the contract and the power curve are suppressed when an outcome they use is.
@@ -355,7 +359,7 @@ fn without_size_warnings(
 /// Build one outcome section (applying privacy) — used by [`build_report`].
 fn outcome_section(
     (i, r, plan): (usize, &OutcomeResult, &OutcomePlan),
-    study: &Study,
+    (study, table): (&Study, &Table),
     counts: &mut Counts,
     privacy: &mut Privacy,
 ) -> OutcomeSection {
@@ -429,7 +433,11 @@ fn outcome_section(
     }
     section.tidy = e.tidy.clone();
     section.robustness.alternatives = e.alternatives.clone();
-    section.robustness.balance = e.balance.clone();
+    section.robustness.balance = if e.balance_is_matching {
+        e.balance.clone()
+    } else {
+        between_arms_balance(r, table, privacy)
+    };
     section.robustness.pre_trend = e.pre_trend.clone();
     section.robustness.binary = e.binary.clone();
     section.robustness.decomposition = e.decomposition.clone();
@@ -462,6 +470,63 @@ fn outcome_section(
         ));
     }
     section
+}
+
+/// Individuals of each arm holding and not holding a 0/1 covariate of a between-arms balance
+/// row ("column: level" of a categorical column, or a numeric column of 0s and 1s); `None`
+/// for other covariates.
+fn indicator_counts(row: &str, table: &Table, prep: &Prepared) -> Option<[usize; 4]> {
+    let (column, level) = match row.split_once(": ") {
+        Some((c, l)) if table.column(c).is_ok() => (c, Some(l)),
+        _ => (row, None),
+    };
+    let col = table.column(column).ok()?;
+    let values = table.numeric(column).ok();
+    let mut counts = [0usize; 4]; // treated ones, treated zeros, comparison ones, zeros
+    for (&i, &t) in prep.rows.iter().zip(&prep.treated) {
+        let one = match (level, &values) {
+            (Some(l), _) => col.data.display(i).map(|v| v == l),
+            (None, Some(v)) => match v.get(i).copied().flatten() {
+                Some(x) if x == 0.0 || x == 1.0 => Some(x == 1.0),
+                Some(_) => return None,
+                None => None,
+            },
+            (None, None) => return None,
+        };
+        if let Some(one) = one {
+            counts[2 * usize::from(!t) + usize::from(!one)] += 1;
+        }
+    }
+    Some(counts)
+}
+
+/// The between-arms balance table with the rows of 0/1 covariates held (or not held) by
+/// 1 … k − 1 individuals of an arm left empty: the standardised difference and the variance
+/// ratio of an indicator give both shares back, and with the arms' sizes the counts.
+fn between_arms_balance(
+    r: &OutcomeResult,
+    table: &Table,
+    privacy: &mut Privacy,
+) -> Vec<BalanceRow> {
+    let outcome = &r.prepared.outcome;
+    let mut rows = r.estimate.balance.clone();
+    for row in &mut rows {
+        let small = indicator_counts(&row.covariate, table, &r.prepared)
+            .is_some_and(|c| c.iter().any(|&k| privacy.is_small(k)));
+        if small {
+            row.smd_before = None;
+            row.smd_after = None;
+            row.var_ratio_before = None;
+            row.var_ratio_after = None;
+            row.flagged = false;
+            let location = at(outcome, &format!("balance: {}", row.covariate));
+            privacy.note(
+                location.clone(),
+                sentences::suppressed(&location, privacy.threshold, privacy.lang),
+            );
+        }
+    }
+    rows
 }
 
 /// The headline and counterfactual of an outcome whose statistics are shown.
@@ -1004,7 +1069,14 @@ pub fn build_report(
         .iter()
         .zip(&plans)
         .enumerate()
-        .map(|(i, (r, plan))| outcome_section((i, r, plan), study, &mut counts, &mut privacy))
+        .map(|(i, (r, plan))| {
+            outcome_section(
+                (i, r, plan),
+                (study, inputs.table),
+                &mut counts,
+                &mut privacy,
+            )
+        })
         .collect();
     let any_suppressed_outcome = outcomes.iter().any(|o| o.headline.is_none());
     let (data, summary) = data_section(inputs, results, &mut counts, &mut privacy);

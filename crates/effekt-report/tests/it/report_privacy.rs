@@ -236,3 +236,42 @@ fn no_individual_level_data_in_any_output() {
     let circles = html.matches("<circle").count();
     assert!(circles <= 3 * 2, "{circles} circles");
 }
+
+#[test]
+fn a_balance_row_of_a_rare_characteristic_is_suppressed() {
+    // 3 of the 20 treated are girls: the standardised difference and the variance ratio of the
+    // indicator give both arms' shares back, and with the arms' sizes the count.
+    let mut csv = String::from("t,y,sex,girl,age\n");
+    for i in 0..40 {
+        let t = i % 2;
+        let girl = if t == 1 { i < 6 } else { i % 4 == 0 };
+        let sex = if girl { "girl" } else { "boy" };
+        csv.push_str(&format!(
+            "{t},{},{sex},{},{}\n",
+            i % 5,
+            u8::from(girl),
+            10 + i % 7
+        ));
+    }
+    let table = read_csv_str("d.csv", &csv, &ReadOptions::default()).unwrap();
+    let study = "[data]\npath = \"d.csv\"\ntreatment = \"t\"\n[design]\nkind = \"rct\"\ncovariates = [\"sex\", \"girl\", \"age\"]\n[[outcomes]]\ncolumn = \"y\"\ntype = \"continuous\"\n[inference]\nbootstrap = 99\n";
+    let r = run_on(study, &table).unwrap();
+    let balance = &r.outcomes[0].robustness.balance;
+    for name in ["sex: girl", "girl"] {
+        let row = balance.iter().find(|b| b.covariate == name).unwrap();
+        assert!(
+            row.smd_before.is_none() && row.var_ratio_before.is_none(),
+            "{row:?}"
+        );
+        assert!(
+            r.privacy
+                .suppressions
+                .iter()
+                .any(|s| s.location == format!("y — balance: {name}")),
+            "{:?}",
+            r.privacy.suppressions
+        );
+    }
+    let age = balance.iter().find(|b| b.covariate == "age").unwrap();
+    assert!(age.smd_before.is_some() && age.var_ratio_before.is_some());
+}
