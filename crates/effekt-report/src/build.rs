@@ -2,25 +2,63 @@
 //!
 //! # Privacy rules
 //!
-//! With threshold `k` (default 5, never below 3):
-//! * an outcome whose treated or comparison group has fewer than `k` units shows no statistic
-//!   at all (headline, counterfactual, tables, plots, subgroups);
-//! * a subgroup breakdown in which any level has between 1 and `k − 1` units in an arm is
-//!   suppressed as a whole (secondary suppression: with the total shown, one small level could
-//!   otherwise be derived from the others);
-//! * a wave of the trajectory with between 1 and `k − 1` units in an arm is suppressed;
-//! * counts of missing values between 1 and `k − 1` are suppressed;
+//! With threshold `k` (default 5, never below 3), a count of 1 to `k − 1` individuals is
+//! *small*. Zero counts are shown: an empty cell identifies nobody.
+//!
+//! Primary suppression:
+//! * an outcome whose treated or comparison group is small shows no statistic at all
+//!   (headline, counterfactual, tables, plots, subgroups, and the warnings, which can state
+//!   group sizes); its n's are shown under the rules below;
+//! * so does a 0/1 outcome with a small number of individuals *with* or *without* the outcome
+//!   in an arm (events or non-events): a share together with its group size is a count
+//!   (7.5 % of 40 is 3), and every effect measure of a 2×2 table with known group sizes gives
+//!   the table back. The check is the one an outsider would make: share × group size, for
+//!   every share the report would show with its group size (observed, comparison and
+//!   counterfactual means, the 2×2 risks), when the product is a whole number;
+//! * a subgroup breakdown in which any level has a small count in an arm, or (0/1 outcomes)
+//!   small events or non-events in an arm, is suppressed as a whole (with the total shown, one
+//!   small level could otherwise be derived from the others);
+//! * a wave of the trajectory with a small count, or small events or non-events, in an arm is
+//!   suppressed (its statistics; the count of the other arm follows the rules below);
+//! * matching: the comparison group's mean before matching is not shown when it gives small
+//!   events or non-events among all comparison units;
+//! * randomised designs: a balance row of a 0/1 covariate (a level of a categorical column, or
+//!   a column of 0s and 1s) held, or not held, by a small number of individuals in an arm is
+//!   left empty — the standardised difference and the variance ratio of an indicator give
+//!   both shares back (matching's balance rows follow the same rule in its adapter);
+//! * every other small count (rows left out, missing values per column, matched, unmatched
+//!   and dropped units, units without a subgroup level, units in the file) is shown as "< k";
 //! * the contract and the power curve are suppressed when an outcome they use is.
 //!
-//! Every suppression is listed in [`crate::model::PrivacySection`]. Zero counts are shown: an
-//! empty cell identifies nobody.
+//! Complementary suppression ([`disclosure`], the cells and links in [`counts`]): the counts
+//! of a report are linked — rows of the file = analysed + left out, n = treated + comparison,
+//! the analysed wave's rows = n + left out for every outcome, waves × rows of a wave = rows of
+//! a balanced panel, the trajectory's arms at the analysed wave = the outcome's arms, levels +
+//! units without a level = the arm, all = matched + left out, left out = Σ reasons, rows left
+//! out between the largest and the sum of the per-column missing counts. When a small count
+//! could be derived through these links (by subtracting the published parts from a published
+//! total, along any chain of links), further counts are *coarsened*: published as the range
+//! the exact counts allow (JSON `{"low", "high"}`, shown "about 80" / "ca 80"), chosen in the
+//! order a statistics agency would give up detail — first the file's rows and units, then
+//! missing-value counts, then wave, subgroup-level and left-out counts, then totals, and arms
+//! only when nothing else protects. A range is computed from the exact counts alone, so it reveals
+//! nothing beyond "< k". A matched group's effective sample size is shown only with its exact
+//! count (with equal weights it is the count); a subgroup note on units without a level
+//! shows their number as published.
+//!
+//! Every suppression and coarsening is listed in [`crate::model::PrivacySection`] in the
+//! report's language, and the privacy statement says when counts were rounded.
+
+mod counts;
+mod disclosure;
 
 use crate::analysis::subgroups::SubgroupRaw;
-use crate::analysis::{OutcomeEstimate, Prepared};
-use crate::i18n::{Language, fmt_num, msg, sentences};
+use crate::analysis::{OutcomeEstimate, PeriodRaw, Prepared, is_small};
+use crate::i18n::{Language, fmt_count_shown, fmt_num, msg, sentences};
 use crate::model::*;
 use crate::study::{DesignConfig, ResolvedOutcome, Study};
 use crate::templates::OutcomeType;
+use counts::{Counts, Slot, Stage};
 use effekt_data::{MissingPolicy, Table};
 
 /// Everything estimated for one outcome.
@@ -57,7 +95,7 @@ impl Privacy {
 
     /// Whether a count of individuals must be suppressed (1 ≤ n < threshold).
     pub fn is_small(&self, n: usize) -> bool {
-        n > 0 && n < self.threshold as usize
+        is_small(n, self.threshold)
     }
 
     /// Record a suppression.
@@ -65,18 +103,138 @@ impl Privacy {
         self.suppressions.push(Suppression { location, reason });
     }
 
-    /// A count, or `None` (recorded) when small.
-    pub fn count(&mut self, n: usize, location: &str) -> Option<u64> {
-        if self.is_small(n) {
-            let reason = sentences::suppressed(location, self.threshold, self.lang);
-            self.note(location.to_string(), reason);
-            None
-        } else {
-            Some(n as u64)
-        }
+    /// Record that `location` is not shown, with the reason for `why`.
+    fn note_why(&mut self, location: String, why: Why) {
+        let reason = match why {
+            Why::SmallGroup => sentences::suppressed(&location, self.threshold, self.lang),
+            Why::FewEvents => sentences::suppressed_events(&location, self.threshold, self.lang),
+        };
+        self.note(location, reason);
     }
 }
 
+/// Why statistics are not shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Why {
+    /// A group has 1 … k − 1 individuals.
+    SmallGroup,
+    /// 0/1 outcome: 1 … k − 1 individuals in a group with, or without, the outcome.
+    FewEvents,
+}
+
+/// Whether a share of a 0/1 variable among `n` individuals gives a small count of individuals
+/// with it or without it: `share × n` is a whole number (within 10⁻⁶) `e` and `e` or `n − e`
+/// is between 1 and `threshold − 1`. A weighted mean is not a count and passes.
+pub fn few_events(share: f64, n: usize, threshold: u32) -> bool {
+    if !share.is_finite() || n == 0 {
+        return false;
+    }
+    let e = share * n as f64;
+    let r = e.round();
+    if (e - r).abs() > 1e-6 || r < 0.0 || r > n as f64 {
+        return false;
+    }
+    let r = r as usize;
+    is_small(r, threshold) || is_small(n - r, threshold)
+}
+
+/// One point of the published trajectory and whether its statistics are suppressed.
+#[derive(Debug, Clone)]
+pub struct WavePlan {
+    /// The point as estimated.
+    pub point: PeriodRaw,
+    /// Why it is suppressed, if it is.
+    pub suppressed: Option<Why>,
+}
+
+/// What primary suppression leaves of one outcome (decided before the counts).
+#[derive(Debug, Clone)]
+pub struct OutcomePlan {
+    /// Why the outcome's statistics are not shown, if they are not.
+    pub suppressed: Option<Why>,
+    /// The trajectory as published (empty with fewer than two points).
+    pub waves: Vec<WavePlan>,
+    /// Per subgroup: why the breakdown is suppressed and the levels that caused it.
+    pub subgroups: Vec<Option<(Why, Vec<String>)>>,
+    /// Whether the comparison mean before matching is left out.
+    pub hide_unadjusted: bool,
+}
+
+/// Primary suppression of one outcome's statistics.
+pub fn plan_outcome(r: &OutcomeResult, threshold: u32) -> OutcomePlan {
+    let e = &r.estimate;
+    let binary = r.prepared.outcome.outcome_type == OutcomeType::Binary;
+    let few = |share: f64, n: usize| binary && few_events(share, n, threshold);
+    let small = |n: usize| is_small(n, threshold);
+    let cf = &e.counterfactual;
+    let risks = e
+        .binary
+        .as_ref()
+        .is_some_and(|b| few(b.risk_treated, e.n_treated) || few(b.risk_control, e.n_control));
+    let suppressed = if small(e.n_treated) || small(e.n_control) {
+        Some(Why::SmallGroup)
+    } else if few(cf.treated_observed, e.n_treated)
+        || few(cf.control, e.n_control)
+        || few(cf.treated_counterfactual, e.n_control)
+        || risks
+    {
+        Some(Why::FewEvents)
+    } else {
+        None
+    };
+    let hide_unadjusted = match (e.control_unadjusted, &e.sample) {
+        (Some(u), Some(s)) => few(u, s.control.all),
+        (Some(u), None) => few(u, e.n_control),
+        _ => false,
+    };
+    let trajectory = e.trajectory.as_ref().unwrap_or(&r.prepared.trajectory);
+    let waves = if trajectory.len() > 1 {
+        trajectory
+            .iter()
+            .map(|p| WavePlan {
+                point: p.clone(),
+                suppressed: if small(p.n_treated) || small(p.n_control) {
+                    Some(Why::SmallGroup)
+                } else if few(p.treated_mean, p.n_treated)
+                    || few(p.control_mean, p.n_control)
+                    || few(p.counterfactual, p.n_control)
+                {
+                    Some(Why::FewEvents)
+                } else {
+                    None
+                },
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let subgroups = r
+        .subgroups
+        .iter()
+        .map(|s| {
+            let levels = |bad: &dyn Fn(&crate::analysis::subgroups::LevelRaw) -> bool| {
+                s.levels
+                    .iter()
+                    .filter(|l| bad(l))
+                    .map(|l| l.level.clone())
+                    .collect::<Vec<_>>()
+            };
+            let small_levels = levels(&|l| small(l.n_treated) || small(l.n_control));
+            if !small_levels.is_empty() {
+                return Some((Why::SmallGroup, small_levels));
+            }
+            let few_levels =
+                levels(&|l| few(l.treated_mean, l.n_treated) || few(l.control_mean, l.n_control));
+            (!few_levels.is_empty()).then_some((Why::FewEvents, few_levels))
+        })
+        .collect();
+    OutcomePlan {
+        suppressed,
+        waves,
+        subgroups,
+        hide_unadjusted,
+    }
+}
 /// The display scale of an outcome.
 pub fn scale_of(outcome: &ResolvedOutcome, lang: Language) -> Scale {
     match outcome.outcome_type {
@@ -169,29 +327,64 @@ pub fn intervention_name(study: &Study, lang: Language) -> String {
         })
 }
 
-/// Build the outcome sections (applying privacy) — used by [`build_report`].
-fn outcome_section(
-    r: &OutcomeResult,
-    study: &Study,
+/// The outcome's location prefix in suppression notes: "closed — n treated".
+fn at(outcome: &ResolvedOutcome, what: &str) -> String {
+    format!("{} — {what}", outcome.column)
+}
+
+/// Remove the warnings that state an arm's size when that size is not published exactly
+/// (effekt-rct's small-group warning).
+fn without_size_warnings(
+    warnings: &[String],
+    e: &OutcomeEstimate,
+    exact: [bool; 2],
     lang: Language,
+) -> Vec<String> {
+    let min = crate::adapt::SMALL_GROUP;
+    let hidden: Vec<String> = [
+        (true, e.n_treated, exact[0]),
+        (false, e.n_control, exact[1]),
+    ]
+    .into_iter()
+    .filter(|(_, _, shown)| !shown)
+    .map(|(treated, k, _)| crate::i18n::inference::small_group(treated, k, min, lang))
+    .collect();
+    warnings
+        .iter()
+        .filter(|w| !hidden.contains(w))
+        .cloned()
+        .collect()
+}
+
+/// Build one outcome section (applying privacy) — used by [`build_report`].
+fn outcome_section(
+    (i, r, plan): (usize, &OutcomeResult, &OutcomePlan),
+    (study, table): (&Study, &Table),
+    counts: &mut Counts,
     privacy: &mut Privacy,
 ) -> OutcomeSection {
+    let lang = privacy.lang;
     let outcome = &r.prepared.outcome;
     let e = &r.estimate;
-    let scale = scale_of(outcome, lang);
     let label = outcome.label(lang).to_string();
-    let intervention = intervention_name(study, lang);
-    let level = study.config.inference.level;
-    let loc = |what: &str| format!("{} — {what}", outcome.column);
-
-    let n_treated = privacy.count(e.n_treated, &loc(msg::N_TREATED.get(lang)));
-    let n_control = privacy.count(e.n_control, &loc(msg::N_CONTROL.get(lang)));
-    let n = privacy.count(e.n, &loc(msg::N.get(lang)));
-    let suppressed = n_treated.is_none() || n_control.is_none();
+    let n_treated = counts.get(
+        Slot::Treated(i),
+        &at(outcome, msg::N_TREATED.get(lang)),
+        true,
+        privacy,
+    );
+    let n_control = counts.get(
+        Slot::Control(i),
+        &at(outcome, msg::N_CONTROL.get(lang)),
+        true,
+        privacy,
+    );
+    let n = counts.get(Slot::N(i), &at(outcome, msg::N.get(lang)), true, privacy);
+    let exact = [n_treated.is_exact(), n_control.is_exact()];
     let inference = InferenceDoc {
         method: e.inference.method.clone(),
         reason: e.inference.reason.clone(),
-        warnings: e.inference.warnings.clone(),
+        warnings: without_size_warnings(&e.inference.warnings, e, exact, lang),
         seed: e.seed,
         resamples: e.resamples.map(|b| b as u64),
     };
@@ -200,7 +393,7 @@ fn outcome_section(
         label: label.clone(),
         template: outcome.template,
         outcome_type: outcome.outcome_type,
-        scale: scale.clone(),
+        scale: scale_of(outcome, lang),
         period: r.prepared.period,
         n,
         n_treated,
@@ -213,25 +406,147 @@ fn outcome_section(
         sample: None,
         subgroups: Vec::new(),
         robustness: Robustness {
-            warnings: e.warnings.clone(),
+            warnings: without_size_warnings(&e.warnings, e, exact, lang),
             ..Robustness::default()
         },
         plots: OutcomePlots::default(),
     };
-    if suppressed {
-        let location = format!("{} ({label})", outcome.column);
-        privacy.note(
-            location.clone(),
-            sentences::suppressed(&location, privacy.threshold, lang),
-        );
+    if let Some(why) = plan.suppressed {
+        // The warnings speak of the statistics not shown (and can state group sizes).
+        section.inference.warnings.clear();
+        section.robustness.warnings.clear();
+        privacy.note_why(format!("{} ({label})", outcome.column), why);
         return section;
     }
+    headline(r, plan, study, &mut section, lang);
+    for location in &e.suppressed {
+        privacy.note(
+            location.clone(),
+            sentences::suppressed(location, privacy.threshold, lang),
+        );
+    }
+    if plan.hide_unadjusted {
+        privacy.note_why(
+            at(outcome, msg::CONTROL_UNADJUSTED.get(lang)),
+            Why::FewEvents,
+        );
+    }
+    section.tidy = e.tidy.clone();
+    section.robustness.alternatives = e.alternatives.clone();
+    section.robustness.balance = if e.balance_is_matching {
+        e.balance.clone()
+    } else {
+        between_arms_balance(r, table, privacy)
+    };
+    section.robustness.pre_trend = e.pre_trend.clone();
+    section.robustness.binary = e.binary.clone();
+    section.robustness.decomposition = e.decomposition.clone();
+    section.sample = e
+        .sample
+        .as_ref()
+        .map(|smp| matched_sample(i, outcome, smp, counts, privacy));
+    section.plots.event_study = e.event_study.clone();
+    if e.balance_is_matching {
+        section.plots.love = e.balance.clone();
+    }
+    if let (Some(b), Some(scheme)) = (&e.bootstrap, &e.bootstrap_scheme) {
+        // The histogram shows the bootstrap's own interval (the headline interval may be an
+        // analytic one, e.g. CR2 with few clusters).
+        let (lo, hi) = b
+            .intervals
+            .first()
+            .map_or((e.conf_low, e.conf_high), |i| (i.low, i.high));
+        section.plots.bootstrap = crate::adapt::bootstrap::plot(b, lo, hi, scheme);
+    }
+    section.plots.trajectory = trajectory(i, outcome, plan, counts, privacy);
+    for (j, s) in r.subgroups.iter().enumerate() {
+        let suppressed = plan.subgroups.get(j).cloned().flatten();
+        section.subgroups.push(subgroup_section(
+            (i, j, s),
+            suppressed,
+            outcome,
+            counts,
+            privacy,
+        ));
+    }
+    section
+}
 
-    // Headline.
-    let d = sentence_decimals(e.estimate, &scale);
+/// Individuals of each arm holding and not holding a 0/1 covariate of a between-arms balance
+/// row ("column: level" of a categorical column, or a numeric column of 0s and 1s); `None`
+/// for other covariates.
+fn indicator_counts(row: &str, table: &Table, prep: &Prepared) -> Option<[usize; 4]> {
+    let (column, level) = match row.split_once(": ") {
+        Some((c, l)) if table.column(c).is_ok() => (c, Some(l)),
+        _ => (row, None),
+    };
+    let col = table.column(column).ok()?;
+    let values = table.numeric(column).ok();
+    let mut counts = [0usize; 4]; // treated ones, treated zeros, comparison ones, zeros
+    for (&i, &t) in prep.rows.iter().zip(&prep.treated) {
+        let one = match (level, &values) {
+            (Some(l), _) => col.data.display(i).map(|v| v == l),
+            (None, Some(v)) => match v.get(i).copied().flatten() {
+                Some(x) if x == 0.0 || x == 1.0 => Some(x == 1.0),
+                Some(_) => return None,
+                None => None,
+            },
+            (None, None) => return None,
+        };
+        if let Some(one) = one {
+            counts[2 * usize::from(!t) + usize::from(!one)] += 1;
+        }
+    }
+    Some(counts)
+}
+
+/// The between-arms balance table with the rows of 0/1 covariates held (or not held) by
+/// 1 … k − 1 individuals of an arm left empty: the standardised difference and the variance
+/// ratio of an indicator give both shares back, and with the arms' sizes the counts.
+fn between_arms_balance(
+    r: &OutcomeResult,
+    table: &Table,
+    privacy: &mut Privacy,
+) -> Vec<BalanceRow> {
+    let outcome = &r.prepared.outcome;
+    let mut rows = r.estimate.balance.clone();
+    for row in &mut rows {
+        let small = indicator_counts(&row.covariate, table, &r.prepared)
+            .is_some_and(|c| c.iter().any(|&k| privacy.is_small(k)));
+        if small {
+            row.smd_before = None;
+            row.smd_after = None;
+            row.var_ratio_before = None;
+            row.var_ratio_after = None;
+            row.flagged = false;
+            let location = at(outcome, &format!("balance: {}", row.covariate));
+            privacy.note(
+                location.clone(),
+                sentences::suppressed(&location, privacy.threshold, privacy.lang),
+            );
+        }
+    }
+    rows
+}
+
+/// The headline and counterfactual of an outcome whose statistics are shown.
+fn headline(
+    r: &OutcomeResult,
+    plan: &OutcomePlan,
+    study: &Study,
+    section: &mut OutcomeSection,
+    lang: Language,
+) {
+    let outcome = &r.prepared.outcome;
+    let e = &r.estimate;
+    let scale = &section.scale;
+    let label = &section.label;
+    let intervention = intervention_name(study, lang);
+    let level = study.config.inference.level;
+    let d = sentence_decimals(e.estimate, scale);
     let magnitude = fmt_num((e.estimate * scale.display_factor).abs(), d, lang);
-    let low = fmt_effect(e.conf_low, &scale, d, lang);
-    let high = fmt_effect(e.conf_high, &scale, d, lang);
+    let low = fmt_effect(e.conf_low, scale, d, lang);
+    let high = fmt_effect(e.conf_high, scale, d, lang);
     let spec = outcome.template.map(|t| t.spec());
     let units_word = study.config.study.units.word(lang);
     let count_phrase = spec
@@ -249,7 +564,7 @@ fn outcome_section(
         }
         _ => label.clone(),
     };
-    let template_subject = spec.is_some() && subject != label;
+    let template_subject = spec.is_some() && subject != *label;
     let parts = sentences::HeadlineParts {
         magnitude: &magnitude,
         unit: &scale.effect_unit,
@@ -269,13 +584,12 @@ fn outcome_section(
     };
     let sentence = sentences::headline(&parts, lang);
     let cf = &e.counterfactual;
-    let unadjusted = e
-        .control_unadjusted
-        .map(|v| fmt_level_value(v, &scale, lang));
+    let control_unadjusted = e.control_unadjusted.filter(|_| !plan.hide_unadjusted);
+    let unadjusted = control_unadjusted.map(|v| fmt_level_value(v, scale, lang));
     let counterfactual_sentence = sentences::counterfactual(
-        &fmt_level_value(cf.treated_observed, &scale, lang),
-        &fmt_level_value(cf.treated_counterfactual, &scale, lang),
-        &fmt_level_value(cf.control, &scale, lang),
+        &fmt_level_value(cf.treated_observed, scale, lang),
+        &fmt_level_value(cf.treated_counterfactual, scale, lang),
+        &fmt_level_value(cf.control, scale, lang),
         unadjusted.as_deref(),
         &intervention,
         lang,
@@ -297,136 +611,143 @@ fn outcome_section(
         treated_observed: cf.treated_observed,
         treated_counterfactual: cf.treated_counterfactual,
         control: cf.control,
-        control_unadjusted: e.control_unadjusted,
+        control_unadjusted,
     });
-    for location in &e.suppressed {
-        privacy.note(
-            location.clone(),
-            sentences::suppressed(location, privacy.threshold, lang),
-        );
-    }
-    section.tidy = e.tidy.clone();
-    section.robustness.alternatives = e.alternatives.clone();
-    section.robustness.balance = e.balance.clone();
-    section.robustness.pre_trend = e.pre_trend.clone();
-    section.robustness.binary = e.binary.clone();
-    section.robustness.decomposition = e.decomposition.clone();
-    if let Some(smp) = &e.sample {
-        let loc = |what: &str| format!("{} — {what}", outcome.column);
-        let mut counts = |g: &crate::analysis::GroupCountsRaw, who: &str| SampleCounts {
-            all: privacy.count(g.all, &loc(&format!("{who}, all"))),
-            matched: privacy.count(g.matched, &loc(&format!("{who}, matched"))),
-            unmatched: privacy.count(g.unmatched, &loc(&format!("{who}, unmatched"))),
-            effective: (!privacy.is_small(g.matched)).then_some(g.effective),
+}
+
+/// The matched sample with its counts as published.
+fn matched_sample(
+    i: usize,
+    outcome: &ResolvedOutcome,
+    smp: &crate::analysis::SampleRaw,
+    counts: &mut Counts,
+    privacy: &mut Privacy,
+) -> MatchedSample {
+    let lang = privacy.lang;
+    let mut group = |treated: bool, g: &crate::analysis::GroupCountsRaw| {
+        let who = if treated { msg::TREATED } else { msg::CONTROL }.get(lang);
+        let mut get = |stage: Stage, what: &str| {
+            let location = at(outcome, &format!("{who}, {what}"));
+            counts.get(Slot::Sample(i, treated, stage), &location, true, privacy)
         };
-        let treated = counts(&smp.treated, msg::TREATED.get(lang));
-        let control = counts(&smp.control, msg::CONTROL.get(lang));
-        let dropped = smp
-            .dropped
-            .iter()
-            .map(|(group, reason, count, description)| DroppedUnits {
-                group: group.clone(),
-                reason: reason.clone(),
-                count: privacy.count(*count, &loc(&format!("{group}, {description}"))),
-                description: description.clone(),
-            })
-            .collect();
-        section.sample = Some(MatchedSample {
-            treated,
-            control,
-            dropped,
-            method: smp.method.clone(),
+        let all = get(Stage::All, "all");
+        let matched = get(Stage::Matched, "matched");
+        let unmatched = get(Stage::Unmatched, "unmatched");
+        SampleCounts {
+            all,
+            matched,
+            unmatched,
+            effective: matched.is_exact().then_some(g.effective),
+        }
+    };
+    let treated = group(true, &smp.treated);
+    let control = group(false, &smp.control);
+    let dropped = smp
+        .dropped
+        .iter()
+        .enumerate()
+        .map(|(j, (group, reason, _, description))| DroppedUnits {
+            group: group.clone(),
+            reason: reason.clone(),
+            count: counts.get(
+                Slot::Reason(i, j),
+                &at(outcome, &format!("{group}, {description}")),
+                true,
+                privacy,
+            ),
+            description: description.clone(),
+        })
+        .collect();
+    MatchedSample {
+        treated,
+        control,
+        dropped,
+        method: smp.method.clone(),
+    }
+}
+
+/// The trajectory as published: the design's (matched comparison, DiD counterfactual) or the
+/// randomised comparison's observed means per wave, suppressed waves without statistics.
+fn trajectory(
+    i: usize,
+    outcome: &ResolvedOutcome,
+    plan: &OutcomePlan,
+    counts: &mut Counts,
+    privacy: &mut Privacy,
+) -> Vec<PeriodPoint> {
+    let lang = privacy.lang;
+    let mut out = Vec::new();
+    for (j, w) in plan.waves.iter().enumerate() {
+        let p = &w.point;
+        let location = at(
+            outcome,
+            &format!(
+                "{} {}",
+                msg::PERIOD.get(lang).to_lowercase(),
+                crate::i18n::fmt_period(p.period, lang)
+            ),
+        );
+        if let Some(why) = w.suppressed {
+            privacy.note_why(location.clone(), why);
+        }
+        let mut arm = |treated: bool| {
+            let who = if treated { msg::TREATED } else { msg::CONTROL }.get(lang);
+            let at_arm = format!("{location}, {}", who.to_lowercase());
+            counts.get(Slot::Wave(i, j, treated), &at_arm, false, privacy)
+        };
+        let (n_treated, n_control) = (arm(true), arm(false));
+        if w.suppressed.is_some() {
+            out.push(PeriodPoint {
+                period: p.period,
+                suppressed: true,
+                n_treated,
+                n_control,
+                treated_observed: None,
+                treated_counterfactual: None,
+                control: None,
+                effect: None,
+            });
+            continue;
+        }
+        let both = p.n_treated > 0 && p.n_control > 0;
+        out.push(PeriodPoint {
+            period: p.period,
+            suppressed: false,
+            n_treated,
+            n_control,
+            treated_observed: finite(p.treated_mean),
+            treated_counterfactual: if both { finite(p.counterfactual) } else { None },
+            control: finite(p.control_mean),
+            effect: if both { finite(p.effect) } else { None },
         });
     }
-    section.plots.event_study = e.event_study.clone();
-    if e.balance_is_matching {
-        section.plots.love = e.balance.clone();
-    }
-    if let (Some(b), Some(scheme)) = (&e.bootstrap, &e.bootstrap_scheme) {
-        // The histogram shows the bootstrap's own interval (the headline interval may be an
-        // analytic one, e.g. CR2 with few clusters).
-        let (lo, hi) = b
-            .intervals
-            .first()
-            .map_or((e.conf_low, e.conf_high), |i| (i.low, i.high));
-        section.plots.bootstrap = crate::adapt::bootstrap::plot(b, lo, hi, scheme);
-    }
-
-    // Trajectory: the design's (matched comparison, DiD counterfactual) or the randomised
-    // comparison's observed means.
-    let trajectory = e.trajectory.as_ref().unwrap_or(&r.prepared.trajectory);
-    if trajectory.len() > 1 {
-        for p in trajectory {
-            let small = privacy.is_small(p.n_treated) || privacy.is_small(p.n_control);
-            if small {
-                let location = format!(
-                    "{} — {} {}",
-                    outcome.column,
-                    msg::PERIOD.get(lang).to_lowercase(),
-                    crate::i18n::fmt_period(p.period, lang)
-                );
-                privacy.note(
-                    location.clone(),
-                    sentences::suppressed(&location, privacy.threshold, lang),
-                );
-                section.plots.trajectory.push(PeriodPoint {
-                    period: p.period,
-                    suppressed: true,
-                    n_treated: None,
-                    n_control: None,
-                    treated_observed: None,
-                    treated_counterfactual: None,
-                    control: None,
-                    effect: None,
-                });
-                continue;
-            }
-            let both = p.n_treated > 0 && p.n_control > 0;
-            section.plots.trajectory.push(PeriodPoint {
-                period: p.period,
-                suppressed: false,
-                n_treated: Some(p.n_treated as u64),
-                n_control: Some(p.n_control as u64),
-                treated_observed: finite(p.treated_mean),
-                treated_counterfactual: if both { finite(p.counterfactual) } else { None },
-                control: finite(p.control_mean),
-                effect: if both { finite(p.effect) } else { None },
-            });
-        }
-    }
-
-    // Subgroups.
-    for s in &r.subgroups {
-        section
-            .subgroups
-            .push(subgroup_section(s, &outcome.column, lang, privacy));
-    }
-    section
+    out
 }
 
 fn subgroup_section(
-    s: &SubgroupRaw,
-    outcome: &str,
-    lang: Language,
+    (i, j, s): (usize, usize, &SubgroupRaw),
+    suppressed: Option<(Why, Vec<String>)>,
+    outcome: &ResolvedOutcome,
+    counts: &mut Counts,
     privacy: &mut Privacy,
 ) -> SubgroupSection {
-    let small: Vec<&str> = s
-        .levels
-        .iter()
-        .filter(|l| privacy.is_small(l.n_treated) || privacy.is_small(l.n_control))
-        .map(|l| l.level.as_str())
-        .collect();
-    if !small.is_empty() {
+    let lang = privacy.lang;
+    if let Some((why, small)) = suppressed {
         // The regression notes (e.g. "fewer than 2 units in an arm") would reveal small counts.
-        let mut notes = Vec::new();
         let levels = small
             .iter()
             .map(|l| format!("{} = {l}", s.column))
             .collect::<Vec<_>>()
             .join(", ");
-        let reason = sentences::suppressed_subgroup(&s.column, &levels, privacy.threshold, lang);
-        privacy.note(format!("{outcome} — {}", s.column), reason.clone());
-        notes.push(reason);
+        let reason = match why {
+            Why::SmallGroup => {
+                sentences::suppressed_subgroup(&s.column, &levels, privacy.threshold, lang)
+            }
+            Why::FewEvents => {
+                sentences::suppressed_subgroup_events(&s.column, &levels, privacy.threshold, lang)
+            }
+        };
+        privacy.note(at(outcome, &s.column), reason.clone());
         return SubgroupSection {
             column: s.column.clone(),
             is_sex: s.is_sex,
@@ -436,8 +757,8 @@ fn subgroup_section(
                 .map(|l| SubgroupEffect {
                     level: l.level.clone(),
                     suppressed: true,
-                    n_treated: None,
-                    n_control: None,
+                    n_treated: Count::Suppressed,
+                    n_control: Count::Suppressed,
                     treated_observed: None,
                     control: None,
                     estimate: None,
@@ -448,117 +769,148 @@ fn subgroup_section(
                 })
                 .collect(),
             difference_test: None,
-            notes,
+            notes: vec![reason],
         };
     }
-    let notes = s.notes.clone();
+    let mut notes = s.notes.clone();
+    if s.missing > 0 {
+        let location = at(
+            outcome,
+            &format!("{}, {}", s.column, msg::NO_VALUE.get(lang)),
+        );
+        let shown = counts.get(Slot::LevelMissing(i, j), &location, true, privacy);
+        let tx = crate::i18n::inference::subgroup_missing(s.missing, &s.column, lang);
+        if !shown.is_exact()
+            && let Some(note) = notes.iter_mut().find(|n| **n == tx)
+        {
+            *note = crate::i18n::inference::subgroup_missing_shown(
+                &fmt_count_shown(shown, privacy.threshold, lang),
+                &s.column,
+                lang,
+            );
+        }
+    }
+    let levels = s
+        .levels
+        .iter()
+        .enumerate()
+        .map(|(l, raw)| {
+            let mut arm = |treated: bool| {
+                let who = if treated { msg::TREATED } else { msg::CONTROL }.get(lang);
+                let location = at(outcome, &format!("{} = {}, {}", s.column, raw.level, who));
+                counts.get(Slot::Level(i, j, l, treated), &location, true, privacy)
+            };
+            SubgroupEffect {
+                level: raw.level.clone(),
+                suppressed: false,
+                n_treated: arm(true),
+                n_control: arm(false),
+                treated_observed: finite(raw.treated_mean),
+                control: finite(raw.control_mean),
+                estimate: raw.estimate,
+                std_error: raw.std_error,
+                conf_low: raw.conf_low,
+                conf_high: raw.conf_high,
+                p_value: raw.p_value,
+            }
+        })
+        .collect();
     SubgroupSection {
         column: s.column.clone(),
         is_sex: s.is_sex,
-        levels: s
-            .levels
-            .iter()
-            .map(|l| SubgroupEffect {
-                level: l.level.clone(),
-                suppressed: false,
-                n_treated: Some(l.n_treated as u64),
-                n_control: Some(l.n_control as u64),
-                treated_observed: finite(l.treated_mean),
-                control: finite(l.control_mean),
-                estimate: l.estimate,
-                std_error: l.std_error,
-                conf_low: l.conf_low,
-                conf_high: l.conf_high,
-                p_value: l.p_value,
-            })
-            .collect(),
+        levels,
         difference_test: s.test.clone(),
         notes,
     }
 }
 
-/// Assemble the report.
-#[allow(clippy::too_many_arguments)]
-pub fn build_report(
+/// Distinct non-missing labels of a column.
+fn n_distinct(table: &Table, column: &str) -> Option<u64> {
+    let col = table.column(column).ok()?;
+    let mut labels: Vec<String> = (0..table.nrows())
+        .filter_map(|i| col.data.display(i))
+        .collect();
+    labels.sort();
+    labels.dedup();
+    Some(labels.len() as u64)
+}
+
+/// The data section and the summary paragraph's data sentences.
+fn data_section(
     inputs: &BuildInputs<'_>,
     results: &[OutcomeResult],
-    contract: Option<effekt_contract::ContractEvaluation>,
-    power: Option<PowerSection>,
-    mut warnings: Vec<String>,
-    mut privacy: Privacy,
-) -> Result<Report, crate::ReportError> {
-    let study = inputs.study;
-    let c = &study.config;
-    let lang = inputs.lang;
-    let table = inputs.table;
-
-    let outcomes: Vec<OutcomeSection> = results
-        .iter()
-        .map(|r| outcome_section(r, study, lang, &mut privacy))
-        .collect();
-    let any_suppressed_outcome = outcomes.iter().any(|o| o.headline.is_none());
-
-    // Data section.
+    counts: &mut Counts,
+    privacy: &mut Privacy,
+) -> (DataSection, String) {
+    let c = &inputs.study.config;
+    let (lang, table) = (inputs.lang, inputs.table);
     let periods: Vec<f64> = results
         .first()
         .map(|r| r.prepared.periods.clone())
         .unwrap_or_default();
-    let n_units = match &c.data.unit {
-        Some(u) => table.column(u).ok().map(|col| {
-            let mut labels: Vec<String> = (0..table.nrows())
-                .filter_map(|i| col.data.display(i))
-                .collect();
-            labels.sort();
-            labels.dedup();
-            labels.len()
-        }),
-        None => Some(table.nrows()),
-    };
-    let n_units = n_units.and_then(|n| privacy.count(n, msg::DATA.get(lang)));
-    let n_clusters = match &c.data.cluster {
-        Some(col) => table.column(col).ok().map(|col| {
-            let mut labels: Vec<String> = (0..table.nrows())
-                .filter_map(|i| col.data.display(i))
-                .collect();
-            labels.sort();
-            labels.dedup();
-            labels.len() as u64
-        }),
-        None => None,
-    };
+    let units_word = c.study.units.word(lang);
+    let n_units = counts.get(
+        Slot::Units,
+        &counts::data_location(units_word, lang),
+        true,
+        privacy,
+    );
+    let rows = counts.get(
+        Slot::Rows,
+        &counts::data_location(msg::ROWS.get(lang), lang),
+        true,
+        privacy,
+    );
+    let n_clusters = c
+        .data
+        .cluster
+        .as_ref()
+        .and_then(|col| n_distinct(table, col));
     let mut by_outcome = Vec::new();
     let mut any_dropped = false;
-    for r in results {
+    for (i, r) in results.iter().enumerate() {
         any_dropped |= r.prepared.dropped > 0;
-        let loc = format!("{} — missing", r.prepared.outcome.column);
+        let loc = format!(
+            "{} — {}",
+            r.prepared.outcome.column,
+            msg::MISSING_VALUES.get(lang)
+        );
+        let rows_dropped = counts.get(Slot::Dropped(i), &loc, true, privacy);
+        let by_column = r
+            .prepared
+            .missing_by_column
+            .iter()
+            .enumerate()
+            .map(|(j, (col, _))| ColumnCount {
+                column: col.clone(),
+                count: counts.get(
+                    Slot::Missing(i, j),
+                    &format!("{loc} ({col})"),
+                    true,
+                    privacy,
+                ),
+            })
+            .collect();
         by_outcome.push(MissingRow {
             outcome: r.prepared.outcome.column.clone(),
-            rows_dropped: privacy.count(r.prepared.dropped, &loc),
-            by_column: r
-                .prepared
-                .missing_by_column
-                .iter()
-                .map(|(col, k)| ColumnCount {
-                    column: col.clone(),
-                    count: privacy.count(*k, &format!("{loc} ({col})")),
-                })
-                .collect(),
+            rows_dropped,
+            by_column,
         });
     }
     let drop = c.data.missing == MissingPolicy::Drop;
     let missing_text = sentences::missing(drop, any_dropped, lang);
-    let units_word = c.study.units.word(lang);
     let period_list = periods
         .iter()
         .map(|p| crate::i18n::fmt_period(*p, lang))
         .collect::<Vec<_>>()
         .join(", ");
-    let n_units_s = n_units.map(|n| fmt_num(n as f64, 0, lang));
+    let threshold = privacy.threshold;
+    let n_units_s = (!n_units.is_suppressed()).then(|| fmt_count_shown(n_units, threshold, lang));
     let k_s = periods.len().to_string();
     let g_s = n_clusters.map(|g| g.to_string());
     let mut summary = sentences::data_summary(
         &c.data.path,
-        &fmt_num(table.nrows() as f64, 0, lang),
+        &fmt_count_shown(rows, threshold, lang),
         n_units_s.as_deref().map(|n| (n, units_word)),
         (!periods.is_empty()).then_some((k_s.as_str(), period_list.as_str())),
         g_s.as_deref().zip(c.data.cluster.as_deref()),
@@ -574,7 +926,40 @@ pub fn build_report(
     }
     summary.push(' ');
     summary.push_str(&missing_text);
+    let data = DataSection {
+        file: c.data.path.clone(),
+        rows,
+        units: c.study.units,
+        n_units,
+        periods,
+        analysed_period,
+        cluster_column: c.data.cluster.clone(),
+        n_clusters,
+        delimiter: table.delimiter().map(|d| d.to_string()),
+        decimal: match table.decimal() {
+            effekt_data::Decimal::Point => "point".into(),
+            effekt_data::Decimal::Comma => "comma".into(),
+        },
+        missing: MissingSection {
+            policy: if drop { "drop".into() } else { "error".into() },
+            by_outcome,
+            text: missing_text,
+        },
+    };
+    (data, summary)
+}
+
+/// The design in words: kind, estimator and description.
+fn design_section(study: &Study, results: &[OutcomeResult], lang: Language) -> DesignSection {
+    let c = &study.config;
+    let units_word = c.study.units.word(lang);
     let intervention = intervention_name(study, lang);
+    let first_method = || {
+        results
+            .first()
+            .map(|r| r.estimate.method.clone())
+            .unwrap_or_default()
+    };
     let (kind, estimator, description) = match &c.design {
         DesignConfig::Rct(_) => {
             let estimator = results
@@ -595,10 +980,7 @@ pub fn build_report(
         }
         DesignConfig::Matching(d) => (
             DesignKind::Matching,
-            results
-                .first()
-                .map(|r| r.estimate.method.clone())
-                .unwrap_or_default(),
+            first_method(),
             sentences::design_matching(
                 units_word,
                 &intervention,
@@ -614,10 +996,7 @@ pub fn build_report(
         ),
         DesignConfig::Did(d) => (
             DesignKind::Did,
-            results
-                .first()
-                .map(|r| r.estimate.method.clone())
-                .unwrap_or_default(),
+            first_method(),
             sentences::design_did(
                 units_word,
                 &intervention,
@@ -626,26 +1005,81 @@ pub fn build_report(
             ),
         ),
     };
-    let data = DataSection {
-        file: c.data.path.clone(),
-        rows: table.nrows() as u64,
-        units: c.study.units,
-        n_units,
-        periods: periods.clone(),
-        analysed_period,
-        cluster_column: c.data.cluster.clone(),
-        n_clusters,
-        delimiter: table.delimiter().map(|d| d.to_string()),
-        decimal: match table.decimal() {
-            effekt_data::Decimal::Point => "point".into(),
-            effekt_data::Decimal::Comma => "comma".into(),
-        },
-        missing: MissingSection {
-            policy: if drop { "drop".into() } else { "error".into() },
-            by_outcome,
-            text: missing_text,
-        },
+    DesignSection {
+        kind,
+        estimator,
+        description,
+    }
+}
+
+/// The methods appendix entries the report uses.
+fn included(
+    study: &Study,
+    results: &[OutcomeResult],
+    contract: bool,
+    power: bool,
+) -> crate::methods::Included {
+    let c = &study.config;
+    let rct_estimator = match &c.design {
+        DesignConfig::Rct(d) => Some(d.estimator),
+        _ => None,
     };
+    let any_alternative = |f: &dyn Fn(&str) -> bool| {
+        results
+            .iter()
+            .any(|r| r.estimate.alternatives.iter().any(|a| f(&a.method)))
+    };
+    crate::methods::Included {
+        difference_in_means: matches!(c.design, DesignConfig::Rct(_)),
+        regression_adjustment: rct_estimator
+            .is_some_and(|e| e != crate::study::RctEstimator::DifferenceInMeans),
+        randomization_inference: any_alternative(&|m| m.contains("randomis")),
+        binary: results.iter().any(|r| r.estimate.binary.is_some()),
+        matching: matches!(c.design, DesignConfig::Matching(_)),
+        did: matches!(c.design, DesignConfig::Did(_)),
+        wild_bootstrap: any_alternative(&|m| m.contains("wild") || m.contains("vild")),
+        bacon: results.iter().any(|r| r.estimate.decomposition.is_some()),
+        bootstrap: results.iter().any(|r| r.estimate.bootstrap.is_some()),
+        subgroups: results.iter().any(|r| !r.subgroups.is_empty()),
+        subgroups_refit: !matches!(c.design, DesignConfig::Rct(_)),
+        balance: results.iter().any(|r| !r.estimate.balance.is_empty()),
+        contract,
+        power,
+    }
+}
+
+/// Assemble the report.
+pub fn build_report(
+    inputs: &BuildInputs<'_>,
+    results: &[OutcomeResult],
+    contract: Option<effekt_contract::ContractEvaluation>,
+    power: Option<PowerSection>,
+    mut warnings: Vec<String>,
+    mut privacy: Privacy,
+) -> Result<Report, crate::ReportError> {
+    let study = inputs.study;
+    let c = &study.config;
+    let lang = inputs.lang;
+    let plans: Vec<OutcomePlan> = results
+        .iter()
+        .map(|r| plan_outcome(r, privacy.threshold))
+        .collect();
+    let mut counts = counts::register(study, inputs.table, results, &plans, privacy.threshold);
+    let outcomes: Vec<OutcomeSection> = results
+        .iter()
+        .zip(&plans)
+        .enumerate()
+        .map(|(i, (r, plan))| {
+            outcome_section(
+                (i, r, plan),
+                (study, inputs.table),
+                &mut counts,
+                &mut privacy,
+            )
+        })
+        .collect();
+    let any_suppressed_outcome = outcomes.iter().any(|o| o.headline.is_none());
+    let (data, summary) = data_section(inputs, results, &mut counts, &mut privacy);
 
     // Contract and power are suppressed with any suppressed outcome.
     let contract = match contract {
@@ -679,37 +1113,7 @@ pub fn build_report(
         other => other,
     };
 
-    let rct_estimator = match &c.design {
-        DesignConfig::Rct(d) => Some(d.estimator),
-        _ => None,
-    };
-    let inc = crate::methods::Included {
-        difference_in_means: matches!(c.design, DesignConfig::Rct(_)),
-        regression_adjustment: rct_estimator
-            .is_some_and(|e| e != crate::study::RctEstimator::DifferenceInMeans),
-        randomization_inference: results.iter().any(|r| {
-            r.estimate
-                .alternatives
-                .iter()
-                .any(|a| a.method.contains("randomis"))
-        }),
-        binary: results.iter().any(|r| r.estimate.binary.is_some()),
-        matching: matches!(c.design, DesignConfig::Matching(_)),
-        did: matches!(c.design, DesignConfig::Did(_)),
-        wild_bootstrap: results.iter().any(|r| {
-            r.estimate
-                .alternatives
-                .iter()
-                .any(|a| a.method.contains("wild") || a.method.contains("vild"))
-        }),
-        bacon: results.iter().any(|r| r.estimate.decomposition.is_some()),
-        bootstrap: results.iter().any(|r| r.estimate.bootstrap.is_some()),
-        subgroups: results.iter().any(|r| !r.subgroups.is_empty()),
-        subgroups_refit: !matches!(c.design, DesignConfig::Rct(_)),
-        balance: results.iter().any(|r| !r.estimate.balance.is_empty()),
-        contract: contract.is_some(),
-        power: power.is_some(),
-    };
+    let inc = included(study, results, contract.is_some(), power.is_some());
     let (methods, references) = crate::methods::appendix(inc, lang);
     warnings.dedup();
 
@@ -734,20 +1138,20 @@ pub fn build_report(
         Language::En => c.report.title.clone(),
     }
     .unwrap_or_else(|| msg::REPORT.get(lang).to_string());
-    let statement = msg::PRIVACY_STATEMENT.get(lang).to_string();
+    let mut statement = msg::PRIVACY_STATEMENT.get(lang).to_string();
+    if counts.any_coarsened() {
+        statement.push(' ');
+        statement.push_str(msg::PRIVACY_COARSENED.get(lang));
+    }
     Ok(Report {
         schema_version: SCHEMA_VERSION,
         language: lang,
         title,
         study: StudySection {
             question: c.study.question(lang),
-            intervention,
+            intervention: intervention_name(study, lang),
             comparison: c.study.comparison(lang),
-            design: DesignSection {
-                kind,
-                estimator,
-                description,
-            },
+            design: design_section(study, results, lang),
             data,
             summary,
         },

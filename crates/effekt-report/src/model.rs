@@ -10,6 +10,8 @@
 //!   percentage points); [`Scale`] says how to display them.
 //! * `null` for a count or statistic means *suppressed* (fewer individuals than the privacy
 //!   threshold; listed in [`PrivacySection::suppressions`]) or *not available* (said in a note).
+//!   A count of individuals is a [`Count`]: a number, `null` (suppressed) or `{"low", "high"}`
+//!   (coarsened: published as a range so that a suppressed count cannot be derived from it).
 //! * No field holds individual-level data, timings or anything else that varies between runs
 //!   with the same seed and data.
 
@@ -21,7 +23,7 @@ use serde::{Deserialize, Serialize};
 
 /// Version of this schema. Bumped on any change a reader could notice (added, removed or renamed
 /// fields, changed meaning). History in `crates/effekt-report/docs/report-schema.md`.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// A whole report.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -101,12 +103,12 @@ pub struct DesignSection {
 pub struct DataSection {
     /// Data file name as written in the study file.
     pub file: String,
-    /// Rows in the file.
-    pub rows: u64,
+    /// Rows in the file (coarsened when it would reveal a suppressed count).
+    pub rows: Count,
     /// What a unit is.
     pub units: UnitKind,
-    /// Distinct units (unit column), when there is one; `null` if suppressed.
-    pub n_units: Option<u64>,
+    /// Distinct units (unit column; the rows without one); `null` if suppressed.
+    pub n_units: Count,
     /// Measurement waves / periods in the file (time column), ascending.
     pub periods: Vec<f64>,
     /// Wave analysed for cross-sectional designs.
@@ -142,7 +144,7 @@ pub struct MissingRow {
     /// Outcome column.
     pub outcome: String,
     /// Rows dropped (listwise) in the analysed wave; `null` if suppressed.
-    pub rows_dropped: Option<u64>,
+    pub rows_dropped: Count,
     /// Per column, rows with a missing value there; counts `null` if suppressed.
     pub by_column: Vec<ColumnCount>,
 }
@@ -154,7 +156,7 @@ pub struct ColumnCount {
     /// Column.
     pub column: String,
     /// Count; `null` if suppressed.
-    pub count: Option<u64>,
+    pub count: Count,
 }
 
 /// How effects of an outcome are displayed.
@@ -204,11 +206,11 @@ pub struct OutcomeSection {
     /// Wave analysed (cross-sectional designs on panel data).
     pub period: Option<f64>,
     /// Units analysed; `null` if suppressed.
-    pub n: Option<u64>,
+    pub n: Count,
     /// Treated units analysed; `null` if suppressed.
-    pub n_treated: Option<u64>,
+    pub n_treated: Count,
     /// Comparison units analysed; `null` if suppressed.
-    pub n_control: Option<u64>,
+    pub n_control: Count,
     /// Clusters, when clustered.
     pub n_clusters: Option<u64>,
     /// The headline effect; `null` when suppressed.
@@ -340,9 +342,9 @@ pub struct SubgroupEffect {
     /// Whether this level's values are suppressed (privacy).
     pub suppressed: bool,
     /// Treated units.
-    pub n_treated: Option<u64>,
+    pub n_treated: Count,
     /// Comparison units.
-    pub n_control: Option<u64>,
+    pub n_control: Count,
     /// Observed mean among the treated in this level.
     pub treated_observed: Option<f64>,
     /// Comparison mean.
@@ -420,12 +422,13 @@ pub struct MatchedSample {
 #[serde(deny_unknown_fields)]
 pub struct SampleCounts {
     /// Units analysed before matching.
-    pub all: Option<u64>,
+    pub all: Count,
     /// Units in the matched (weighted) sample.
-    pub matched: Option<u64>,
+    pub matched: Count,
     /// Units left out.
-    pub unmatched: Option<u64>,
-    /// Effective sample size of the matched group, `(Σw)²/Σw²` (Kish).
+    pub unmatched: Count,
+    /// Effective sample size of the matched group, `(Σw)²/Σw²` (Kish); `null` unless `matched`
+    /// is exact (with equal weights it equals the count).
     pub effective: Option<f64>,
 }
 
@@ -438,7 +441,7 @@ pub struct DroppedUnits {
     /// Reason code (effekt-matching's `DropReason`, kebab-case).
     pub reason: String,
     /// Units; `null` if suppressed.
-    pub count: Option<u64>,
+    pub count: Count,
     /// The reason in words.
     pub description: String,
 }
@@ -604,9 +607,9 @@ pub struct PeriodPoint {
     /// Whether this wave is suppressed.
     pub suppressed: bool,
     /// Treated with an observed outcome.
-    pub n_treated: Option<u64>,
+    pub n_treated: Count,
     /// Comparison units with an observed outcome.
-    pub n_control: Option<u64>,
+    pub n_control: Count,
     /// Observed treated mean.
     pub treated_observed: Option<f64>,
     /// Estimated counterfactual treated mean.
@@ -735,6 +738,132 @@ pub struct Manifest {
     pub level: f64,
     /// The full study configuration after defaults and `--lang` were applied.
     pub study: serde_json::Value,
+}
+
+/// A published count of individuals.
+///
+/// JSON: a number (exact), `null` (suppressed: between 1 and k − 1 individuals, shown "< k"),
+/// or `{"low": a, "high": b}` (coarsened: the true count is between `a` and `b`, both included;
+/// `high` is `null` when there is no upper bound; shown "about …"). A range is computed from the
+/// exact counts of the report alone, so it tells nothing about a suppressed count beyond what
+/// "< k" says (see the privacy rules in [`crate::build`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Count {
+    /// Published as it is.
+    Exact(u64),
+    /// Suppressed (between 1 and k − 1).
+    #[default]
+    Suppressed,
+    /// Coarsened to a range.
+    Range {
+        /// Smallest value the count can have.
+        low: u64,
+        /// Largest value (`None`: unbounded).
+        high: Option<u64>,
+    },
+}
+
+impl Count {
+    /// The exact value, when published as it is.
+    pub fn exact(self) -> Option<u64> {
+        match self {
+            Count::Exact(n) => Some(n),
+            _ => None,
+        }
+    }
+
+    /// Whether the exact value is published.
+    pub fn is_exact(self) -> bool {
+        matches!(self, Count::Exact(_))
+    }
+
+    /// Whether the count is suppressed ("< k").
+    pub fn is_suppressed(self) -> bool {
+        matches!(self, Count::Suppressed)
+    }
+
+    /// The values the count can have as published: `[n, n]`, `None` when suppressed, or the
+    /// range (`high` `None` = unbounded).
+    pub fn bounds(self) -> Option<(u64, Option<u64>)> {
+        match self {
+            Count::Exact(n) => Some((n, Some(n))),
+            Count::Suppressed => None,
+            Count::Range { low, high } => Some((low, high)),
+        }
+    }
+
+    /// The round number a coarsened count is shown as: the middle of its range rounded to a
+    /// step (5, 10, 50, 100, … — the first at least as wide as the range); `None` unless a
+    /// bounded range.
+    pub fn about(self) -> Option<u64> {
+        let Count::Range {
+            low,
+            high: Some(high),
+        } = self
+        else {
+            return None;
+        };
+        let width = high.saturating_sub(low) + 1;
+        let mut step = 5u64;
+        let mut five = true;
+        while step < width {
+            step = step.saturating_mul(if five { 2 } else { 5 });
+            five = !five;
+        }
+        let middle = (low as f64 + high as f64) / 2.0;
+        Some(((middle / step as f64).round() as u64).saturating_mul(step))
+    }
+}
+
+impl From<u64> for Count {
+    fn from(n: u64) -> Self {
+        Count::Exact(n)
+    }
+}
+
+/// `count == Some(n)` holds for an exact count `n`; `count == None` for any other.
+impl PartialEq<Option<u64>> for Count {
+    fn eq(&self, other: &Option<u64>) -> bool {
+        self.exact() == *other
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CountRangeJson {
+    low: u64,
+    high: Option<u64>,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(untagged)]
+enum CountJson {
+    Exact(u64),
+    Range(CountRangeJson),
+}
+
+impl Serialize for Count {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let json = match *self {
+            Count::Exact(n) => Some(CountJson::Exact(n)),
+            Count::Suppressed => None,
+            Count::Range { low, high } => Some(CountJson::Range(CountRangeJson { low, high })),
+        };
+        json.serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for Count {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Ok(match Option::<CountJson>::deserialize(d)? {
+            None => Count::Suppressed,
+            Some(CountJson::Exact(n)) => Count::Exact(n),
+            Some(CountJson::Range(r)) => Count::Range {
+                low: r.low,
+                high: r.high,
+            },
+        })
+    }
 }
 
 /// A finite value or `None`.

@@ -150,6 +150,25 @@ pub fn fmt_count(n: u64, lang: Language) -> String {
     fmt_num(n as f64, 0, lang)
 }
 
+/// A published count ([`crate::model::Count`]): the number, "< k" when suppressed, "about 80"
+/// ("ca 80") when coarsened to a range, "at least 80" ("minst 80") for a range without an
+/// upper end.
+pub fn fmt_count_shown(c: crate::model::Count, threshold: u32, lang: Language) -> String {
+    use crate::model::Count;
+    match c {
+        Count::Exact(n) => fmt_count(n, lang),
+        Count::Suppressed => format!("< {threshold}"),
+        Count::Range { low, high: None } => {
+            format!("{} {}", msg::AT_LEAST.get(lang), fmt_count(low, lang))
+        }
+        Count::Range { .. } => format!(
+            "{} {}",
+            msg::ABOUT.get(lang),
+            fmt_count(c.about().unwrap_or_default(), lang)
+        ),
+    }
+}
+
 /// An amount of money with thousands separators and no decimals.
 pub fn fmt_money(x: f64, currency: &str, lang: Language) -> String {
     format!("{} {}", fmt_num(x, 0, lang), currency)
@@ -188,6 +207,37 @@ mod tests {
         assert_eq!(fmt_level(0.95, Language::Sv), "95 %");
         assert_eq!(fmt_ci(0.95, "3", "21", Language::Sv), "95 % KI 3 till 21");
         assert_eq!(fmt_num(f64::NAN, 2, Language::En), "–");
+    }
+
+    #[test]
+    fn counts_as_published() {
+        use crate::model::Count;
+        let range = Count::Range {
+            low: 79,
+            high: Some(82),
+        };
+        assert_eq!(fmt_count_shown(range, 5, Language::En), "about 80");
+        assert_eq!(fmt_count_shown(range, 5, Language::Sv), "ca 80");
+        assert_eq!(fmt_count_shown(Count::Suppressed, 5, Language::Sv), "< 5");
+        assert_eq!(
+            fmt_count_shown(Count::Exact(1234), 5, Language::En),
+            "1,234"
+        );
+        let open = Count::Range {
+            low: 12,
+            high: None,
+        };
+        assert_eq!(fmt_count_shown(open, 5, Language::Sv), "minst 12");
+        let wide = Count::Range {
+            low: 243,
+            high: Some(252),
+        };
+        assert_eq!(wide.about(), Some(250));
+        let narrow = Count::Range {
+            low: 21,
+            high: Some(24),
+        };
+        assert_eq!(narrow.about(), Some(25));
     }
 }
 

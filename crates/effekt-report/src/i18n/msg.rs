@@ -144,6 +144,15 @@ pub const PRIVACY_STATEMENT: Text = t(
     "The report contains no individual-level data: only counts and statistics of groups. Any count or statistic based on fewer individuals than the privacy threshold is suppressed, and every suppression is listed here.",
     "Rapporten innehåller inga uppgifter på individnivå, bara antal och statistik för grupper. Antal och statistik som bygger på färre individer än integritetsgränsen redovisas inte (undertrycks), och varje sådan undertryckning anges här.",
 );
+pub const PRIVACY_COARSENED: Text = t(
+    "Totals and other counts from which a suppressed count could be derived (by subtracting the published parts, or by multiplying a share by its denominator) are shown rounded, as \"about 80\", or are suppressed too; the exact ranges are in report.json.",
+    "Totaler och andra antal som ett undertryckt antal skulle kunna räknas fram ur (genom att dra ifrån de redovisade delarna eller genom att multiplicera en andel med dess nämnare) redovisas avrundade, som \"ca 80\", eller undertrycks också; de exakta intervallen finns i report.json.",
+);
+pub const ABOUT: Text = t("about", "ca");
+pub const AT_LEAST: Text = t("at least", "minst");
+pub const ROWS: Text = t("rows", "rader");
+pub const NO_VALUE: Text = t("no value", "saknar värde");
+pub const MISSING_VALUES: Text = t("missing", "saknade värden");
 pub const NO_SUPPRESSIONS: Text = t(
     "No value had to be suppressed.",
     "Inga värden behövde undertryckas.",

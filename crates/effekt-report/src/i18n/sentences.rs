@@ -288,6 +288,49 @@ pub fn suppressed(location: &str, threshold: u32, lang: Language) -> String {
     }
 }
 
+/// A count coarsened so that a suppressed count cannot be derived from it.
+pub fn coarsened(location: &str, shown: &str, lang: Language) -> String {
+    match lang {
+        Language::En => format!(
+            "{location}: shown as {shown}, rounded, so that a suppressed count cannot be derived from it."
+        ),
+        Language::Sv => format!(
+            "{location}: redovisas avrundat som {shown} så att ett undertryckt antal inte kan räknas fram ur det."
+        ),
+    }
+}
+
+/// Statistics of a 0/1 outcome suppressed because few individuals in an arm had (or did not
+/// have) the outcome: a share and its denominator would give the count.
+pub fn suppressed_events(location: &str, threshold: u32, lang: Language) -> String {
+    match lang {
+        Language::En => format!(
+            "{location}: fewer than {threshold} individuals in a group had the outcome, or fewer than {threshold} did not; not shown, since a share together with the group size would give the count."
+        ),
+        Language::Sv => format!(
+            "{location}: färre än {threshold} individer i en grupp hade utfallet, eller färre än {threshold} hade det inte; redovisas inte, eftersom en andel tillsammans med gruppens storlek skulle ge antalet."
+        ),
+    }
+}
+
+/// Secondary suppression of a whole subgroup breakdown because a level has few individuals
+/// with (or without) a 0/1 outcome in an arm.
+pub fn suppressed_subgroup_events(
+    column: &str,
+    levels: &str,
+    threshold: u32,
+    lang: Language,
+) -> String {
+    match lang {
+        Language::En => format!(
+            "Effects by {column}: in {levels} fewer than {threshold} individuals in an arm had the outcome, or fewer than {threshold} did not; all levels of {column} are suppressed so that the count cannot be derived from a share and its group size."
+        ),
+        Language::Sv => format!(
+            "Effekter per {column}: i {levels} hade färre än {threshold} individer i en grupp utfallet, eller färre än {threshold} hade det inte; alla nivåer av {column} undertrycks så att antalet inte kan räknas fram ur en andel och gruppens storlek."
+        ),
+    }
+}
+
 /// Secondary suppression of a whole subgroup breakdown.
 pub fn suppressed_subgroup(column: &str, levels: &str, threshold: u32, lang: Language) -> String {
     match lang {

@@ -121,8 +121,8 @@ fn opt_p(x: Option<f64>, lang: Language) -> String {
     x.map_or_else(dash, |p| fmt_p(p, lang))
 }
 
-fn opt_count(x: Option<u64>, threshold: u32, lang: Language) -> String {
-    x.map_or_else(|| format!("< {threshold}"), |n| fmt_num(n as f64, 0, lang))
+fn opt_count(x: Count, threshold: u32, lang: Language) -> String {
+    crate::i18n::fmt_count_shown(x, threshold, lang)
 }
 
 fn opt_df(x: Option<f64>, lang: Language) -> String {
@@ -256,8 +256,8 @@ pub fn trajectory_table(
         if p.suppressed {
             t.rows.push(vec![
                 crate::i18n::fmt_period(p.period, lang),
-                format!("< {threshold}"),
-                format!("< {threshold}"),
+                opt_count(p.n_treated, threshold, lang),
+                opt_count(p.n_control, threshold, lang),
                 msg::SUPPRESSED.get(lang).into(),
                 msg::SUPPRESSED.get(lang).into(),
                 msg::SUPPRESSED.get(lang).into(),

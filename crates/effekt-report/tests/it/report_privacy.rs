@@ -49,15 +49,22 @@ bootstrap = 199
 fn a_subgroup_with_three_individuals_is_suppressed_and_noted() {
     let r = run_on(PILOT, &pilot()).unwrap();
     let o = &r.outcomes[0];
-    // Sex is shown (large cells) ...
+    // Sex has large groups but few events: 2 of the 14 boys and 3 of the 18 girls in the
+    // comparison group had their case closed (14.3 % of 14 is 2), so it is suppressed too ...
     let sex = o.subgroups.iter().find(|s| s.is_sex).unwrap();
+    assert!(sex.levels.iter().all(|l| l.suppressed
+        && l.estimate.is_none()
+        && l.control.is_none()
+        && l.n_control.is_suppressed()));
+    assert!(sex.difference_test.is_none());
     assert!(
-        sex.levels
+        sex.notes
             .iter()
-            .all(|l| !l.suppressed && l.estimate.is_some())
+            .any(|n| n.contains("sex = boy, sex = girl") && n.contains("had the outcome")),
+        "{:?}",
+        sex.notes
     );
-    assert!(sex.difference_test.is_some());
-    // ... home_language has 3 families with "other": every level is suppressed (secondary
+    // ... and home_language has 3 families with "other": every level is suppressed (secondary
     // suppression), with no test and no counts.
     let lang = o
         .subgroups
@@ -67,7 +74,7 @@ fn a_subgroup_with_three_individuals_is_suppressed_and_noted() {
     assert_eq!(lang.levels.len(), 2);
     for l in &lang.levels {
         assert!(l.suppressed);
-        assert!(l.n_treated.is_none() && l.n_control.is_none());
+        assert!(l.n_treated.is_suppressed() && l.n_control.is_suppressed());
         assert!(l.estimate.is_none() && l.treated_observed.is_none() && l.control.is_none());
     }
     assert!(lang.difference_test.is_none());
@@ -180,7 +187,7 @@ fn a_wave_with_small_counts_is_suppressed_in_the_trajectory() {
     let traj = &r.outcomes[0].plots.trajectory;
     assert_eq!(traj.len(), 3);
     let w1 = traj.iter().find(|p| p.period == 1.0).unwrap();
-    assert!(w1.suppressed && w1.treated_observed.is_none() && w1.n_treated.is_none());
+    assert!(w1.suppressed && w1.treated_observed.is_none() && w1.n_treated.is_suppressed());
     assert!(!traj.iter().find(|p| p.period == 2.0).unwrap().suppressed);
     assert!(
         r.privacy
@@ -213,7 +220,7 @@ fn longest_numeric_array(v: &Value) -> usize {
 #[test]
 fn no_individual_level_data_in_any_output() {
     let r = run_on(PILOT, &pilot()).unwrap();
-    let n = r.outcomes[0].n.unwrap() as usize;
+    let n = r.outcomes[0].n.exact().unwrap() as usize;
     let json = render(&r, Format::Json).unwrap();
     let v: Value = serde_json::from_str(&json).unwrap();
     // The longest numeric arrays are the 41 edges of the bootstrap histogram.
@@ -228,4 +235,43 @@ fn no_individual_level_data_in_any_output() {
     // units (no more circles than waves × series).
     let circles = html.matches("<circle").count();
     assert!(circles <= 3 * 2, "{circles} circles");
+}
+
+#[test]
+fn a_balance_row_of_a_rare_characteristic_is_suppressed() {
+    // 3 of the 20 treated are girls: the standardised difference and the variance ratio of the
+    // indicator give both arms' shares back, and with the arms' sizes the count.
+    let mut csv = String::from("t,y,sex,girl,age\n");
+    for i in 0..40 {
+        let t = i % 2;
+        let girl = if t == 1 { i < 6 } else { i % 4 == 0 };
+        let sex = if girl { "girl" } else { "boy" };
+        csv.push_str(&format!(
+            "{t},{},{sex},{},{}\n",
+            i % 5,
+            u8::from(girl),
+            10 + i % 7
+        ));
+    }
+    let table = read_csv_str("d.csv", &csv, &ReadOptions::default()).unwrap();
+    let study = "[data]\npath = \"d.csv\"\ntreatment = \"t\"\n[design]\nkind = \"rct\"\ncovariates = [\"sex\", \"girl\", \"age\"]\n[[outcomes]]\ncolumn = \"y\"\ntype = \"continuous\"\n[inference]\nbootstrap = 99\n";
+    let r = run_on(study, &table).unwrap();
+    let balance = &r.outcomes[0].robustness.balance;
+    for name in ["sex: girl", "girl"] {
+        let row = balance.iter().find(|b| b.covariate == name).unwrap();
+        assert!(
+            row.smd_before.is_none() && row.var_ratio_before.is_none(),
+            "{row:?}"
+        );
+        assert!(
+            r.privacy
+                .suppressions
+                .iter()
+                .any(|s| s.location == format!("y — balance: {name}")),
+            "{:?}",
+            r.privacy.suppressions
+        );
+    }
+    let age = balance.iter().find(|b| b.covariate == "age").unwrap();
+    assert!(age.smd_before.is_some() && age.var_ratio_before.is_some());
 }

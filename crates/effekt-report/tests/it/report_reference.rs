@@ -211,7 +211,43 @@ fn difference_in_means_cr2_matches_estimatr_and_heads_the_report_with_few_cluste
     assert!(o.inference.reason.contains("8 clusters"));
 }
 
-fn check_level(level: &effekt_report::model::SubgroupEffect, r: &Value, what: &str) {
+/// A subgroup level's effect as published or as analysed.
+trait Level {
+    fn numbers(&self) -> [Option<f64>; 5];
+}
+
+impl Level for effekt_report::model::SubgroupEffect {
+    fn numbers(&self) -> [Option<f64>; 5] {
+        let l = self;
+        [l.estimate, l.std_error, l.p_value, l.conf_low, l.conf_high]
+    }
+}
+
+impl Level for effekt_report::analysis::subgroups::LevelRaw {
+    fn numbers(&self) -> [Option<f64>; 5] {
+        let l = self;
+        [l.estimate, l.std_error, l.p_value, l.conf_low, l.conf_high]
+    }
+}
+
+/// The level's estimate, SE, p-value and CI field by field, to 1e-8 relative.
+struct Numbers {
+    estimate: Option<f64>,
+    std_error: Option<f64>,
+    p_value: Option<f64>,
+    conf_low: Option<f64>,
+    conf_high: Option<f64>,
+}
+
+fn check_level(level: &impl Level, r: &Value, what: &str) {
+    let [estimate, std_error, p_value, conf_low, conf_high] = level.numbers();
+    let level = Numbers {
+        estimate,
+        std_error,
+        p_value,
+        conf_low,
+        conf_high,
+    };
     close(
         level.estimate.unwrap(),
         f(r, "estimate"),
@@ -248,16 +284,33 @@ fn check_level(level: &effekt_report::model::SubgroupEffect, r: &Value, what: &s
 fn effects_by_sex_and_the_interaction_test_match_estimatr() {
     let refv = reference();
     for (cluster, key) in [(false, "pilot_sex_hc2"), (true, "pilot_sex_cr2")] {
-        let r = run(&pilot_study(cluster, ""), &fixture("pilot.csv"));
-        let o = outcome(&r, "closed");
-        let s = &o.subgroups[0];
+        // The report suppresses this breakdown (2 of the 14 boys in the comparison group had
+        // a case closed: a share with its group size would give the count), so the numbers
+        // are checked where the report takes them from, the subgroup analysis.
+        let text = pilot_study(cluster, "");
+        let r = run(&text, &fixture("pilot.csv"));
+        let shown = &outcome(&r, "closed").subgroups[0];
+        assert!(shown.is_sex && shown.levels.iter().all(|l| l.suppressed));
+        let study = Study::parse(&text, "study.toml").unwrap();
+        let t = table(&fixture("pilot.csv"));
+        let closed = study.resolved_outcomes().remove(0);
+        let prep = effekt_report::analysis::prepare(&study, &t, &closed).unwrap();
+        let s = effekt_report::analysis::subgroups::analyse(
+            &t,
+            &prep,
+            "sex",
+            true,
+            0.95,
+            effekt_report::Language::En,
+        )
+        .unwrap();
         assert!(s.is_sex);
         assert_eq!(s.column, "sex");
         let levels: Vec<&str> = s.levels.iter().map(|l| l.level.as_str()).collect();
         assert_eq!(levels, ["boy", "girl"]);
         check_level(&s.levels[0], &refv[key]["boy"], &format!("{key} boy"));
         check_level(&s.levels[1], &refv[key]["girl"], &format!("{key} girl"));
-        let d = s.difference_test.as_ref().unwrap();
+        let d = s.test.as_ref().unwrap();
         let i = &refv[key]["interaction"];
         close(d.difference.unwrap(), f(i, "estimate"), 1e-8, "difference");
         close(d.statistic, f(i, "statistic"), 1e-8, "t");
@@ -384,7 +437,7 @@ seed = 11
     let s = &r01.outcomes[0].subgroups[0];
     let h = &refv["thornton_hiv_cr2"];
     assert_eq!(
-        r01.outcomes[0].n.unwrap() + h["n_minus_one"].as_u64().unwrap(),
+        r01.outcomes[0].n.exact().unwrap() + h["n_minus_one"].as_u64().unwrap(),
         n["n"].as_u64().unwrap()
     );
     let levels: Vec<&str> = s.levels.iter().map(|l| l.level.as_str()).collect();

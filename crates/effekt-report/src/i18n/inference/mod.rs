@@ -251,6 +251,11 @@ pub fn test_joint(clustered: bool, lang: Language) -> String {
 
 /// Subgroup note: rows without a value.
 pub fn subgroup_missing(k: usize, column: &str, lang: Language) -> String {
+    subgroup_missing_shown(&k.to_string(), column, lang)
+}
+
+/// Subgroup note: rows without a value, their number as published ("about 10", "< 5").
+pub fn subgroup_missing_shown(k: &str, column: &str, lang: Language) -> String {
     pick(
         lang,
         format!(
