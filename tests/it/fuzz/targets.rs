@@ -1,6 +1,6 @@
 //! The fuzz targets (run inside the worker process) and their seeds (shipped files).
 
-use effekt_data::{ReadOptions, read_table};
+use effekt_data::{MissingPolicy, ReadOptions, read_table};
 use effekt_power::sim::builtin::SimulationConfig;
 use effekt_report::Study;
 use std::path::{Path, PathBuf};
@@ -77,9 +77,42 @@ fn read_file(ext: &str, bytes: &[u8], scratch: &Path) -> Verdict {
             if table.nrows() > 0 {
                 let _ = table.row_number(table.nrows() - 1);
             }
-            Verdict::Ok
+            select(&table, &names, bytes.len())
         }
         Err(e) => error_message("read_table", &e),
+    }
+}
+
+/// effekt-data's `select` with roles given to the table's columns in turn (which column gets
+/// which role rotates with `salt`), as every subcommand calls it after reading.
+fn select(table: &effekt_data::Table, names: &[String], salt: usize) -> Verdict {
+    if names.is_empty() {
+        return Verdict::Ok;
+    }
+    let col = |k: usize| Some(names[(salt + k) % names.len()].clone());
+    let roles = effekt_data::Roles {
+        outcome: col(0),
+        treatment: col(1),
+        group: None,
+        unit: if salt.is_multiple_of(3) { col(2) } else { None },
+        time: if salt.is_multiple_of(3) { col(3) } else { None },
+        cluster: if salt % 3 == 1 { col(2) } else { None },
+        strata: if salt % 5 == 2 { col(3) } else { None },
+        weights: if salt % 5 == 3 { col(4) } else { None },
+        covariates: (2..names.len().min(6)).filter_map(col).collect(),
+    };
+    let missing = if salt.is_multiple_of(2) {
+        MissingPolicy::Drop
+    } else {
+        MissingPolicy::Error
+    };
+    // the file was read: a clear refusal of these roles still counts as parsed
+    match table.select(&roles, missing) {
+        Ok(_) => Verdict::Ok,
+        Err(e) => match error_message("Table::select", &e) {
+            Verdict::Err => Verdict::Ok,
+            other => other,
+        },
     }
 }
 
