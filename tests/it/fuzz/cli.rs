@@ -67,8 +67,9 @@ fn run_effekt(cfg: &Config, dir: &Path, args: &[&str]) -> Result<i32, String> {
     }
 }
 
-/// The runs: `rct` on a mutated lalonde.csv, `power simulate` (4 simulations, 1 thread) on a
-/// mutated shipped config.
+/// The runs, a third each: `rct` on a mutated lalonde.csv, `power simulate` (4 simulations,
+/// 1 thread) on a mutated shipped config, `run` on the report fixtures' pilot study with the
+/// study file or its data (pilot.csv) mutated.
 #[test]
 fn cli() {
     let cfg = Config::from_env();
@@ -78,13 +79,43 @@ fn cli() {
         .into_iter()
         .map(|(_, b)| b)
         .collect();
+    let studies: Vec<Vec<u8>> = targets::seeds("study")
+        .into_iter()
+        .map(|(_, b)| b)
+        .collect();
+    let fixtures = targets::root().join("crates/effekt-report/tests/fixtures");
+    let pilot = (
+        std::fs::read(fixtures.join("pilot_study.toml")).expect("pilot_study.toml"),
+        std::fs::read(fixtures.join("pilot.csv")).expect("pilot.csv"),
+    );
     let dir = tempfile::tempdir().expect("temp dir");
     let mut tally = Tally::default();
     let start = Instant::now();
     let mut iter = cfg.first_iter();
     while cfg.keep_going(iter, start) {
         let mut rng = Rng::for_input(cfg.seed, "cli", iter);
-        let (ext, input, args): (&str, Vec<u8>, Vec<&str>) = if rng.one_in(2) {
+        let kind = rng.below(3);
+        let (what, ext, input, args): (&str, &str, Vec<u8>, Vec<&str>) = if kind == 2 {
+            // `effekt run` on the pilot study, the study or its data mutated
+            std::fs::write(dir.path().join("pilot.csv"), &pilot.1).expect("write pilot.csv");
+            std::fs::write(dir.path().join("s.toml"), &pilot.0).expect("write s.toml");
+            let (ext, name, input) = if rng.one_in(2) {
+                (
+                    "toml",
+                    "s.toml",
+                    mutate::mutate(&mut rng, &pilot.0, &studies),
+                )
+            } else {
+                ("csv", "pilot.csv", mutate::mutate(&mut rng, &pilot.1, &[]))
+            };
+            std::fs::write(dir.path().join(name), &input).expect("write the mutated input");
+            (
+                "run",
+                ext,
+                input,
+                vec!["run", "s.toml", "--out", "out", "--threads", "1"],
+            )
+        } else if kind == 0 {
             let input = mutate::mutate(&mut rng, &csvs[0], &csvs);
             std::fs::write(dir.path().join("d.csv"), &input).expect("write d.csv");
             let args = vec![
@@ -96,7 +127,7 @@ fn cli() {
                 "--treatment",
                 "treat",
             ];
-            ("csv", input, args)
+            ("rct", "csv", input, args)
         } else {
             let seed = rng.pick(&configs).clone();
             let input = mutate::mutate(&mut rng, &seed, &configs);
@@ -111,14 +142,14 @@ fn cli() {
                 "--threads",
                 "1",
             ];
-            ("toml", input, args)
+            ("simulate", "toml", input, args)
         };
         tally.inputs += 1;
         match run_effekt(&cfg, dir.path(), &args) {
             Ok(0) => tally.parsed += 1,
             Ok(_) => tally.refused += 1,
             Err(msg) => {
-                let path = save_finding("cli", ext, &input);
+                let path = save_finding(&format!("cli-{what}"), ext, &input);
                 let what = format!("iteration {iter} (input saved as {})", path.display());
                 tally.fail(&cfg, "cli", ext, what, &msg);
             }
