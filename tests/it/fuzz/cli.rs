@@ -10,7 +10,21 @@ use std::time::Instant;
 
 /// One run of `effekt ARGS` under the memory and time limits: `Ok(exit code)` when it is
 /// allowed, else what went wrong.
+/// A run over the time limit is repeated once with twice the limit before it counts as
+/// a hang (see `Worker::run`).
 fn run_effekt(cfg: &Config, dir: &Path, args: &[&str]) -> Result<i32, String> {
+    match run_effekt_once(cfg, dir, args, cfg.input_limit) {
+        Err(m) if m.starts_with("hang") => run_effekt_once(cfg, dir, args, cfg.input_limit * 2),
+        other => other,
+    }
+}
+
+fn run_effekt_once(
+    cfg: &Config,
+    dir: &Path,
+    args: &[&str],
+    limit: std::time::Duration,
+) -> Result<i32, String> {
     let mut child = Command::new("sh")
         .arg("-c")
         .arg("ulimit -v \"$1\" || exit 97; shift; exec \"$@\"")
@@ -30,13 +44,13 @@ fn run_effekt(cfg: &Config, dir: &Path, args: &[&str]) -> Result<i32, String> {
         if let Some(s) = child.try_wait().expect("wait for effekt") {
             break s;
         }
-        if start.elapsed() > cfg.input_limit {
+        if start.elapsed() > limit {
             let _ = child.kill();
             let _ = child.wait();
             return Err(format!(
                 "hang: effekt {} ran longer than {:.0} s",
                 args.join(" "),
-                cfg.input_limit.as_secs_f64()
+                limit.as_secs_f64()
             ));
         }
         std::thread::sleep(std::time::Duration::from_millis(5));

@@ -16,7 +16,8 @@
 //!
 //! Environment: `EFFEKT_FUZZ_SECS` (seconds per target, default 3), `EFFEKT_FUZZ_SEED` (default
 //! 1), `EFFEKT_FUZZ_ITER` (run only that iteration: replays a finding from the log),
-//! `EFFEKT_FUZZ_INPUT_SECS` (time limit per input, default 10), `EFFEKT_FUZZ_MEM_MB` (address
+//! `EFFEKT_FUZZ_INPUT_SECS` (time limit per input, default 5; an input over it is retried once
+//! with twice the limit before it counts as a hang), `EFFEKT_FUZZ_MEM_MB` (address
 //! space of the worker, default 2048), `EFFEKT_FUZZ_STRICT=1` (known, owned-elsewhere failure
 //! classes fail too). A failing input is saved under `target/tmp/fuzz-findings/<target>/`;
 //! copy it into the corpus when it is fixed. How to run it longer: `tests/fuzz/README.md`.
@@ -58,7 +59,7 @@ impl Config {
             secs: env_num("EFFEKT_FUZZ_SECS").unwrap_or(3.0),
             seed: env_num("EFFEKT_FUZZ_SEED").unwrap_or(1),
             iter: env_num("EFFEKT_FUZZ_ITER"),
-            input_limit: Duration::from_secs_f64(env_num("EFFEKT_FUZZ_INPUT_SECS").unwrap_or(10.0)),
+            input_limit: Duration::from_secs_f64(env_num("EFFEKT_FUZZ_INPUT_SECS").unwrap_or(5.0)),
             mem_mb: env_num("EFFEKT_FUZZ_MEM_MB").unwrap_or(2048),
             strict: std::env::var_os("EFFEKT_FUZZ_STRICT").is_some_and(|v| v == "1"),
         }

@@ -101,8 +101,19 @@ impl Worker {
         }
     }
 
-    /// Run one input.
+    /// Run one input. An input that exceeds the time limit is run once more with twice the
+    /// limit before it counts as a hang (a loaded machine can stall a process for
+    /// seconds; a real hang does not end either way).
     pub fn run(&mut self, target: &str, ext: &str, bytes: &[u8]) -> Outcome {
+        match self.run_once(target, ext, bytes, self.limit) {
+            Outcome::Fail(m) if m.starts_with("hang") => {
+                self.run_once(target, ext, bytes, self.limit * 2)
+            }
+            other => other,
+        }
+    }
+
+    fn run_once(&mut self, target: &str, ext: &str, bytes: &[u8], limit: Duration) -> Outcome {
         if self.proc.is_none() {
             self.proc = Some(self.spawn());
         }
@@ -114,7 +125,7 @@ impl Worker {
             .and_then(|()| p.stdin.write_all(bytes))
             .and_then(|()| p.stdin.flush());
         let reply = match sent {
-            Ok(()) => p.lines.recv_timeout(self.limit),
+            Ok(()) => p.lines.recv_timeout(limit),
             Err(_) => Err(RecvTimeoutError::Disconnected),
         };
         match reply {
@@ -125,7 +136,7 @@ impl Worker {
                 let _ = p.child.wait();
                 Outcome::Fail(format!(
                     "hang: no answer within {:.0} s (the worker was killed)",
-                    self.limit.as_secs_f64()
+                    limit.as_secs_f64()
                 ))
             }
             Err(RecvTimeoutError::Disconnected) => {
