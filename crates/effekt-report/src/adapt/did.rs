@@ -588,7 +588,7 @@ pub fn estimate(
                 }
             }
             for d in &cs.dropped {
-                warnings.push(d.detail.clone());
+                warnings.push(tx::cs_dropped(d, threshold, lang));
             }
             if let Some(dy) = &cs.dynamic {
                 let hidden = cs_hidden(&cs, threshold);
