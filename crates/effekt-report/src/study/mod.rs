@@ -850,7 +850,7 @@ mod tests {
     fn design_key_lists_match_the_structs() {
         let rct = "kind = \"rct\"\nestimator = \"lin\"\nblocks = \"b\"\ncovariates = [\"a\"]\nperiod = 2\nrandomization_inference = 100\ncluster_assignment = \"individual\"";
         let matching = "kind = \"matching\"\ncovariates = [\"a\"]\nmethod = \"cem\"\ndistance = \"ps\"\nratio = 2\nreplace = true\ncaliper = 0.2\nexact = [\"s\"]\nestimand = \"ate\"\norder = \"data\"\nperiod = 1";
-        let did = "kind = \"did\"\nmethod = \"2x2\"\nfirst_treated = \"g\"\ncontrol = \"not_yet_treated\"\nestimator = \"ipw\"\nanticipation = 1\ncovariates = [\"a\"]\naggregate = \"dynamic\"\nreference_period = -1\nwild_bootstrap = 999\nwild_weights = \"webb\"";
+        let did = "kind = \"did\"\nmethod = \"2x2\"\nfirst_treated = \"g\"\ncontrol = \"not_yet_treated\"\nestimator = \"ipw\"\nanticipation = 1\ncovariates = [\"a\"]\naggregate = \"dynamic\"\nreference_period = -1\nwild_bootstrap = 999\nwild_weights = \"webb\"\nsampling = \"unbalanced_panel\"";
         for (d, keys) in [(rct, RCT_KEYS), (matching, MATCHING_KEYS), (did, DID_KEYS)] {
             let s = Study::parse(&minimal(d), "s.toml").unwrap();
             assert_eq!(d.lines().count() - 1, keys.len());

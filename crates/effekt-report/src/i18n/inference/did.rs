@@ -295,10 +295,10 @@ pub fn cs_dropped(d: &effekt_did::cs::CsDropped, threshold: u32, lang: Language)
         DropReason::Unbalanced => pick(
             lang,
             format!(
-                "{n} unit(s) not observed in every period were left out of the Callaway–Sant'Anna estimate to balance the panel; the estimate describes the units observed in every period"
+                "{n} unit(s) not observed in every period were left out of the Callaway–Sant'Anna estimate to balance the panel; the estimate describes the units observed in every period (`sampling = unbalanced_panel` in the study keeps them)"
             ),
             format!(
-                "{n} enheter som inte observerats i alla perioder lämnades utanför Callaway–Sant'Anna-skattningen för att balansera panelen; skattningen gäller de enheter som observerats i alla perioder"
+                "{n} enheter som inte observerats i alla perioder lämnades utanför Callaway–Sant'Anna-skattningen för att balansera panelen; skattningen gäller de enheter som observerats i alla perioder (`sampling = unbalanced_panel` i studiefilen behåller dem)"
             ),
         ),
         DropReason::AlreadyTreated => pick(
