@@ -10,5 +10,6 @@ mod cli_rct;
 mod cli_run;
 mod cli_simulate;
 mod common;
+mod fuzz;
 mod invariants;
 mod report_atomic;
