@@ -2,7 +2,8 @@
 //! or ratio, from a CSV/xlsx file.
 
 use crate::cli::common::{
-    CliError, CliResult, DataArgs, Progress, RunArgs, check_level, split_list, with_threads,
+    CliError, CliResult, DataArgs, Progress, RunArgs, check_level, parse_resamples, split_list,
+    with_threads,
 };
 use crate::cli::output::outln;
 use effekt_data::{Dataset, Roles, Table};
@@ -43,11 +44,11 @@ pub struct Args {
     /// Interval methods, comma-separated: percentile, basic, normal, studentized, bca.
     #[arg(long, value_name = "LIST", default_value = "percentile,bca")]
     pub ci: String,
-    /// Confidence level.
+    /// Confidence level, 1e-12 to 1 - 1e-12.
     #[arg(long, default_value_t = 0.95)]
     pub level: f64,
-    /// Number of bootstrap resamples.
-    #[arg(long, default_value_t = 9999)]
+    /// Number of bootstrap resamples, 2 to 10,000,000.
+    #[arg(long, default_value_t = 9999, value_parser = parse_resamples)]
     pub resamples: usize,
     /// Seed: the same seed gives bit-identical results at any thread count.
     #[arg(long, default_value_t = 1)]

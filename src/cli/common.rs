@@ -224,15 +224,114 @@ pub fn with_threads<T: Send>(threads: Option<usize>, f: impl FnOnce() -> T + Sen
     Ok(pool.install(f))
 }
 
-/// Check `--level`, the confidence level: strictly between 0 and 1 (NaN fails too).
+/// Check `--level`, the confidence level: between 1e-12 and 1 − 1e-12
+/// ([`effekt_models::dist::level_in_range`]; NaN fails too). Beyond that the quantiles are not
+/// reliable in double precision (0.9999999999999999 once gave `[-Inf, Inf]`).
 pub fn check_level(level: f64) -> CliResult {
-    if level > 0.0 && level < 1.0 {
+    check_tail("--level", level, "0.95")
+}
+
+/// Check `--alpha`, a significance level: between 1e-12 and 1 − 1e-12, as `--level`.
+pub fn check_alpha(alpha: f64) -> CliResult {
+    check_tail("--alpha", alpha, "0.05")
+}
+
+fn check_tail(option: &str, value: f64, example: &str) -> CliResult {
+    if effekt_models::dist::level_in_range(value) {
         Ok(())
     } else {
         Err(CliError::bad_msg(format!(
-            "--level must be strictly between 0 and 1 (e.g. 0.95), got {level}"
+            "{option} must be between 1e-12 and 1 - 1e-12 (e.g. {example}), got {}: beyond that \
+             range the t and normal quantiles are not reliable in double precision",
+            number(value)
         )))
     }
+}
+
+/// A number as a person writes it: scientific below 1e-6 and from 1e15 in magnitude.
+pub fn number(x: f64) -> String {
+    if x.is_finite() && x != 0.0 && (x.abs() < 1e-6 || x.abs() >= 1e15) {
+        format!("{x:e}")
+    } else {
+        format!("{x}")
+    }
+}
+
+/// Largest `--resamples` / `--bootstrap` (bootstrap replicates; each is kept in memory).
+pub const MAX_RESAMPLES: usize = effekt_resample::bootstrap::MAX_RESAMPLES;
+/// Largest `--randomization-inference` (random assignments drawn).
+pub const MAX_PERMUTATIONS: usize = effekt_resample::permutation::MAX_PERMUTATIONS;
+/// Largest `--wild-bootstrap` (wild cluster bootstrap draws).
+pub const MAX_WILD: usize = effekt_did::wild::MAX_WILD_RESAMPLES;
+/// Largest `did --method cs --bootstrap` (multiplier bootstrap draws).
+pub const MAX_CS_BOOTSTRAP: usize = effekt_did::cs::MAX_BOOTSTRAP;
+/// Largest `power simulate --simulations` (and `simulations` in a config).
+pub const MAX_SIMULATIONS: u64 = effekt_power::sim::MAX_SIMULATIONS;
+
+/// A whole number from 0 to `max`; the message states the range (clap adds the option).
+fn parse_count(s: &str, max: u64, what: &str) -> Result<u64, String> {
+    let t = s.trim().replace('_', "");
+    if t.starts_with('-') && t[1..].parse::<f64>().is_ok() {
+        return Err(format!(
+            "must be ≥ 0 (a whole number of {what}, at most {}; this option takes no negative \
+             numbers)",
+            thousands(max)
+        ));
+    }
+    match t.parse::<u64>() {
+        Ok(n) if n <= max => Ok(n),
+        Ok(_) => Err(format!(
+            "at most {} {what} are allowed (each takes time and memory); use fewer",
+            thousands(max)
+        )),
+        Err(_) if t.parse::<f64>().is_ok() || t.chars().all(|c| c.is_ascii_digit()) => {
+            Err(format!(
+                "must be a whole number of {what} from 0 to {}",
+                thousands(max)
+            ))
+        }
+        Err(e) => Err(format!("{e} (a whole number of {what} is expected)")),
+    }
+}
+
+/// `1000000` → `1,000,000`.
+pub fn thousands(n: u64) -> String {
+    let d = n.to_string();
+    let mut out = String::new();
+    for (i, c) in d.chars().enumerate() {
+        if i > 0 && (d.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// clap parser of bootstrap replicate counts (`--resamples`, `--bootstrap`): 0 to
+/// [`MAX_RESAMPLES`].
+pub fn parse_resamples(s: &str) -> Result<usize, String> {
+    parse_count(s, MAX_RESAMPLES as u64, "replicates").map(|n| n as usize)
+}
+
+/// clap parser of `--randomization-inference`: 0 to [`MAX_PERMUTATIONS`].
+pub fn parse_permutations(s: &str) -> Result<usize, String> {
+    parse_count(s, MAX_PERMUTATIONS as u64, "random assignments").map(|n| n as usize)
+}
+
+/// clap parser of `--wild-bootstrap`: 0 to [`MAX_WILD`].
+pub fn parse_wild(s: &str) -> Result<usize, String> {
+    parse_count(s, MAX_WILD as u64, "wild bootstrap draws").map(|n| n as usize)
+}
+
+/// clap parser of `did --bootstrap` (Callaway–Sant'Anna's multiplier bootstrap): 0 to
+/// [`MAX_CS_BOOTSTRAP`].
+pub fn parse_cs_bootstrap(s: &str) -> Result<usize, String> {
+    parse_count(s, MAX_CS_BOOTSTRAP as u64, "multiplier bootstrap draws").map(|n| n as usize)
+}
+
+/// clap parser of `--simulations`: 0 to [`MAX_SIMULATIONS`] (0 is refused by the config check).
+pub fn parse_simulations(s: &str) -> Result<u64, String> {
+    parse_count(s, MAX_SIMULATIONS, "simulations")
 }
 
 /// Parse a comma-separated column list (`a,b,c`), trimming blanks and dropping empty entries.

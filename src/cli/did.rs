@@ -10,7 +10,8 @@ use effekt_models::{InferenceNote, TidyRow};
 use serde::Serialize;
 
 use crate::cli::common::{
-    CliError, CliResult, DataArgs, Progress, RunArgs, check_level, split_list, with_threads,
+    CliError, CliResult, DataArgs, Progress, RunArgs, check_level, parse_cs_bootstrap, parse_wild,
+    split_list, with_threads,
 };
 use crate::cli::output::outln;
 
@@ -85,11 +86,17 @@ pub struct Args {
     /// Callaway-Sant'Anna: aggregation of ATT(g,t) for the headline.
     #[arg(long, value_enum)]
     pub aggregate: Option<AggregateArg>,
-    /// Callaway-Sant'Anna: multiplier bootstrap replicates (uniform bands).
-    #[arg(long, value_name = "B")]
+    /// Callaway-Sant'Anna: how the rows were sampled. panel (default) drops units not observed
+    /// in every period, and says how many; unbalanced-panel keeps them (R did's
+    /// allow_unbalanced_panel = TRUE); repeated-cross-section treats every row as its own unit.
+    #[arg(long, value_enum)]
+    pub sampling: Option<SamplingArg>,
+    /// Callaway-Sant'Anna: multiplier bootstrap replicates (uniform bands), at most 200,000.
+    #[arg(long, value_name = "B", value_parser = parse_cs_bootstrap)]
     pub bootstrap: Option<usize>,
-    /// Wild cluster bootstrap of the 2x2 / TWFE coefficient with B replicates.
-    #[arg(long, value_name = "B")]
+    /// Wild cluster bootstrap of the 2x2 / TWFE coefficient with B replicates, at most
+    /// 1,000,000.
+    #[arg(long, value_name = "B", value_parser = parse_wild)]
     pub wild_bootstrap: Option<usize>,
     /// Wild bootstrap weight distribution: auto = Webb with 5 or fewer clusters (Rademacher
     /// weights then have at most 32 distinct draws and too coarse p-values), Rademacher
@@ -99,7 +106,7 @@ pub struct Args {
     /// Wild bootstrap type: wcr (null imposed, recommended) or wcu.
     #[arg(long, value_enum, default_value_t = WildKindArg::Wcr)]
     pub wild_type: WildKindArg,
-    /// Confidence level.
+    /// Confidence level, 1e-12 to 1 - 1e-12.
     #[arg(long, default_value_t = 0.95)]
     pub level: f64,
     /// Seed: the same seed gives byte-identical output at any thread count.
@@ -123,6 +130,13 @@ pub enum VcovArg {
     Auto,
     Cr1,
     Cr2,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SamplingArg {
+    Panel,
+    UnbalancedPanel,
+    RepeatedCrossSection,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -308,6 +322,7 @@ pub fn run(args: Args) -> CliResult {
         ("--estimator", args.estimator.is_some()),
         ("--anticipation", args.anticipation.is_some()),
         ("--aggregate", args.aggregate.is_some()),
+        ("--sampling", args.sampling.is_some()),
         ("--bootstrap", args.bootstrap.is_some()),
     ]
     .into_iter()
@@ -722,7 +737,9 @@ struct CsOutput<'a> {
 
 /// `--method cs`: Callaway & Sant'Anna (2021) through `effekt_did::cs::fit_cs`.
 fn run_cs(args: &Args) -> CliResult {
-    use effekt_did::cs::{Aggregation, ControlGroup, CsConfig, CsData, CsEstimator, fit_cs};
+    use effekt_did::cs::{
+        Aggregation, ControlGroup, CsConfig, CsData, CsEstimator, Sampling, fit_cs,
+    };
     let (table, ds) = load(args)?;
     // the first-treated period per table row: the column, or derived from the indicator
     let first: Vec<Option<f64>> = match &args.first_treated {
@@ -754,6 +771,11 @@ fn run_cs(args: &Args) -> CliResult {
             EstimatorArg::Or => CsEstimator::Or,
         },
         anticipation: args.anticipation.unwrap_or(0),
+        sampling: match args.sampling.unwrap_or(SamplingArg::Panel) {
+            SamplingArg::Panel => Sampling::Panel,
+            SamplingArg::UnbalancedPanel => Sampling::UnbalancedPanel,
+            SamplingArg::RepeatedCrossSection => Sampling::RepeatedCrossSection,
+        },
         aggregations: vec![
             Aggregation::Simple,
             Aggregation::Group,
@@ -823,6 +845,41 @@ fn run_cs(args: &Args) -> CliResult {
     args.run.emit(&out, |o| print_cs(o, aggregate))
 }
 
+/// One line of the table on units, rows or periods the Callaway–Sant'Anna data checks dropped
+/// or recoded (the same facts as `cs.dropped[]` in the JSON).
+fn dropped_line(d: &effekt_did::cs::CsDropped) -> String {
+    use effekt_did::cs::DropReason;
+    let what = match d.reason {
+        DropReason::Unbalanced => format!(
+            "dropped: {} unit(s) ({} rows) not observed in every period, to balance the panel; \
+             --sampling unbalanced-panel keeps them",
+            d.units, d.rows
+        ),
+        DropReason::AlreadyTreated => format!(
+            "dropped: {} unit(s) ({} rows) already treated in the first period (no \
+             pre-treatment period)",
+            d.units, d.rows
+        ),
+        DropReason::NoControlsInLatePeriods => format!(
+            "dropped: {} row(s) of the periods without not-yet-treated controls",
+            d.rows
+        ),
+        DropReason::TreatedAfterLastPeriod => format!(
+            "recoded: {} unit(s) first treated after the last period count as never treated",
+            d.units
+        ),
+    };
+    let detail = match d.reason {
+        DropReason::NoControlsInLatePeriods => format!(": {}", d.detail),
+        _ => String::new(),
+    };
+    if d.examples.is_empty() {
+        format!("{what}{detail}")
+    } else {
+        format!("{what}{detail} (e.g. {})", d.examples.join(", "))
+    }
+}
+
 fn print_cs(o: &CsOutput<'_>, aggregate: AggregateArg) {
     let f = o.cs;
     outln!("Difference-in-differences (cs): {}", o.description);
@@ -842,6 +899,9 @@ fn print_cs(o: &CsOutput<'_>, aggregate: AggregateArg) {
         .map(|c| format!("{} ({} units)", c.cohort, c.units))
         .collect();
     outln!("  first treated: {}", c.join(", "));
+    for d in &f.dropped {
+        outln!("  {}", dropped_line(d));
+    }
     if o.weights.weighted {
         outln!("  weights: {}", o.weights.description);
     }

@@ -2,7 +2,8 @@
 //! the effect with its counterfactual.
 
 use crate::cli::common::{
-    CliError, CliResult, DataArgs, Progress, RunArgs, split_list, with_threads,
+    CliError, CliResult, DataArgs, Progress, RunArgs, check_level, parse_resamples, split_list,
+    with_threads,
 };
 use crate::cli::output::{self, outln};
 use effekt_data::{Dataset, Roles, Table};
@@ -99,13 +100,14 @@ pub struct Args {
     /// Abadie-Imbens conditional variances from J within-group matches (0 = homoskedastic).
     #[arg(long = "ai-matches", value_name = "J", default_value_t = 0)]
     pub ai_matches: usize,
-    /// Bootstrap resamples: matched pairs (or CEM strata) are resampled whole.
-    #[arg(long, value_name = "B")]
+    /// Bootstrap resamples: matched pairs (or CEM strata) are resampled whole; at most
+    /// 10,000,000.
+    #[arg(long, value_name = "B", value_parser = parse_resamples)]
     pub bootstrap: Option<usize>,
     /// Bootstrap interval.
     #[arg(long, value_enum, default_value_t = CiArg::Percentile)]
     pub ci: CiArg,
-    /// Confidence level.
+    /// Confidence level, 1e-12 to 1 - 1e-12.
     #[arg(long, default_value_t = 0.95)]
     pub level: f64,
     /// IPW: stabilised weights.
@@ -396,6 +398,7 @@ pub fn run(args: Args) -> CliResult {
         .plan(&args.data.data)
         .file("--save-matched", args.save_matched.as_deref())
         .check()?;
+    check_level(args.level)?;
     let (cfg, all_covariates) = config(&args)?;
     let roles = Roles {
         treatment: Some(args.treatment.clone()),

@@ -1,7 +1,9 @@
 //! `effekt power`: analytic power, sample size and minimum detectable effect, and simulation
 //! power from a TOML config.
 
-use crate::cli::common::{CliError, CliResult, Progress, parse_threads, with_threads};
+use crate::cli::common::{
+    CliError, CliResult, Progress, check_alpha, parse_simulations, parse_threads, with_threads,
+};
 use crate::cli::input;
 use crate::cli::output::{self, outln};
 use effekt_power::PowerError;
@@ -48,8 +50,8 @@ pub struct CommonArgs {
     /// Power, in (0, 1); omit to compute it.
     #[arg(long)]
     pub power: Option<f64>,
-    /// Significance level, in (0, 1) [default: 0.05; solved for when n, effect and power are
-    /// all given and --alpha is not].
+    /// Significance level, 1e-12 to 1 - 1e-12 [default: 0.05; solved for when n, effect and
+    /// power are all given and --alpha is not].
     #[arg(long)]
     pub alpha: Option<f64>,
     #[arg(long, value_enum, default_value_t = AlternativeArg::TwoSided)]
@@ -226,7 +228,8 @@ pub struct ClusterArgs {
     /// Power, in (0, 1); omit to compute it.
     #[arg(long)]
     pub power: Option<f64>,
-    /// Significance level [default: 0.05; solved for when everything else is given].
+    /// Significance level, 1e-12 to 1 - 1e-12 [default: 0.05; solved for when everything else
+    /// is given].
     #[arg(long)]
     pub alpha: Option<f64>,
     #[arg(long, value_enum, default_value_t = AlternativeArg::TwoSided)]
@@ -296,8 +299,8 @@ pub struct SimulateArgs {
     /// Override the seed of the config.
     #[arg(long)]
     pub seed: Option<u64>,
-    /// Override the number of simulations of the config.
-    #[arg(long)]
+    /// Override the number of simulations of the config (1 to 1,000,000).
+    #[arg(long, value_parser = parse_simulations)]
     pub simulations: Option<u64>,
     /// Worker threads, 1 to 1024 (default: all cores). Results do not depend on it.
     #[arg(long, value_name = "N", value_parser = parse_threads)]
@@ -488,6 +491,9 @@ fn analytic_run(design: &Design, common: &CommonArgs, effect: Option<f64>) -> Cl
     let cluster_size_unknown = matches!(design, Design::Cluster(c) if c.cluster_size.is_none());
     let all_given =
         common.n.is_some() && effect.is_some() && common.power.is_some() && !cluster_size_unknown;
+    if let Some(a) = common.alpha {
+        check_alpha(a)?;
+    }
     let alpha = match common.alpha {
         Some(a) => Some(a),
         None if all_given => None,

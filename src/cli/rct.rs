@@ -3,7 +3,8 @@
 //! and bootstrap.
 
 use crate::cli::common::{
-    CliError, CliResult, DataArgs, Progress, RunArgs, split_list, with_threads,
+    CliError, CliResult, DataArgs, Progress, RunArgs, check_level, parse_permutations,
+    parse_resamples, split_list, with_threads,
 };
 use crate::cli::output;
 use effekt_rct::{ClusterAssignment, Design, Estimator, OutcomeType, RctConfig, RctError, RctFit};
@@ -54,16 +55,18 @@ pub struct Args {
     #[arg(long, value_enum, default_value_t = OutcomeTypeArg::Auto)]
     pub outcome_type: OutcomeTypeArg,
     /// Randomisation inference with N random assignments (all of them when there are at most
-    /// 100,000); 0 = off [default: on with 10,000 when an arm has fewer than 30 units].
-    #[arg(long, value_name = "N")]
+    /// 100,000); 0 = off; at most 10,000,000 [default: on with 10,000 when an arm has fewer
+    /// than 30 units].
+    #[arg(long, value_name = "N", value_parser = parse_permutations)]
     pub randomization_inference: Option<usize>,
-    /// Bootstrap with B replicates (resampling as the design: within arms/blocks, clusters).
-    #[arg(long, value_name = "B")]
+    /// Bootstrap with B replicates (resampling as the design: within arms/blocks, clusters),
+    /// 2 to 10,000,000.
+    #[arg(long, value_name = "B", value_parser = parse_resamples)]
     pub bootstrap: Option<usize>,
     /// Seed: the same seed gives identical results at any thread count.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
-    /// Confidence level.
+    /// Confidence level, 1e-12 to 1 - 1e-12.
     #[arg(long, default_value_t = 0.95)]
     pub level: f64,
     #[command(flatten)]
@@ -126,6 +129,7 @@ fn rct_error(e: RctError) -> CliError {
 
 pub fn run(args: Args) -> CliResult {
     args.run.plan(&args.data.data).check()?;
+    check_level(args.level)?;
     let mut config = RctConfig::new(args.outcome.clone(), args.treatment.clone());
     config.covariates = args
         .covariates

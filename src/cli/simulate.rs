@@ -46,7 +46,7 @@ pub struct Args {
     /// Share treated (ihf, tfco, cluster-rct).
     #[arg(long)]
     pub share: Option<f64>,
-    /// Strength of selection on baseline risk and age (observational assignment).
+    /// Strength of selection on baseline risk and age (observational assignment), 0 to 20.
     #[arg(long)]
     pub selection: Option<f64>,
     /// Mean cluster size (cluster-rct).

@@ -532,3 +532,70 @@ fn wild_bootstrap_with_few_clusters_uses_webb_weights_and_says_so() {
         "{warn}"
     );
 }
+
+/// df_het with the rows where (7 · unit + year) mod 13 = 0 removed (as the effekt-did fixture
+/// `cs/df_het_unbalanced_*.json`), written into `dir`.
+fn df_het_unbalanced(dir: &Path) -> PathBuf {
+    let text = std::fs::read_to_string(dataset("df_het.csv")).unwrap();
+    let mut lines = text.lines();
+    let header = lines.next().unwrap();
+    let cols: Vec<&str> = header.split(',').collect();
+    let col = |name: &str| cols.iter().position(|c| *c == name).unwrap();
+    let (iu, iy) = (col("unit"), col("year"));
+    let mut out = format!("{header}\n");
+    for line in lines {
+        let f: Vec<&str> = line.split(',').collect();
+        let (u, y): (i64, i64) = (f[iu].parse().unwrap(), f[iy].parse().unwrap());
+        if (u * 7 + y) % 13 != 0 {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    write(dir, "unbalanced.csv", &out)
+}
+
+/// Callaway–Sant'Anna on an unbalanced panel: `--sampling unbalanced-panel` keeps every unit
+/// and gives csdid 0.4.3's simple ATT and analytic SE (`allow_unbalanced_panel`; effekt-did
+/// fixture `cs/df_het_unbalanced_dr.json`, 1e-6 relative); the default balanced panel would
+/// drop every never-treated unit and says so (the catalogue's `limits.rs` checks the table's
+/// line on dropped units).
+#[test]
+fn callaway_santanna_on_an_unbalanced_panel_keeps_every_unit_with_sampling() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = df_het_unbalanced(dir.path());
+    let data = data.to_str().unwrap();
+    let cols = ["dep_var", "unit", "year"];
+    let cs = ["--first-treated", "g", "--method", "cs", "--bootstrap", "0"];
+    let fixture: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            common::root().join("crates/effekt-did/tests/fixtures/cs/df_het_unbalanced_dr.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let want = &fixture["simple"]["overall"];
+    let kept = json(&did(
+        data,
+        cols,
+        &[&cs[..], &["--sampling", "unbalanced-panel", "--json", "-"]].concat(),
+    ));
+    for (ours, theirs) in [("estimate", "att"), ("std_error", "se")] {
+        let (a, b) = (kept[ours].as_f64().unwrap(), want[theirs].as_f64().unwrap());
+        assert!((a - b).abs() <= 1e-6 * b.abs(), "{ours}: {a} vs csdid {b}");
+    }
+    let dropped = kept["cs"]["dropped"].as_array().unwrap();
+    assert!(
+        dropped.iter().all(|d| d["reason"] != "unbalanced"),
+        "{dropped:?}"
+    );
+
+    // balanced (the default): every never-treated unit has a gap, so the never-treated
+    // comparison is impossible, and the message names the way out
+    bad(
+        &did(data, cols, &cs),
+        &[
+            "balancing the panel dropped all 526 never-treated unit(s)",
+            "unbalanced-panel",
+        ],
+    );
+}

@@ -146,7 +146,7 @@ fn bad_input_exits_2() {
         ),
         (
             "two-means --effect-size 0.5 --power 0.8 --alpha 0",
-            &["alpha must be strictly between 0 and 1"],
+            &["--alpha must be between 1e-12 and 1 - 1e-12"],
         ),
         (
             "two-proportions --p1 1.3 --p2 0.5 --power 0.8",

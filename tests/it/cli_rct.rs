@@ -297,7 +297,11 @@ fn bad_inputs_exit_2_with_clear_messages() {
         ],
         &["no column \"yy\"", "did you mean \"y\""],
     );
-    run(&f, &["--level", "95"], &["level", "between 0 and 1"]);
+    run(
+        &f,
+        &["--level", "95"],
+        &["--level", "between 1e-12 and 1 - 1e-12"],
+    );
     run(&f, &["--estimator", "ancova"], &["covariates"]);
     run(&f, &["--cluster-assignment", "individual"], &["--clusters"]);
 }

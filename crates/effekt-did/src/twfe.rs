@@ -175,13 +175,13 @@ pub(crate) fn fit_twfe_panel(
 }
 
 pub(crate) fn check_level(level: f64) -> Result<(), DidError> {
-    if level > 0.0 && level < 1.0 {
+    if effekt_models::dist::level_in_range(level) {
         Ok(())
     } else {
         Err(DidError::InvalidOption {
             option: "level".into(),
             value: level.to_string(),
-            expected: "strictly between 0 and 1 (e.g. 0.95)".into(),
+            expected: "between 1e-12 and 1 - 1e-12 (e.g. 0.95)".into(),
         })
     }
 }

@@ -134,6 +134,11 @@ pub enum WildKind {
 /// number at α = 0.01, 0.05 and 0.10 (Davidson & MacKinnon 2000).
 pub const MIN_WILD_RESAMPLES: usize = 99;
 
+/// Most wild bootstrap replicates accepted: 1,000,000 (each replicate is a pass over the
+/// clusters for the p-value and again for every step of the interval's test inversion, which
+/// takes up to ~260 steps).
+pub const MAX_WILD_RESAMPLES: usize = 1_000_000;
+
 /// Settings of the wild cluster bootstrap.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -671,8 +676,8 @@ impl WildBootstrap {
     /// Run the bootstrap: p-value of `H0: β = cfg.null` and the interval by test inversion.
     ///
     /// # Errors
-    /// [`DidError::InvalidOption`] for `resamples <` [`MIN_WILD_RESAMPLES`] or a level outside
-    /// (0, 1).
+    /// [`DidError::InvalidOption`] for `resamples <` [`MIN_WILD_RESAMPLES`] or above
+    /// [`MAX_WILD_RESAMPLES`], or a level outside [1e-12, 1 − 1e-12].
     pub fn run(
         &self,
         cfg: &WildBootstrapConfig,
@@ -688,11 +693,21 @@ impl WildBootstrap {
                 ),
             });
         }
-        if !(cfg.level > 0.0 && cfg.level < 1.0 && cfg.null.is_finite()) {
+        if cfg.resamples > MAX_WILD_RESAMPLES {
+            return Err(DidError::InvalidOption {
+                option: "wild bootstrap replicates".into(),
+                value: cfg.resamples.to_string(),
+                expected: format!(
+                    "at most {MAX_WILD_RESAMPLES} (9,999 are plenty for a p-value and an \
+                     interval)"
+                ),
+            });
+        }
+        if !(effekt_models::dist::level_in_range(cfg.level) && cfg.null.is_finite()) {
             return Err(DidError::InvalidOption {
                 option: "wild bootstrap level / null".into(),
                 value: format!("{} / {}", cfg.level, cfg.null),
-                expected: "a level strictly between 0 and 1 and a finite null value".into(),
+                expected: "a level between 1e-12 and 1 - 1e-12 and a finite null value".into(),
             });
         }
         let (weights, warnings) = cfg.weights.resolve(self.g);

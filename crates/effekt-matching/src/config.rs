@@ -368,11 +368,11 @@ impl MatchConfig {
             }
         }
         let level = self.effect.level;
-        if !(level > 0.0 && level < 1.0) {
+        if !effekt_models::dist::level_in_range(level) {
             return Err(invalid(
                 "level",
                 level,
-                "strictly between 0 and 1, e.g. 0.95",
+                "between 1e-12 and 1 - 1e-12, e.g. 0.95",
             ));
         }
         if let Some(t) = self.ipw.trim

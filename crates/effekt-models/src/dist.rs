@@ -1,8 +1,45 @@
 //! t and normal tests and intervals on top of statrs.
+//!
+//! # Limits
+//!
+//! Confidence levels and significance levels are accepted in
+//! [[`MIN_TAIL`], 1 − [`MIN_TAIL`]] = [1e-12, 1 − 1e-12] ([`check_level`], [`level_in_range`]):
+//! a level of 0.9999999999999999 leaves a tail probability of 5.5e-17, which rounds `0.5 +
+//! level/2` to 1 and the interval to `[-Inf, Inf]`. [`t_quantile`] accepts probabilities in
+//! [[`MIN_QUANTILE_PROBABILITY`], 1 − [`MIN_QUANTILE_PROBABILITY`]] (a two-sided alpha of 1e-12
+//! asks for 5e-13) and returns [`ModelError::Probability`] outside, never a panic: statrs'
+//! inverse t CDF panics (an `unwrap` in its incomplete beta) at 1e-300 and does not return at
+//! 1e-100, so it is only used where it was checked to return (see [`t_quantile`]).
 
 use statrs::distribution::{Continuous, ContinuousCDF, Normal, StudentsT};
+use statrs::function::gamma::ln_gamma;
 
 use crate::ModelError;
+
+/// Smallest tail probability a confidence level or a significance level may leave: levels and
+/// alphas are accepted in `[MIN_TAIL, 1 − MIN_TAIL]`.
+pub const MIN_TAIL: f64 = 1e-12;
+
+/// Smallest probability [`t_quantile`] accepts (and `1 −` it the largest).
+pub const MIN_QUANTILE_PROBABILITY: f64 = 1e-15;
+
+/// Whether `level` (a confidence level, or a significance level) lies in
+/// `[MIN_TAIL, 1 − MIN_TAIL]`; NaN does not.
+pub fn level_in_range(level: f64) -> bool {
+    (MIN_TAIL..=1.0 - MIN_TAIL).contains(&level)
+}
+
+/// Check a confidence level: [`level_in_range`].
+///
+/// # Errors
+/// [`ModelError::InvalidLevel`] outside `[1e-12, 1 − 1e-12]` or NaN.
+pub fn check_level(level: f64) -> Result<(), ModelError> {
+    if level_in_range(level) {
+        Ok(())
+    } else {
+        Err(ModelError::InvalidLevel { level })
+    }
+}
 
 /// Statistic, two-sided p-value and confidence interval of one estimate.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -17,11 +54,10 @@ pub struct TestResult {
 /// infinite) and the `level` interval `estimate ± t_{df,(1+level)/2} · se`.
 ///
 /// # Errors
-/// [`ModelError::InvalidLevel`]; [`ModelError::Numerical`] for `df ≤ 0` or NaN.
+/// [`ModelError::InvalidLevel`] (see [`check_level`]); [`ModelError::Numerical`] for `df ≤ 0`
+/// or NaN, or a quantile that cannot be computed.
 pub fn t_test(estimate: f64, se: f64, df: f64, level: f64) -> Result<TestResult, ModelError> {
-    if !(level > 0.0 && level < 1.0) {
-        return Err(ModelError::InvalidLevel { level });
-    }
+    check_level(level)?;
     if df.is_infinite() && df > 0.0 {
         return z_test(estimate, se, level);
     }
@@ -35,7 +71,7 @@ pub fn t_test(estimate: f64, se: f64, df: f64, level: f64) -> Result<TestResult,
     } else {
         2.0 * t_tail(&d, statistic.abs())
     };
-    let q = t_quantile(&d, 0.5 + level / 2.0);
+    let q = t_quantile(&d, 0.5 + level / 2.0)?;
     Ok(TestResult {
         statistic,
         p_value,
@@ -47,11 +83,9 @@ pub fn t_test(estimate: f64, se: f64, df: f64, level: f64) -> Result<TestResult,
 /// Two-sided z test and normal-based interval.
 ///
 /// # Errors
-/// [`ModelError::InvalidLevel`].
+/// [`ModelError::InvalidLevel`] (see [`check_level`]).
 pub fn z_test(estimate: f64, se: f64, level: f64) -> Result<TestResult, ModelError> {
-    if !(level > 0.0 && level < 1.0) {
-        return Err(ModelError::InvalidLevel { level });
-    }
+    check_level(level)?;
     let d = Normal::standard();
     let statistic = estimate / se;
     let p_value = if statistic.is_nan() {
@@ -103,12 +137,29 @@ pub fn t_cdf(d: &StudentsT, x: f64) -> f64 {
 ///
 /// The Newton iteration starts from the Cornish–Fisher expansion of the t quantile in the normal
 /// quantile (Abramowitz & Stegun 1964, 26.7.5; relative error below 6e-4 for `df ≥ 8` and
-/// `1e-4 ≤ p ≤ 1 − 1e-4`, where it is used) and otherwise from statrs' inverse CDF, which is
-/// about 3× as expensive as the two to four Newton steps that follow. The start only decides how
-/// many steps are taken, not the root; if the iteration does not settle, statrs' inverse CDF
-/// polished by Newton steps is returned. For `df > LARGE_DF` the expansion itself is the
-/// quantile (its first omitted term is of order `z¹¹/ν⁵`, below 1e-20 there for `|z| < 10`).
-pub fn t_quantile(d: &StudentsT, p: f64) -> f64 {
+/// `1e-4 ≤ p ≤ 1 − 1e-4`, where it is used) and otherwise, for `df ≥ 1` and
+/// `1e-5 ≤ p ≤ 1 − 1e-5` (the range where statrs' inverse CDF was checked to return, test
+/// `statrs_inverse_returns_where_it_is_used`), from statrs' inverse CDF, which is about 3× as
+/// expensive as the two to four Newton steps that follow. The start only decides how many steps
+/// are taken, not the root. Everywhere else — small `df`, tail probabilities down to
+/// [`MIN_QUANTILE_PROBABILITY`] — the root is bracketed and found by safeguarded Newton steps
+/// with bisection on a log scale ([`bracketed_quantile`]), at most 400 of them. For
+/// `df > LARGE_DF` the expansion itself is the quantile (its first omitted term is of order
+/// `z¹¹/ν⁵`, below 1e-20 there for `|z| < 10`). Within 1e-5 of `p = ½`, where statrs' CDF is
+/// flat (it returns ½ for `|x| < 3e-8`), the quantile is the inverted Taylor series of the CDF
+/// at 0 (or, above 10,000 df, the expansion).
+///
+/// # Errors
+/// [`ModelError::Probability`] for `p` outside [`MIN_QUANTILE_PROBABILITY`],
+/// `1 − MIN_QUANTILE_PROBABILITY`] or NaN; [`ModelError::Numerical`] when the quantile is not a
+/// finite double (e.g. `df = 0.05` at `p = 1e-15`, about −1e300) or the search does not settle.
+pub fn t_quantile(d: &StudentsT, p: f64) -> Result<f64, ModelError> {
+    if !(MIN_QUANTILE_PROBABILITY..=1.0 - MIN_QUANTILE_PROBABILITY).contains(&p) {
+        return Err(ModelError::Probability {
+            what: "t quantile",
+            value: p,
+        });
+    }
     let df = d.freedom();
     let cornish_fisher = || {
         let z = Normal::standard().inverse_cdf(p);
@@ -119,16 +170,112 @@ pub fn t_quantile(d: &StudentsT, p: f64) -> f64 {
         let g4 = ((((79.0 * z2 + 776.0) * z2 + 1482.0) * z2 - 1920.0) * z2 - 945.0) * z / 92160.0;
         d.location() + d.scale() * (z + (g1 + (g2 + (g3 + g4 / nu) / nu) / nu) / nu)
     };
-    if df > LARGE_DF {
-        return cornish_fisher();
+    let u = p - 0.5; // exact for p in [1/4, 1]
+    let x = if df > LARGE_DF || (df > 1e4 && u.abs() <= 1e-5) {
+        cornish_fisher()
+    } else if u.abs() <= 1e-5 {
+        // statrs' CDF is flat at ½ for |x| below ~3e-8: invert `F(x) − ½ = f(0) x (1 −
+        // (ν+1) x²/(6ν) + O(x⁴))`, f(0) = Γ((ν+1)/2) / (√(νπ) Γ(ν/2)) (relative error O(x⁴)).
+        let f0 = (ln_gamma((df + 1.0) / 2.0) - ln_gamma(df / 2.0)).exp()
+            / (df * std::f64::consts::PI).sqrt();
+        let x0 = u / f0;
+        d.location() + d.scale() * x0 * (1.0 + (df + 1.0) / (6.0 * df) * x0 * x0)
+    } else {
+        let mut found = None;
+        if df >= 8.0 && (1e-4..=1.0 - 1e-4).contains(&p) {
+            let (x, settled) = newton(d, p, cornish_fisher(), 8);
+            found = settled.then_some(x);
+        }
+        if found.is_none() && df >= 1.0 && (1e-5..=1.0 - 1e-5).contains(&p) {
+            // (kept only when its CDF is p: near p = ½ at df = 1 statrs' start is off by 1e-8)
+            let x = newton(d, p, d.inverse_cdf(p), 3).0;
+            let tail = p.min(1.0 - p);
+            found = (x.is_finite() && (d.cdf(x) - p).abs() <= 1e-10 * tail).then_some(x);
+        }
+        match found {
+            Some(x) => x,
+            None => bracketed_quantile(d, p)?,
+        }
+    };
+    if x.is_finite() {
+        Ok(x)
+    } else {
+        Err(ModelError::Numerical {
+            what: format!("t quantile at p = {p:e} with {df} df (not a finite number)"),
+        })
     }
-    if df >= 8.0 && (1e-4..=1.0 - 1e-4).contains(&p) {
-        let (x, settled) = newton(d, p, cornish_fisher(), 8);
-        if settled {
-            return x;
+}
+
+/// The t quantile by bracketing: for the lower tail `q ≤ 1/2` (the upper by symmetry,
+/// `1 − p` being exact for `p ≥ 1/2`), `y = −x ≥ 0` solves `F(−y) = q`. The start is the larger
+/// of the normal quantile and the tail asymptote `F(−y) ≈ k ν^{(ν−1)/2} y^{−ν}`,
+/// `k = Γ((ν+1)/2) / (√(νπ) Γ(ν/2))`; the bracket `[lo, hi]` is widened by doubling (at most
+/// up to 1e150 — beyond, statrs' CDF overflows and the quantile is an error), then Newton steps `y ← y + (F(−y) − q)/f(y)`
+/// that leave the bracket are replaced by its (geometric) midpoint. At most 400 steps.
+fn bracketed_quantile(d: &StudentsT, p: f64) -> Result<f64, ModelError> {
+    let nu = d.freedom();
+    let std_t = StudentsT::new(0.0, 1.0, nu).map_err(|_| ModelError::Numerical {
+        what: format!("t distribution with {nu} df"),
+    })?;
+    let (q, sign) = if p > 0.5 { (1.0 - p, 1.0) } else { (p, -1.0) };
+    if q == 0.5 {
+        return Ok(d.location());
+    }
+    let failed = |why: &str| ModelError::Numerical {
+        what: format!("t quantile at p = {p:e} with {nu} df ({why})"),
+    };
+    let tail = |y: f64| std_t.cdf(-y);
+    let z = -Normal::standard().inverse_cdf(q);
+    let ln_k =
+        ln_gamma((nu + 1.0) / 2.0) - ln_gamma(nu / 2.0) - 0.5 * (nu * std::f64::consts::PI).ln();
+    let y_tail = ((ln_k + 0.5 * (nu - 1.0) * nu.ln() - q.ln()) / nu).exp();
+    let mut y = if y_tail.is_finite() { z.max(y_tail) } else { z };
+    if !(y.is_finite() && y > 0.0) {
+        y = 1.0;
+    }
+    // bracket: tail(lo) > q >= tail(hi)
+    let (mut lo, mut hi) = (0.0_f64, y);
+    // statrs' CDF squares its argument: beyond 1e150 it is no longer computed
+    const Y_MAX: f64 = 1e150;
+    while tail(hi) > q {
+        lo = hi;
+        hi *= 2.0;
+        if hi > Y_MAX {
+            return Err(failed("beyond 1e150 in magnitude"));
         }
     }
-    newton(d, p, d.inverse_cdf(p), 3).0
+    if !(hi / 2.0 > 0.0) {
+        return Err(failed("no bracket"));
+    }
+    for _ in 0..400 {
+        let f = tail(y) - q;
+        if f == 0.0 {
+            return Ok(d.location() + d.scale() * sign * y);
+        }
+        if f > 0.0 {
+            lo = lo.max(y);
+        } else {
+            hi = hi.min(y);
+        }
+        let dens = std_t.pdf(y);
+        let newton = y + f / dens;
+        let next = if newton.is_finite() && newton > lo && newton < hi {
+            newton
+        } else if lo > 0.0 && hi > 4.0 * lo {
+            (lo * hi).sqrt()
+        } else {
+            0.5 * (lo + hi)
+        };
+        let settled = (next - y).abs() <= 1e-15 * next.abs() || hi - lo <= 4.0 * f64::EPSILON * hi;
+        y = next;
+        if settled {
+            if ((tail(y) - q) / q).abs() > 1e-8 {
+                return Err(failed("the CDF cannot resolve this probability"));
+            }
+            return Ok(d.location() + d.scale() * sign * y);
+        }
+    }
+    Err(failed("no convergence in 400 steps"))
 }
 
 /// Newton steps `x ← x − (F(x) − p)/f(x)` on statrs' CDF and density until a step is below
@@ -162,6 +309,10 @@ mod tests {
         newton(d, p, d.inverse_cdf(p), 3).0
     }
 
+    fn tq(d: &StudentsT, p: f64) -> f64 {
+        t_quantile(d, p).unwrap()
+    }
+
     #[test]
     fn cornish_fisher_start_reaches_the_same_quantile() {
         let mut worst: f64 = 0.0;
@@ -174,7 +325,7 @@ mod tests {
                 1e-5, 1e-4, 0.001, 0.01, 0.025, 0.05, 0.1, 0.3, 0.5, 0.6, 0.8, 0.9, 0.95, 0.975,
                 0.99, 0.995, 0.999, 0.9999, 0.99999,
             ] {
-                let (a, b) = (t_quantile(&d, p), polished_inverse(&d, p));
+                let (a, b) = (tq(&d, p), polished_inverse(&d, p));
                 let rel = (a - b).abs() / b.abs().max(1e-300);
                 worst = worst.max(rel);
                 assert!(
@@ -186,7 +337,7 @@ mod tests {
         assert!(worst <= 1e-13, "{worst}");
         // location and scale
         let d = StudentsT::new(1.5, 2.0, 40.0).unwrap();
-        let (a, b) = (t_quantile(&d, 0.975), polished_inverse(&d, 0.975));
+        let (a, b) = (tq(&d, 0.975), polished_inverse(&d, 0.975));
         assert!((a - b).abs() <= 1e-14 * b.abs());
     }
 
@@ -205,16 +356,8 @@ mod tests {
         let close = |a: f64, b: f64| (a - b).abs() <= 1e-9 * b.abs();
         let d6 = StudentsT::new(0.0, 1.0, 1e6).unwrap();
         let d8 = StudentsT::new(0.0, 1.0, 1e8).unwrap();
-        assert!(
-            close(t_quantile(&d6, 0.975), R_QT_0975_1E6),
-            "{}",
-            t_quantile(&d6, 0.975)
-        );
-        assert!(
-            close(t_quantile(&d8, 1e-5), R_QT_1EM5_1E8),
-            "{}",
-            t_quantile(&d8, 1e-5)
-        );
+        assert!(close(tq(&d6, 0.975), R_QT_0975_1E6), "{}", tq(&d6, 0.975));
+        assert!(close(tq(&d8, 1e-5), R_QT_1EM5_1E8), "{}", tq(&d8, 1e-5));
         assert!(close(t_cdf(&d6, -2.0), R_PT_M2_1E6), "{}", t_cdf(&d6, -2.0));
         assert!(
             close(t_tail(&d8, 3.0), R_PT_3_UPPER_1E8),
@@ -226,7 +369,154 @@ mod tests {
         // continuity across the switch
         let below = StudentsT::new(0.0, 1.0, LARGE_DF).unwrap();
         let above = StudentsT::new(0.0, 1.0, LARGE_DF * (1.0 + 1e-12)).unwrap();
-        assert!(close(t_quantile(&above, 0.975), t_quantile(&below, 0.975)));
+        assert!(close(tq(&above, 0.975), tq(&below, 0.975)));
         assert!((t_tail(&above, 2.5) / t_tail(&below, 2.5) - 1.0).abs() < 1e-9);
+    }
+
+    /// The probabilities where statrs' inverse CDF is used as a start (df ≥ 1,
+    /// 1e-5 ≤ p ≤ 1 − 1e-5): it returns there (a hang would hang this test) with a finite
+    /// quantile whose CDF is p.
+    #[test]
+    fn statrs_inverse_returns_where_it_is_used() {
+        let mut df = 1.0;
+        while df <= LARGE_DF {
+            let d = StudentsT::new(0.0, 1.0, df).unwrap();
+            for &p in &[
+                1e-5,
+                3e-5,
+                1e-4,
+                0.01,
+                0.3,
+                0.5,
+                0.7,
+                0.99,
+                0.9999,
+                1.0 - 1e-5,
+            ] {
+                let x = d.inverse_cdf(p);
+                assert!(x.is_finite(), "df {df}, p {p}");
+                let q = tq(&d, p);
+                assert!(
+                    ((d.cdf(q) - p) / p.min(1.0 - p)).abs() < 1e-9,
+                    "df {df}, p {p}"
+                );
+            }
+            df *= 1.37;
+        }
+    }
+
+    /// Closed forms at the limits: df = 1 (Cauchy) `tan(π(p − ½))`; df = 2
+    /// `(2p − 1)/√(2p(1 − p))`; df = 4 `sign · √(4 cos(arccos(√α)/3)/√α − 4)`, α = 4p(1 − p)
+    /// (Hill 1970); huge df the normal quantile.
+    #[test]
+    fn quantiles_at_the_limits_match_closed_forms() {
+        let close = |a: f64, b: f64, tol: f64| (a / b - 1.0).abs() <= tol;
+        let ps = [
+            MIN_QUANTILE_PROBABILITY,
+            5e-13,
+            1e-12,
+            1e-9,
+            1e-6,
+            0.02,
+            0.5 + 1e-9,
+            0.975,
+            1.0 - 1e-6,
+            1.0 - 5e-13,
+            1.0 - 1e-12,
+        ];
+        for &p in &ps {
+            let d1 = StudentsT::new(0.0, 1.0, 1.0).unwrap();
+            // tan(π(p − ½)) near the centre, −cot(πp) in the tails (by symmetry for p > ½)
+            let pi = std::f64::consts::PI;
+            let cauchy = if (p - 0.5).abs() < 0.25 {
+                (pi * (p - 0.5)).tan()
+            } else if p < 0.5 {
+                -1.0 / (pi * p).tan()
+            } else {
+                1.0 / (pi * (1.0 - p)).tan()
+            };
+            assert!(
+                close(tq(&d1, p), cauchy, 1e-9),
+                "df 1, p {p}: {} vs {cauchy}",
+                tq(&d1, p)
+            );
+            let d2 = StudentsT::new(0.0, 1.0, 2.0).unwrap();
+            let two = (2.0 * p - 1.0) / (2.0 * p * (1.0 - p)).sqrt();
+            assert!(
+                close(tq(&d2, p), two, 1e-7),
+                "df 2, p {p}: {} vs {two}",
+                tq(&d2, p)
+            );
+            let d4 = StudentsT::new(0.0, 1.0, 4.0).unwrap();
+            let a = 4.0 * p * (1.0 - p);
+            let four = (p - 0.5).signum()
+                * (4.0 * ((a.sqrt()).acos() / 3.0).cos() / a.sqrt() - 4.0).sqrt();
+            // (the closed form cancels near the centre)
+            if (p - 0.5).abs() > 0.4 {
+                assert!(
+                    close(tq(&d4, p), four, 1e-7),
+                    "df 4, p {p}: {} vs {four}",
+                    tq(&d4, p)
+                );
+            }
+            let dn = StudentsT::new(0.0, 1.0, 1e9).unwrap();
+            let z = Normal::standard().inverse_cdf(p);
+            assert!(close(tq(&dn, p), z, 1e-6), "df 1e9, p {p}");
+        }
+        // small and fractional df (Satterthwaite) at the tails: the CDF of the quantile is p
+        for &df in &[0.3, 0.7, 1.5, 3.3, 7.5, 12.0, 150.0] {
+            let d = StudentsT::new(0.0, 1.0, df).unwrap();
+            for &p in &[1e-15, 5e-13, 1e-8, 0.4, 1.0 - 1e-8, 1.0 - 5e-13] {
+                match t_quantile(&d, p) {
+                    Ok(x) => {
+                        let back = if p < 0.5 { d.cdf(x) } else { d.sf(x) };
+                        let tail = p.min(1.0 - p);
+                        assert!(((back - tail) / tail).abs() < 1e-6, "df {df}, p {p}: {x}");
+                    }
+                    // e.g. df 0.3 at 1e-15: about -1e50 is fine, beyond f64 is an error
+                    Err(e) => assert!(df < 1.0, "df {df}, p {p}: {e}"),
+                }
+            }
+        }
+    }
+
+    /// Outside [1e-15, 1 − 1e-15] and for NaN: an error, never a panic (statrs' inverse panics
+    /// at 1e-300 and does not return at 1e-100).
+    #[test]
+    fn out_of_range_probabilities_are_errors() {
+        let d = StudentsT::new(0.0, 1.0, 5.0).unwrap();
+        for p in [
+            0.0,
+            1e-300,
+            1e-100,
+            1e-16,
+            1.0,
+            1.5,
+            -0.1,
+            f64::NAN,
+            f64::INFINITY,
+        ] {
+            assert!(
+                matches!(t_quantile(&d, p), Err(ModelError::Probability { .. })),
+                "{p}"
+            );
+        }
+        for level in [0.0, 1e-13, 0.9999999999999999, 1.0, f64::NAN] {
+            assert!(matches!(
+                t_test(1.0, 0.5, 10.0, level),
+                Err(ModelError::InvalidLevel { .. })
+            ));
+            assert!(matches!(
+                z_test(1.0, 0.5, level),
+                Err(ModelError::InvalidLevel { .. })
+            ));
+        }
+        let r = t_test(1.0, 0.5, 10.0, 1.0 - 1e-12).unwrap();
+        assert!(r.conf_low.is_finite() && r.conf_high.is_finite());
+        let r = t_test(1.0, 0.5, 10.0, 1e-12).unwrap();
+        assert!(r.conf_low < 1.0 && r.conf_high > 1.0);
+        // a quantile beyond the largest double is an error, not a hang
+        let tiny = StudentsT::new(0.0, 1.0, 0.02).unwrap();
+        assert!(t_quantile(&tiny, 1e-15).is_err());
     }
 }

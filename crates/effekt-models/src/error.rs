@@ -142,8 +142,15 @@ pub enum ModelError {
     )]
     SingularRestriction { q: usize },
 
-    #[error("confidence level {level} must be strictly between 0 and 1 (e.g. 0.95)")]
+    #[error(
+        "confidence level {level} must be between 1e-12 and 1 - 1e-12 (e.g. 0.95): beyond that the t and normal quantiles are not reliable in double precision"
+    )]
     InvalidLevel { level: f64 },
+
+    #[error(
+        "{what}: probability {value:e} is outside [1e-15, 1 - 1e-15], where the quantile is computed reliably; use a significance level between 1e-12 and 1 - 1e-12"
+    )]
+    Probability { what: &'static str, value: f64 },
 
     #[error("option {option} = {value} is invalid: {expected}")]
     InvalidOption {

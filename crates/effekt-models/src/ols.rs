@@ -843,11 +843,7 @@ impl OlsFit {
 }
 
 pub(crate) fn check_level(level: f64) -> Result<(), ModelError> {
-    if level > 0.0 && level < 1.0 {
-        Ok(())
-    } else {
-        Err(ModelError::InvalidLevel { level })
-    }
+    crate::dist::check_level(level)
 }
 
 fn f_sf(f: f64, df1: f64, df2: f64) -> Result<f64, ModelError> {

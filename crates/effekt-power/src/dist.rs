@@ -46,8 +46,17 @@ pub fn pnorm_upper(x: f64) -> f64 {
 }
 
 /// Upper quantile of the standard normal: `z` with `1 − Φ(z) = a`, for `0 < a < 1`.
-pub fn qnorm_upper(a: f64) -> f64 {
-    -std_normal().inverse_cdf(a)
+///
+/// # Errors
+/// [`PowerError::Numerical`] for `a` outside (0, 1) or NaN (statrs panics there).
+pub fn qnorm_upper(a: f64) -> Result<f64> {
+    if !(a > 0.0 && a < 1.0) {
+        return Err(PowerError::Numerical {
+            what: "normal quantile",
+            detail: format!("tail probability {a} outside (0, 1)"),
+        });
+    }
+    Ok(-std_normal().inverse_cdf(a))
 }
 
 fn student(df: f64) -> Result<StudentsT> {
@@ -76,7 +85,9 @@ pub fn pt(t: f64, df: f64, lower: bool) -> Result<f64> {
 /// (no loss of precision for small `a`).
 ///
 /// # Errors
-/// [`PowerError::Numerical`] when `df` is not positive or `a` is outside (0, 1).
+/// [`PowerError::Numerical`] when `df` is not positive, `a` is outside
+/// [`MIN_QUANTILE_PROBABILITY`](effekt_models::dist::MIN_QUANTILE_PROBABILITY),
+/// `1 − MIN_QUANTILE_PROBABILITY`] or the quantile is not a finite number.
 pub fn qt_upper(a: f64, df: f64) -> Result<f64> {
     if !(a > 0.0 && a < 1.0) {
         return Err(PowerError::Numerical {
@@ -85,7 +96,10 @@ pub fn qt_upper(a: f64, df: f64) -> Result<f64> {
         });
     }
     let d = student(df)?;
-    let q = -effekt_models::dist::t_quantile(&d, a);
+    let q = -effekt_models::dist::t_quantile(&d, a).map_err(|e| PowerError::Numerical {
+        what: "t quantile",
+        detail: e.to_string(),
+    })?;
     if q.is_finite() {
         Ok(q)
     } else {
@@ -245,5 +259,28 @@ mod tests {
         assert!(pnt(1.0, 0.0, 1.0, true).is_err());
         assert!(qt_upper(1.5, 3.0).is_err());
         assert!(qt_upper(f64::NAN, 3.0).is_err());
+        assert!(qt_upper(1e-300, 3.0).is_err());
+        assert!(qnorm_upper(f64::NAN).is_err());
+        assert!(qnorm_upper(0.0).is_err());
+        assert!(qnorm_upper(1.0).is_err());
+    }
+
+    /// At the limits of alpha: closed forms of the t quantile (df = 1: Cauchy, `cot(πa)`; df = 2:
+    /// `(1 − 2a)/√(2a(1 − a))`) and the normal tail.
+    #[test]
+    fn quantiles_at_the_alpha_limits() {
+        for a in [5e-13, 1e-12, 1e-6] {
+            let cauchy = 1.0 / (std::f64::consts::PI * a).tan();
+            let q1 = qt_upper(a, 1.0).unwrap();
+            assert!(
+                (q1 / cauchy - 1.0).abs() < 1e-9,
+                "df 1, a {a}: {q1} vs {cauchy}"
+            );
+            let two = (1.0 - 2.0 * a) / (2.0 * a * (1.0 - a)).sqrt();
+            let q2 = qt_upper(a, 2.0).unwrap();
+            assert!((q2 / two - 1.0).abs() < 1e-9, "df 2, a {a}: {q2} vs {two}");
+            let z = qnorm_upper(a).unwrap();
+            assert!(((pnorm_upper(z) - a) / a).abs() < 1e-9, "normal, a {a}");
+        }
     }
 }

@@ -66,10 +66,26 @@ pub(crate) fn check_probability(name: &'static str, value: f64) -> Result<f64> {
     }
 }
 
-/// A number as written by a person: plain up to 1e15 in magnitude, scientific beyond (the plain
-/// form of 1e300 has 301 digits).
+/// Check a significance level: in `[1e-12, 1 − 1e-12]`
+/// ([`effekt_models::dist::level_in_range`]), where the t and normal quantiles are reliable.
+pub(crate) fn check_alpha(name: &'static str, value: f64) -> Result<f64> {
+    if effekt_models::dist::level_in_range(value) {
+        Ok(value)
+    } else {
+        Err(PowerError::InvalidParameter {
+            name,
+            value,
+            reason: "a significance level must be between 1e-12 and 1 - 1e-12 (e.g. 0.05); \
+                     beyond that the critical values are not reliable in double precision"
+                .into(),
+        })
+    }
+}
+
+/// A number as written by a person: plain from 1e-6 up to 1e15 in magnitude, scientific beyond
+/// (the plain form of 1e300 has 301 digits, that of 1e-300 302).
 fn compact(x: f64) -> String {
-    if x.is_finite() && x.abs() >= 1e15 {
+    if x.is_finite() && x != 0.0 && (x.abs() >= 1e15 || x.abs() < 1e-6) {
         format!("{x:e}")
     } else {
         format!("{x}")

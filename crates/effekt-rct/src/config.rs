@@ -175,15 +175,17 @@ impl RctConfig {
     /// Check the options.
     ///
     /// # Errors
-    /// [`RctError::InvalidOption`] for a level outside (0, 1), a bootstrap with fewer than 2
-    /// replicates or more than 10⁸, more than 10⁸ permutations, an empty interval list with a
-    /// bootstrap, or covariates with the ANCOVA/Lin estimators missing.
+    /// [`RctError::InvalidOption`] for a level outside [1e-12, 1 − 1e-12]
+    /// (`effekt_models::dist::level_in_range`), a bootstrap with fewer than 2 replicates or more
+    /// than `effekt_resample::bootstrap::MAX_RESAMPLES` (10⁷), more than
+    /// `effekt_resample::permutation::MAX_PERMUTATIONS` (10⁷) permutations, an empty interval
+    /// list with a bootstrap, or covariates with the ANCOVA/Lin estimators missing.
     pub fn validate(self) -> Result<crate::Rct, RctError> {
-        if !(self.level > 0.0 && self.level < 1.0) {
+        if !effekt_models::dist::level_in_range(self.level) {
             return Err(RctError::InvalidOption {
                 option: "level".into(),
                 value: self.level.to_string(),
-                expected: "strictly between 0 and 1 (e.g. 0.95)".into(),
+                expected: "between 1e-12 and 1 - 1e-12 (e.g. 0.95)".into(),
             });
         }
         if let Some(b) = self.bootstrap
@@ -206,14 +208,14 @@ impl RctConfig {
             });
         }
         if let Some(p) = self.randomization_inference
-            && p > effekt_resample::bootstrap::MAX_RESAMPLES
+            && p > effekt_resample::permutation::MAX_PERMUTATIONS
         {
             return Err(RctError::InvalidOption {
                 option: "randomization_inference".into(),
                 value: p.to_string(),
                 expected: format!(
-                    "at most {} permutations",
-                    effekt_resample::bootstrap::MAX_RESAMPLES
+                    "at most {} random assignments (10,000 are plenty for a p-value)",
+                    effekt_resample::permutation::MAX_PERMUTATIONS
                 ),
             });
         }

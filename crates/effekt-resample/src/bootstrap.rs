@@ -12,8 +12,14 @@ use crate::linear::{Estimate, LinearPlan, LinearStatistic};
 use crate::rng::{Purpose, Streams};
 use serde::{Deserialize, Serialize};
 
-/// Largest number of resamples accepted (the replicate values are kept in memory: 8 bytes each).
-pub const MAX_RESAMPLES: usize = 100_000_000;
+/// Largest number of resamples accepted: 10,000,000 (the replicate values are kept in memory,
+/// 8 bytes each, and every replicate is a pass over the data; 9,999 is plenty for intervals).
+pub const MAX_RESAMPLES: usize = 10_000_000;
+
+/// Smallest tail probability a confidence level may leave: levels are accepted in
+/// `[MIN_TAIL, 1 − MIN_TAIL]` (the same limit as effekt-models' `dist::MIN_TAIL`; the normal
+/// quantiles of the BCa and normal intervals are not reliable beyond it).
+pub const MIN_TAIL: f64 = 1e-12;
 
 /// How to bootstrap.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -62,7 +68,7 @@ impl BootstrapConfig {
                 max: MAX_RESAMPLES,
             });
         }
-        if !(self.level > 0.0 && self.level < 1.0) {
+        if !(MIN_TAIL..=1.0 - MIN_TAIL).contains(&self.level) {
             return Err(ResampleError::Level(self.level));
         }
         if !(0.0..=1.0).contains(&self.max_nonfinite_fraction) {

@@ -15,8 +15,8 @@ pub enum ResampleError {
     /// permutation test 1) or too large.
     #[error("the number of resamples must be between {min} and {max}, got {got}")]
     Resamples { got: usize, min: usize, max: usize },
-    /// The confidence level is not in (0, 1).
-    #[error("confidence level must be strictly between 0 and 1 (e.g. 0.95), got {0}")]
+    /// The confidence level is not in `[1e-12, 1 − 1e-12]`.
+    #[error("confidence level must be between 1e-12 and 1 - 1e-12 (e.g. 0.95), got {0}")]
     Level(f64),
     /// Input arrays of different lengths.
     #[error("{what}: expected {expected} values, got {got}")]

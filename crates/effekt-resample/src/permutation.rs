@@ -19,14 +19,19 @@ use crate::rng::{Purpose, Streams};
 use rand::Rng as _;
 use serde::{Deserialize, Serialize};
 
+/// Largest number of random assignments drawn, and of assignments enumerated: 10,000,000
+/// (`permutations` beyond it is an error; an `exact_limit` beyond it acts as this limit).
+pub const MAX_PERMUTATIONS: usize = 10_000_000;
+
 /// Permutation settings.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct PermutationConfig {
-    /// Number of random assignments when not enumerating.
+    /// Number of random assignments when not enumerating: 1 to [`MAX_PERMUTATIONS`].
     pub permutations: usize,
     pub seed: u64,
-    /// Enumerate every assignment when there are at most this many (0 = never enumerate).
+    /// Enumerate every assignment when there are at most this many (0 = never enumerate; at
+    /// most [`MAX_PERMUTATIONS`] are ever enumerated).
     pub exact_limit: u64,
 }
 
@@ -202,7 +207,7 @@ impl PermutationPlan {
         F: Fn(&[bool]) -> T + Sync,
     {
         match self.count() {
-            Some(c) if c <= config.exact_limit => {
+            Some(c) if c <= config.exact_limit.min(MAX_PERMUTATIONS as u64) => {
                 let values = map_indexed(
                     c as usize,
                     progress,
@@ -219,11 +224,11 @@ impl PermutationPlan {
                 })
             }
             _ => {
-                if config.permutations == 0 {
+                if config.permutations == 0 || config.permutations > MAX_PERMUTATIONS {
                     return Err(ResampleError::Resamples {
-                        got: 0,
+                        got: config.permutations,
                         min: 1,
-                        max: crate::bootstrap::MAX_RESAMPLES,
+                        max: MAX_PERMUTATIONS,
                     });
                 }
                 let streams = Streams::new(config.seed, Purpose::Permutation);

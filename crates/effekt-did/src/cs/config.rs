@@ -210,11 +210,11 @@ impl CsConfig {
     /// [`CsError::InvalidConfig`] for a level outside (0, 1) or more than [`MAX_BOOTSTRAP`]
     /// replicates.
     pub fn validate(&self) -> Result<(), CsError> {
-        if !(self.level.is_finite() && self.level > 0.0 && self.level < 1.0) {
+        if !effekt_models::dist::level_in_range(self.level) {
             return Err(CsError::InvalidConfig {
                 option: "level",
                 value: self.level.to_string(),
-                expected: "a number strictly between 0 and 1, e.g. 0.95".into(),
+                expected: "a number between 1e-12 and 1 - 1e-12, e.g. 0.95".into(),
             });
         }
         if self.bootstrap > MAX_BOOTSTRAP {

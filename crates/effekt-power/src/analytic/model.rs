@@ -69,7 +69,7 @@ pub(super) fn power_of(
             }
         }
         Stat::Z { r, upper, lower } => {
-            let z = qnorm_upper(a);
+            let z = qnorm_upper(a)?;
             if up {
                 p += pnorm_upper(z * r - upper);
             }

@@ -3,7 +3,7 @@
 
 use super::model::*;
 use super::*;
-use crate::error::{PowerError, Result, check_probability};
+use crate::error::{PowerError, Result, check_alpha, check_probability};
 use crate::roots::brent;
 
 /// Solve a design for the one unknown quantity in `targets` (plus, for [`Cluster`], possibly
@@ -22,7 +22,7 @@ pub fn solve(design: &Design, targets: &Targets, curve: Option<&CurveSpec>) -> R
         check_probability("power", p)?;
     }
     if let Some(a) = targets.alpha {
-        check_probability("alpha", a)?;
+        check_alpha("alpha", a)?;
     }
     let cluster_size = match design {
         Design::Cluster(c) => Some(c.cluster_size),

@@ -46,6 +46,10 @@ impl ClusterRctConfig {
     pub fn check(&self) -> Result<()> {
         check_units("clusters", self.clusters, 2, 100_000)?;
         check_units("cluster_size", self.cluster_size, 1, 100_000)?;
+        super::check_rows(
+            "clusters x cluster_size",
+            self.clusters.saturating_mul(self.cluster_size),
+        )?;
         if !(self.icc.is_finite() && (0.0..1.0).contains(&self.icc)) {
             return Err(PowerError::Icc { value: self.icc });
         }
@@ -91,8 +95,16 @@ pub(crate) fn draw_cluster(c: &ClusterRctConfig, rng: &mut Rng) -> Result<Cluste
             what: "Gamma distribution",
             detail: e.to_string(),
         })?;
+        // (a draw beyond MAX_ROWS, even +inf, is capped there and refused below)
         (0..g)
-            .map(|_| (gamma.sample(rng).round() as usize).max(2))
+            .map(|_| {
+                let m = gamma.sample(rng).round();
+                if m.is_finite() && m < super::MAX_ROWS as f64 {
+                    (m as usize).max(2)
+                } else {
+                    super::MAX_ROWS + 1
+                }
+            })
             .collect()
     } else {
         vec![c.cluster_size; g]
@@ -107,7 +119,8 @@ pub(crate) fn draw_cluster(c: &ClusterRctConfig, rng: &mut Rng) -> Result<Cluste
     }
     let sd_u = c.icc.sqrt();
     let sd_e = (1.0 - c.icc).sqrt();
-    let total: usize = sizes.iter().sum();
+    let total = sizes.iter().fold(0usize, |a, &m| a.saturating_add(m));
+    super::check_rows("the cluster sizes drawn (cv > 0)", total)?;
     let mut cluster = Vec::with_capacity(total);
     let mut y = Vec::with_capacity(total);
     for (j, (&m, &t)) in sizes.iter().zip(&treated_cluster).enumerate() {

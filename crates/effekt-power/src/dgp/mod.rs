@@ -49,7 +49,8 @@ pub enum Assignment {
     Individual { share: f64 },
     /// Complete randomisation of municipalities: `round(share · M)` municipalities treated.
     Municipality { share: f64 },
-    /// Observational: `P(treated) = logistic(a + selection · (0.8 z_risk − 0.4 z_age))`, with
+    /// Observational: `P(treated) = logistic(a + selection · (0.8 z_risk − 0.4 z_age))`
+    /// (`selection` from 0 to [`MAX_SELECTION`]), with
     /// `a` set so the average propensity over the generated units is `share`. Higher-risk and
     /// younger children are more likely to be treated, so a naive comparison is biased and
     /// matching or weighting on baseline risk and age is needed.
@@ -64,6 +65,9 @@ impl Default for Assignment {
         }
     }
 }
+
+/// Largest strength of selection of an observational assignment: 20.
+pub const MAX_SELECTION: f64 = 20.0;
 
 /// Who an estimand averages over.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -329,6 +333,27 @@ pub(crate) fn municipality_levels(m: usize) -> Vec<String> {
         .collect()
 }
 
+/// Most rows one generated data set (one simulation, one `effekt simulate` file) may have:
+/// 10,000,000. Checked from the configuration before anything is drawn (clusters × cluster size,
+/// units × periods, the two groups together) and, for random cluster sizes, on the sizes drawn.
+pub const MAX_ROWS: usize = 10_000_000;
+
+/// Check that a data set of `rows` rows (a product or sum computed with saturation) is within
+/// [`MAX_ROWS`]; `what` says how the count arises.
+pub(crate) fn check_rows(what: &str, rows: usize) -> Result<()> {
+    if rows > MAX_ROWS {
+        return Err(PowerError::InvalidParameter {
+            name: "rows",
+            value: rows as f64,
+            reason: format!(
+                "{what} would generate {rows} rows; at most {MAX_ROWS} rows (10,000,000) are \
+                 generated per data set: use fewer or smaller units"
+            ),
+        });
+    }
+    Ok(())
+}
+
 pub(crate) fn check_units(name: &'static str, n: usize, min: usize, max: usize) -> Result<()> {
     if n < min || n > max {
         return Err(PowerError::InvalidParameter {
@@ -472,6 +497,17 @@ pub(crate) fn assign(
         Assignment::Observational { share, selection } => {
             check_share("share", share)?;
             check_finite("selection", selection)?;
+            if !(0.0..=MAX_SELECTION).contains(&selection) {
+                return Err(PowerError::InvalidParameter {
+                    name: "selection",
+                    value: selection,
+                    reason: format!(
+                        "the strength of selection must be between 0 (none) and {MAX_SELECTION} \
+                         (default 1; beyond {MAX_SELECTION} nearly every propensity is 0 or 1); it \
+                         has no sign: selection always favours higher risk and younger age"
+                    ),
+                });
+            }
             let lin: Vec<f64> = z_risk
                 .iter()
                 .zip(z_age)

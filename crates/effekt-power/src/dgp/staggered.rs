@@ -64,6 +64,10 @@ impl Default for StaggeredConfig {
 pub fn staggered(c: &StaggeredConfig, rng: &mut Rng) -> Result<Simulated> {
     check_units("units", c.units, 4, 100_000)?;
     check_units("periods", c.periods as usize, 3, 200)?;
+    super::check_rows(
+        "units x periods",
+        c.units.saturating_mul(c.periods as usize),
+    )?;
     let mut cohorts = c.cohorts.clone();
     cohorts.sort_unstable();
     cohorts.dedup();

@@ -30,8 +30,8 @@
 //!
 //! ```toml
 //! seed = 20240601
-//! simulations = 2000
-//! alpha = 0.05
+//! simulations = 2000     # 1 to 1,000,000 (default 1000)
+//! alpha = 0.05           # 1e-12 to 1 - 1e-12 (default 0.05)
 //! target_mc_se = 0.005   # optional early stop
 //!
 //! [dgp]
@@ -83,10 +83,15 @@ pub use super::textbook::{cluster_means, ols_cr2, student, welch, z_pooled};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SimulationConfig {
+    /// Seed (default 1).
     #[serde(default = "default_seed")]
     pub seed: u64,
+    /// Simulations (default 1,000; 1 to [`MAX_SIMULATIONS`](super::MAX_SIMULATIONS) =
+    /// 1,000,000). Each generated data set has at most
+    /// [`MAX_ROWS`](crate::dgp::MAX_ROWS) = 10,000,000 rows.
     #[serde(default = "default_simulations")]
     pub simulations: u64,
+    /// Significance level (default 0.05; 1e-12 to 1 − 1e-12).
     #[serde(default = "default_alpha")]
     pub alpha: f64,
     #[serde(default = "default_batch")]
@@ -523,7 +528,7 @@ fn check_n(a: usize, b: usize) -> Result<()> {
             });
         }
     }
-    Ok(())
+    crate::dgp::check_rows("n_treated + n_control", a.saturating_add(b))
 }
 
 /// The textbook tests computed in this crate.

@@ -110,9 +110,10 @@ pub struct SimRecord {
 #[serde(deny_unknown_fields)]
 pub struct RunOptions {
     pub seed: u64,
-    /// Number of simulations (the maximum when early stopping is on).
+    /// Number of simulations (the maximum when early stopping is on), 1 to
+    /// [`MAX_SIMULATIONS`].
     pub simulations: u64,
-    /// Significance level: a simulation rejects when `p_value < alpha`.
+    /// Significance level: a simulation rejects when `p_value < alpha`; 1e-12 to 1 − 1e-12.
     pub alpha: f64,
     /// Simulations per batch; early stopping is checked between batches.
     pub batch_size: u64,
@@ -140,18 +141,25 @@ impl Default for RunOptions {
     }
 }
 
+/// Most simulations one run may ask for: 1,000,000 (each is a generated data set and a fit;
+/// the `simulations` key of a config and `power simulate --simulations`).
+pub const MAX_SIMULATIONS: u64 = 1_000_000;
+
 impl RunOptions {
     /// Validate.
     ///
     /// # Errors
-    /// Zero simulations or batch size, alpha outside (0, 1), a non-positive target.
+    /// Zero or more than [`MAX_SIMULATIONS`] simulations, a zero batch size, alpha outside
+    /// [1e-12, 1 − 1e-12], a non-positive target.
     pub fn check(&self) -> Result<()> {
-        crate::error::check_probability("alpha", self.alpha)?;
-        if self.simulations == 0 || self.simulations >= (1 << 56) {
+        crate::error::check_alpha("alpha", self.alpha)?;
+        if self.simulations == 0 || self.simulations > MAX_SIMULATIONS {
             return Err(PowerError::InvalidParameter {
                 name: "simulations",
                 value: self.simulations as f64,
-                reason: "must be between 1 and 2^56".into(),
+                reason: "must be between 1 and 1,000,000 (5,000 give a Monte Carlo s.e. of the \
+                         power below 0.007)"
+                    .into(),
             });
         }
         if self.batch_size == 0 {

@@ -93,7 +93,7 @@ pub fn z_pooled(d: &TwoArm, alpha: f64) -> std::result::Result<SimEstimate, Stri
     let se0 = (pb * (1.0 - pb) * (1.0 / n1 + 1.0 / n0)).sqrt();
     let z = (p1 - p0) / se0;
     let se = (p1 * (1.0 - p1) / n1 + p0 * (1.0 - p0) / n0).sqrt();
-    let q = qnorm_upper(alpha / 2.0);
+    let q = qnorm_upper(alpha / 2.0).map_err(|e| e.to_string())?;
     Ok(SimEstimate {
         estimate: p1 - p0,
         std_error: se,

@@ -305,7 +305,30 @@ fn bad_input_errors() {
         (f64::NAN, 0.05),
     ] {
         let e = solve(&d, &targets(None, Some(0.5), Some(p), Some(a)), None).unwrap_err();
-        assert!(matches!(e, PowerError::Probability { .. }), "{e}");
+        assert!(
+            matches!(e, PowerError::Probability { .. })
+                || matches!(e, PowerError::InvalidParameter { name: "alpha", .. }),
+            "{e}"
+        );
+    }
+    // alpha is limited to [1e-12, 1 - 1e-12], where the critical values hold (statrs panicked
+    // at 1e-300 and did not return at 1e-100)
+    for a in [1e-300, 1e-100, 1e-13, 0.9999999999999999] {
+        let e = solve(&d, &targets(None, Some(0.5), Some(0.8), Some(a)), None).unwrap_err();
+        assert!(
+            matches!(e, PowerError::InvalidParameter { name: "alpha", .. }),
+            "{a}: {e}"
+        );
+        assert!(e.to_string().contains("between 1e-12 and 1 - 1e-12"), "{e}");
+    }
+    // at the limits: finite answers
+    for a in [1e-12, 1.0 - 1e-12] {
+        let r = solve(&d, &targets(None, Some(0.5), Some(0.8), Some(a)), None).unwrap();
+        assert!(
+            r.n_per_group.is_finite() && r.n_per_group > 1.0,
+            "{a}: {}",
+            r.n_per_group
+        );
     }
     let prop = Design::TwoProportions(TwoProportions {
         p1: Some(1.0),

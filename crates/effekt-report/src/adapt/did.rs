@@ -39,7 +39,9 @@ use crate::model::{
     AlternativeEstimate, DecompositionDoc, DecompositionRow, EventCoefficient, PreTrendTest,
     TidyRowDoc, finite,
 };
-use crate::study::{DidAggregate, DidControl, DidDesign, DidEstimator, DidMethod, Study};
+use crate::study::{
+    DidAggregate, DidControl, DidDesign, DidEstimator, DidMethod, DidSampling, Study,
+};
 use effekt_data::Table;
 use effekt_did::cs::{Aggregation, ControlGroup, CsConfig, CsData, CsEstimate, CsEstimator, CsFit};
 use effekt_did::{
@@ -202,6 +204,10 @@ fn cs_config(study: &Study, design: &DidDesign, bootstrap: usize) -> CsConfig {
             DidEstimator::Or => CsEstimator::Or,
         },
         anticipation: design.anticipation,
+        sampling: match design.sampling {
+            DidSampling::Panel => effekt_did::cs::Sampling::Panel,
+            DidSampling::UnbalancedPanel => effekt_did::cs::Sampling::UnbalancedPanel,
+        },
         aggregations: vec![
             Aggregation::Simple,
             Aggregation::Group,
@@ -588,7 +594,7 @@ pub fn estimate(
                 }
             }
             for d in &cs.dropped {
-                warnings.push(d.detail.clone());
+                warnings.push(tx::cs_dropped(d, threshold, lang));
             }
             if let Some(dy) = &cs.dynamic {
                 let hidden = cs_hidden(&cs, threshold);

@@ -207,6 +207,28 @@ pub struct DidDesign {
     /// Wild bootstrap weights (default `auto`: Webb with 5 or fewer clusters, else Rademacher).
     #[serde(default)]
     pub wild_weights: WildWeights,
+    /// Callaway–Sant'Anna on a panel with gaps (default `panel`: units not observed in every
+    /// wave are left out, and the report says how many; `unbalanced_panel` keeps them).
+    #[serde(default, skip_serializing_if = "DidSampling::is_panel")]
+    pub sampling: DidSampling,
+}
+
+/// How Callaway–Sant'Anna treats a panel with gaps.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DidSampling {
+    /// Balanced panel: units not observed in every period are dropped (and reported).
+    #[default]
+    Panel,
+    /// Every unit is kept: the repeated-cross-section estimators on the rows with influence
+    /// functions summed per unit (R did's `allow_unbalanced_panel = TRUE`).
+    UnbalancedPanel,
+}
+
+impl DidSampling {
+    fn is_panel(&self) -> bool {
+        *self == DidSampling::Panel
+    }
 }
 
 /// DiD methods.
@@ -315,6 +337,7 @@ pub const DID_KEYS: &[&str] = &[
     "reference_period",
     "wild_bootstrap",
     "wild_weights",
+    "sampling",
 ];
 pub(super) const KINDS: &[(&str, &[&str])] = &[
     ("rct", RCT_KEYS),

@@ -506,16 +506,17 @@ impl Study {
             ));
         }
         let inf = &c.inference;
-        if !(inf.level > 0.0 && inf.level < 1.0) {
+        if !effekt_models::dist::level_in_range(inf.level) {
             return Err(self.error(
                 "inference.level",
                 format!(
-                    "level = {} must be strictly between 0 and 1 (e.g. 0.95)",
+                    "level = {} must be between 1e-12 and 1 - 1e-12 (e.g. 0.95); beyond that the t and normal quantiles are not reliable",
                     inf.level
                 ),
             ));
         }
-        if !(MIN_BOOTSTRAP..=10_000_000).contains(&inf.bootstrap) {
+        const MAX_BOOTSTRAP: usize = effekt_resample::bootstrap::MAX_RESAMPLES;
+        if !(MIN_BOOTSTRAP..=MAX_BOOTSTRAP).contains(&inf.bootstrap) {
             return Err(self.error(
                 "inference.bootstrap",
                 format!(
@@ -524,6 +525,7 @@ impl Study {
                 ),
             ));
         }
+        self.validate_design_counts()?;
         if let Some(p) = &c.power {
             if !c.outcomes.iter().any(|o| o.column == p.outcome) {
                 return Err(self.error(
@@ -541,10 +543,20 @@ impl Study {
                     "effect must be a non-zero number in the outcome's units (0.10 = 10 percentage points)",
                 ));
             }
-            for (key, v) in [("power.alpha", p.alpha), ("power.power", p.power)] {
-                if !(v > 0.0 && v < 1.0) {
-                    return Err(self.error(key, format!("{v} must be strictly between 0 and 1")));
-                }
+            if !effekt_models::dist::level_in_range(p.alpha) {
+                return Err(self.error(
+                    "power.alpha",
+                    format!(
+                        "alpha = {} must be between 1e-12 and 1 - 1e-12 (e.g. 0.05); beyond that the critical values are not reliable",
+                        p.alpha
+                    ),
+                ));
+            }
+            if !(p.power > 0.0 && p.power < 1.0) {
+                return Err(self.error(
+                    "power.power",
+                    format!("{} must be strictly between 0 and 1", p.power),
+                ));
             }
         }
         if let Some(contract) = &c.contract {
@@ -556,6 +568,35 @@ impl Study {
             }
         }
         Ok(())
+    }
+
+    /// The design's replicate counts within their maxima: `design.randomization_inference` at
+    /// most `effekt_resample::permutation::MAX_PERMUTATIONS` (10,000,000),
+    /// `design.wild_bootstrap` at most `effekt_did::wild::MAX_WILD_RESAMPLES` (1,000,000).
+    fn validate_design_counts(&self) -> Result<(), ReportError> {
+        use effekt_did::wild::MAX_WILD_RESAMPLES;
+        use effekt_resample::permutation::MAX_PERMUTATIONS;
+        match &self.config.design {
+            DesignConfig::Rct(d) => match d.randomization_inference {
+                Some(n) if n > MAX_PERMUTATIONS => Err(self.error(
+                    "design.randomization_inference",
+                    format!(
+                        "randomization_inference = {n} random assignments: at most 10,000,000 are allowed (10,000 are plenty for a p-value); use fewer, or 0 for none"
+                    ),
+                )),
+                _ => Ok(()),
+            },
+            DesignConfig::Did(d) => match d.wild_bootstrap {
+                Some(n) if n > MAX_WILD_RESAMPLES => Err(self.error(
+                    "design.wild_bootstrap",
+                    format!(
+                        "wild_bootstrap = {n} replicates: at most 1,000,000 are allowed (9,999 are plenty); use fewer"
+                    ),
+                )),
+                _ => Ok(()),
+            },
+            DesignConfig::Matching(_) => Ok(()),
+        }
     }
 
     /// Outcome column names in file order.
@@ -809,7 +850,7 @@ mod tests {
     fn design_key_lists_match_the_structs() {
         let rct = "kind = \"rct\"\nestimator = \"lin\"\nblocks = \"b\"\ncovariates = [\"a\"]\nperiod = 2\nrandomization_inference = 100\ncluster_assignment = \"individual\"";
         let matching = "kind = \"matching\"\ncovariates = [\"a\"]\nmethod = \"cem\"\ndistance = \"ps\"\nratio = 2\nreplace = true\ncaliper = 0.2\nexact = [\"s\"]\nestimand = \"ate\"\norder = \"data\"\nperiod = 1";
-        let did = "kind = \"did\"\nmethod = \"2x2\"\nfirst_treated = \"g\"\ncontrol = \"not_yet_treated\"\nestimator = \"ipw\"\nanticipation = 1\ncovariates = [\"a\"]\naggregate = \"dynamic\"\nreference_period = -1\nwild_bootstrap = 999\nwild_weights = \"webb\"";
+        let did = "kind = \"did\"\nmethod = \"2x2\"\nfirst_treated = \"g\"\ncontrol = \"not_yet_treated\"\nestimator = \"ipw\"\nanticipation = 1\ncovariates = [\"a\"]\naggregate = \"dynamic\"\nreference_period = -1\nwild_bootstrap = 999\nwild_weights = \"webb\"\nsampling = \"unbalanced_panel\"";
         for (d, keys) in [(rct, RCT_KEYS), (matching, MATCHING_KEYS), (did, DID_KEYS)] {
             let s = Study::parse(&minimal(d), "s.toml").unwrap();
             assert_eq!(d.lines().count() - 1, keys.len());

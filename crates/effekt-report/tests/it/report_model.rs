@@ -528,3 +528,70 @@ fn individually_randomised_with_clusters_names_cr2() {
     assert!(method.contains("CR2"), "{method}");
     assert!(!method.contains("Neyman"), "{method}");
 }
+
+/// Callaway–Sant'Anna on a panel with gaps (castle without the year 2000 of states 1–8): the
+/// report says in both languages how many units the balanced panel left out and why;
+/// `sampling = "unbalanced_panel"` keeps them (and says nothing).
+#[test]
+fn callaway_santanna_says_how_many_units_an_unbalanced_panel_lost() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../datasets");
+    let text = std::fs::read_to_string(root.join("castle.csv")).unwrap();
+    let mut lines = text.lines();
+    let header = lines.next().unwrap();
+    let cols: Vec<&str> = header.split(',').collect();
+    let (is, iy) = (
+        cols.iter().position(|h| *h == "sid").unwrap(),
+        cols.iter().position(|h| *h == "year").unwrap(),
+    );
+    let mut csv = format!("{header}\n");
+    for line in lines {
+        let f: Vec<&str> = line.split(',').collect();
+        let (sid, year): (u32, u32) = (f[is].parse().unwrap(), f[iy].parse().unwrap());
+        if !(sid <= 8 && year == 2000) {
+            csv.push_str(line);
+            csv.push('\n');
+        }
+    }
+    let table = effekt_data::read_csv_str("gaps.csv", &csv, &ReadOptions::default()).unwrap();
+    let run = |extra: &str, lang: Language| {
+        let text = format!(
+            "[data]\npath = \"gaps.csv\"\nmissing = \"error\"\ntreatment = \"post\"\nunit = \"sid\"\ntime = \"year\"\n[design]\nkind = \"did\"\nmethod = \"callaway_santanna\"\n{extra}\n[[outcomes]]\ncolumn = \"l_homicide\"\ntype = \"continuous\"\n[inference]\nbootstrap = 99\nseed = 3\n"
+        );
+        let study = Study::parse(&text, "gaps.toml").unwrap();
+        let inputs = RunInputs {
+            study: &study,
+            table: &table,
+            data_file: "gaps.csv",
+            data_sha256: effekt_report::sha256_hex(csv.as_bytes()),
+            study_sha256: effekt_report::sha256_hex(text.as_bytes()),
+        };
+        let r = run_study(
+            &inputs,
+            &RunOptions {
+                language: Some(lang),
+            },
+            &NoProgress,
+        )
+        .unwrap();
+        r.outcomes[0].robustness.warnings.clone()
+    };
+    let en = run("", Language::En);
+    assert!(
+        en.iter()
+            .any(|w| w.starts_with("8 unit(s) not observed in every period were left out")),
+        "{en:?}"
+    );
+    let sv = run("", Language::Sv);
+    assert!(
+        sv.iter()
+            .any(|w| w.starts_with("8 enheter som inte observerats i alla perioder")),
+        "{sv:?}"
+    );
+    let kept = run("sampling = \"unbalanced_panel\"", Language::En);
+    assert!(
+        !kept
+            .iter()
+            .any(|w| w.contains("not observed in every period")),
+        "{kept:?}"
+    );
+}

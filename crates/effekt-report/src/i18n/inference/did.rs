@@ -276,3 +276,99 @@ pub fn bacon_note(lang: Language) -> String {
             "TWFE-koefficienten är ett viktat medelvärde av dessa 2×2-jämförelser (Goodman-Bacon 2021). Jämförelser mot enheter som redan fått insatsen använder en jämförelsegrupp som själv påverkas av insatsen; stor vikt på dem, med skattningar som avviker från de andra, tyder på att TWFE är snedvriden och att Callaway–Sant'Anna-skattningen bör föredras.".into(),
         )
 }
+
+/// What Callaway–Sant'Anna's data checks dropped or recoded (`CsFit::dropped`), for the
+/// report's warnings: how many units and why. A count of units below the privacy threshold is
+/// given as "fewer than k".
+pub fn cs_dropped(d: &effekt_did::cs::CsDropped, threshold: u32, lang: Language) -> String {
+    use effekt_did::cs::DropReason;
+    let n = if crate::analysis::is_small(d.units, threshold) {
+        pick(
+            lang,
+            format!("fewer than {threshold}"),
+            format!("färre än {threshold}"),
+        )
+    } else {
+        d.units.to_string()
+    };
+    match d.reason {
+        DropReason::Unbalanced => pick(
+            lang,
+            format!(
+                "{n} unit(s) not observed in every period were left out of the Callaway–Sant'Anna estimate to balance the panel; the estimate describes the units observed in every period (`sampling = unbalanced_panel` in the study keeps them)"
+            ),
+            format!(
+                "{n} enheter som inte observerats i alla perioder lämnades utanför Callaway–Sant'Anna-skattningen för att balansera panelen; skattningen gäller de enheter som observerats i alla perioder (`sampling = unbalanced_panel` i studiefilen behåller dem)"
+            ),
+        ),
+        DropReason::AlreadyTreated => pick(
+            lang,
+            format!(
+                "{n} unit(s) already treated in the first period were left out of the Callaway–Sant'Anna estimate: they have no period before treatment to compare with"
+            ),
+            format!(
+                "{n} enheter som redan behandlades i första perioden lämnades utanför Callaway–Sant'Anna-skattningen: de har ingen period före behandlingen att jämföra med"
+            ),
+        ),
+        DropReason::NoControlsInLatePeriods => pick(
+            lang,
+            "the periods without not-yet-treated comparison units were left out of the Callaway–Sant'Anna estimate; the last cohort serves only as a comparison group".into(),
+            "perioderna utan jämförelseenheter som ännu inte behandlats lämnades utanför Callaway–Sant'Anna-skattningen; den sista kohorten används bara som jämförelsegrupp".into(),
+        ),
+        DropReason::TreatedAfterLastPeriod => pick(
+            lang,
+            format!(
+                "{n} unit(s) first treated after the last period count as never treated in the Callaway–Sant'Anna estimate"
+            ),
+            format!(
+                "{n} enheter som började behandlas först efter sista perioden räknas som aldrig behandlade i Callaway–Sant'Anna-skattningen"
+            ),
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use effekt_did::cs::{CsDropped, DropReason};
+
+    fn dropped(reason: DropReason, units: usize) -> CsDropped {
+        CsDropped {
+            reason,
+            units,
+            rows: units * 2,
+            detail: String::new(),
+            examples: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn dropped_units_are_said_in_both_languages_with_small_counts_coarsened() {
+        let d = dropped(DropReason::Unbalanced, 13);
+        let en = cs_dropped(&d, 5, Language::En);
+        let sv = cs_dropped(&d, 5, Language::Sv);
+        assert!(
+            en.starts_with("13 unit(s) not observed in every period"),
+            "{en}"
+        );
+        assert!(
+            sv.starts_with("13 enheter som inte observerats i alla perioder"),
+            "{sv}"
+        );
+        let small = dropped(DropReason::AlreadyTreated, 3);
+        assert!(cs_dropped(&small, 5, Language::En).starts_with("fewer than 5 unit(s)"));
+        assert!(cs_dropped(&small, 5, Language::Sv).starts_with("färre än 5 enheter"));
+        for r in [
+            DropReason::Unbalanced,
+            DropReason::AlreadyTreated,
+            DropReason::TreatedAfterLastPeriod,
+            DropReason::NoControlsInLatePeriods,
+        ] {
+            let d = dropped(r, 7);
+            assert_ne!(
+                cs_dropped(&d, 5, Language::En),
+                cs_dropped(&d, 5, Language::Sv)
+            );
+        }
+    }
+}
