@@ -32,6 +32,26 @@ pub enum DataError {
         expected: usize,
         found: usize,
     },
+    /// One column named in two roles, or twice as a covariate.
+    #[error(
+        "{file}: column {column:?} is given both as the {first} and as the {second}; each column can have one role (and a covariate is listed once): choose another column for one of them"
+    )]
+    RoleClash {
+        file: String,
+        column: String,
+        first: &'static str,
+        second: &'static str,
+    },
+    /// The data path is not a regular file (a FIFO, a device, a socket, a directory).
+    #[error(
+        "{file}: is {kind}, not a regular file; effekt reads data only from regular files (export the data to a .csv or .xlsx file and name that)"
+    )]
+    NotRegularFile { file: String, kind: &'static str },
+    /// The data file is larger than [`crate::MAX_INPUT_BYTES`].
+    #[error(
+        "{file}: {bytes} bytes is more than the {max} bytes effekt reads; select the rows and columns you need into a smaller file"
+    )]
+    InputTooLarge { file: String, bytes: u64, max: u64 },
     /// Two header cells with the same name.
     #[error("{file}: column name {column:?} appears twice in the header; rename one")]
     DuplicateColumn { file: String, column: String },
@@ -76,6 +96,19 @@ pub enum DataError {
         column: String,
         row: usize,
         value: String,
+    },
+    /// A sheet's used range (first to last non-empty cell) is larger than
+    /// [`crate::MAX_SHEET_CELLS`]: usually one stray cell far from the data.
+    #[error(
+        "{file}, sheet {sheet:?}: the used range reaches {range} ({cells} cells, more than the {max} effekt reads) because of the non-empty cell {cell}; delete that cell (and anything else outside the table) in the spreadsheet program, save, and run again"
+    )]
+    SheetTooLarge {
+        file: String,
+        sheet: String,
+        cell: String,
+        range: String,
+        cells: u64,
+        max: u64,
     },
     /// Missing values in a role column under [`crate::MissingPolicy::Error`].
     #[error(

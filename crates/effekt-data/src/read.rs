@@ -50,6 +50,7 @@ pub fn read_table(path: &Path, options: &ReadOptions) -> Result<Table, DataError
         .unwrap_or_default();
     match ext.as_str() {
         "csv" | "txt" | "tsv" | "tab" => {
+            check_regular(path, &file)?;
             let bytes = std::fs::read(path).map_err(|source| DataError::Io {
                 file: file.clone(),
                 source,
@@ -62,12 +63,64 @@ pub fn read_table(path: &Path, options: &ReadOptions) -> Result<Table, DataError
             read_csv_str(&file, &text, &opts)
         }
         "xlsx" | "xlsm" | "xlsb" | "xls" | "ods" => {
+            check_regular(path, &file)?;
             crate::sheet::read_sheet(path, &file, &ext, options)
         }
         _ => Err(DataError::UnsupportedFormat {
             file,
             extension: ext,
         }),
+    }
+}
+
+/// The largest data file effekt reads: 2 GiB (a register extract of a few million rows fits; a
+/// symbolic link to `/dev/zero` or a mistaken disk image does not).
+pub const MAX_INPUT_BYTES: u64 = 2 << 30;
+
+/// The data path (after symbolic links) must be a regular file of at most [`MAX_INPUT_BYTES`]:
+/// a FIFO would block, a device (`/dev/zero`) would be read until memory is gone. Checked from
+/// metadata, so nothing is opened.
+fn check_regular(path: &Path, file: &str) -> Result<(), DataError> {
+    let meta = std::fs::metadata(path).map_err(|source| DataError::Io {
+        file: file.to_string(),
+        source,
+    })?;
+    let ft = meta.file_type();
+    if !ft.is_file() {
+        return Err(DataError::NotRegularFile {
+            file: file.to_string(),
+            kind: file_kind(&ft),
+        });
+    }
+    if meta.len() > MAX_INPUT_BYTES {
+        return Err(DataError::InputTooLarge {
+            file: file.to_string(),
+            bytes: meta.len(),
+            max: MAX_INPUT_BYTES,
+        });
+    }
+    Ok(())
+}
+
+/// What a non-regular file is, for the message.
+fn file_kind(ft: &std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if ft.is_fifo() {
+            return "a FIFO (named pipe)";
+        }
+        if ft.is_char_device() || ft.is_block_device() {
+            return "a device";
+        }
+        if ft.is_socket() {
+            return "a socket";
+        }
+    }
+    if ft.is_dir() {
+        "a directory"
+    } else {
+        "not a regular file"
     }
 }
 

@@ -248,8 +248,10 @@ impl Table {
     /// # Ok::<(), effekt_data::DataError>(())
     /// ```
     pub fn select(&self, roles: &Roles, missing: MissingPolicy) -> Result<Dataset, DataError> {
-        // 1. Every column exists.
+        // 0. No column in two roles (a unit id may also be the cluster).
         let named = roles.named();
+        self.check_role_clash(&named)?;
+        // 1. Every column exists.
         let mut cols: Vec<(&'static str, &Column)> = Vec::with_capacity(named.len());
         for (role, name) in &named {
             cols.push((role, self.column(name)?));
@@ -444,6 +446,26 @@ impl Table {
                     .collect()
             }
         }
+    }
+
+    /// [`DataError::RoleClash`] when one column is named in two roles (`--outcome t
+    /// --treatment t` estimates "effect 1, SE 0"), or twice as a covariate. The one pair allowed
+    /// is unit and cluster: clustering by the panel unit is the usual choice.
+    fn check_role_clash(&self, named: &[(&'static str, &str)]) -> Result<(), DataError> {
+        for (i, (role, name)) in named.iter().enumerate() {
+            for (other, other_name) in &named[..i] {
+                let allowed = matches!((*other, *role), ("unit", "cluster") | ("cluster", "unit"));
+                if name == other_name && !allowed {
+                    return Err(DataError::RoleClash {
+                        file: self.source().to_string(),
+                        column: name.to_string(),
+                        first: other,
+                        second: role,
+                    });
+                }
+            }
+        }
+        Ok(())
     }
 
     fn check_arms(&self, col: &Column, t: &[bool]) -> Result<(), DataError> {

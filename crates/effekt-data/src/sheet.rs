@@ -19,6 +19,12 @@ use std::path::Path;
 /// Integers up to 2^53 are exact in f64; a whole-valued cell within it is an integer.
 const EXACT_INT: f64 = 9_007_199_254_740_992.0;
 
+/// The largest used range (rows × columns, counted from the first to the last non-empty cell)
+/// an `.xlsx`/`.xlsm` sheet may span: 20 000 000 cells, about 1 GB of cells in memory. The range
+/// is measured while the sheet is streamed, before any grid is allocated, so one stray cell far
+/// from the data (at XFD1048576, say) is an error naming that cell, never a 549 GB allocation.
+pub const MAX_SHEET_CELLS: u64 = 20_000_000;
+
 pub(crate) fn read_sheet(
     path: &Path,
     file: &str,
@@ -31,12 +37,26 @@ pub(crate) fn read_sheet(
     })?;
     let reader = BufReader::new(f);
     let sheet = options.sheet.as_deref();
-    let range = match ext {
-        "xls" => load::<calamine::Xls<_>>(reader, file, sheet)?,
-        "xlsb" => load::<calamine::Xlsb<_>>(reader, file, sheet)?,
-        "ods" => load::<calamine::Ods<_>>(reader, file, sheet)?,
-        _ => load::<calamine::Xlsx<_>>(reader, file, sheet)?,
+    // calamine has panicked on damaged files (a cell reference overflowing u32 under overflow
+    // checks, tests/fuzz/README.md): such a panic is turned into an error naming the file.
+    let load_any = || match ext {
+        "xls" => load::<calamine::Xls<_>>(reader, file, sheet),
+        "xlsb" => load::<calamine::Xlsb<_>>(reader, file, sheet),
+        "ods" => load::<calamine::Ods<_>>(reader, file, sheet),
+        _ => load_xlsx(reader, file, sheet),
     };
+    // The default hook would print the panic to stderr (a library never prints): it is
+    // silenced for the duration of the read. The read runs before any parallel work.
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(load_any));
+    std::panic::set_hook(hook);
+    let range = caught.map_err(|_| DataError::Parse {
+        file: file.to_string(),
+        message: "the spreadsheet reader failed on this file; check that it is a spreadsheet \
+                      and not damaged (open it and save it again, or export it as CSV)"
+            .to_string(),
+    })??;
     table_from_range(file, &range, options.decimal)
 }
 
@@ -54,8 +74,14 @@ where
         message: format!("{what}: {e}; check that the file is a spreadsheet and not damaged"),
     };
     let mut wb = R::new(reader).map_err(|e| parse("cannot open the workbook", e))?;
-    let names = wb.sheet_names();
-    let name = match sheet {
+    let name = pick_sheet(wb.sheet_names(), file, sheet)?;
+    wb.worksheet_range(&name)
+        .map_err(|e| parse(&format!("cannot read worksheet {name:?}"), e))
+}
+
+/// The sheet to read: the one asked for, or the first.
+fn pick_sheet(names: Vec<String>, file: &str, sheet: Option<&str>) -> Result<String, DataError> {
+    match sheet {
         Some(s) => {
             if !names.iter().any(|n| n == s) {
                 return Err(DataError::UnknownSheet {
@@ -64,14 +90,62 @@ where
                     available: names,
                 });
             }
-            s.to_string()
+            Ok(s.to_string())
         }
         None => names.first().cloned().ok_or_else(|| DataError::Empty {
             file: file.to_string(),
-        })?,
+        }),
+    }
+}
+
+/// An `.xlsx`/`.xlsm` sheet streamed cell by cell: empty cells are skipped, and the used range
+/// of the non-empty ones is checked against [`MAX_SHEET_CELLS`] as each cell arrives, before the
+/// grid is built (calamine's `worksheet_range` would allocate the whole range first).
+fn load_xlsx(
+    reader: BufReader<File>,
+    file: &str,
+    sheet: Option<&str>,
+) -> Result<Range<Data>, DataError> {
+    let parse = |what: &str, e: calamine::XlsxError| DataError::Parse {
+        file: file.to_string(),
+        message: format!("{what}: {e}; check that the file is a spreadsheet and not damaged"),
     };
-    wb.worksheet_range(&name)
-        .map_err(|e| parse(&format!("cannot read worksheet {name:?}"), e))
+    let mut wb: calamine::Xlsx<_> =
+        calamine::Xlsx::new(reader).map_err(|e| parse("cannot open the workbook", e))?;
+    let name = pick_sheet(wb.sheet_names(), file, sheet)?;
+    let what = format!("cannot read worksheet {name:?}");
+    let mut cells = wb
+        .worksheet_cells_reader(&name)
+        .map_err(|e| parse(&what, e))?;
+    let mut kept: Vec<calamine::Cell<Data>> = Vec::new();
+    let (mut r0, mut r1, mut c0, mut c1) = (u32::MAX, 0u32, u32::MAX, 0u32);
+    while let Some(cell) = cells.next_cell().map_err(|e| parse(&what, e))? {
+        let value = Data::from(cell.get_value().clone());
+        if matches!(value, Data::Empty) {
+            continue;
+        }
+        let (r, c) = cell.get_position();
+        (r0, r1, c0, c1) = (r0.min(r), r1.max(r), c0.min(c), c1.max(c));
+        let span = (u64::from(r1 - r0) + 1) * (u64::from(c1 - c0) + 1);
+        if span > MAX_SHEET_CELLS {
+            return Err(DataError::SheetTooLarge {
+                file: file.to_string(),
+                sheet: name,
+                cell: format!("{}{}", column_letters(c as usize), u64::from(r) + 1),
+                range: format!(
+                    "{}{}:{}{}",
+                    column_letters(c0 as usize),
+                    u64::from(r0) + 1,
+                    column_letters(c1 as usize),
+                    u64::from(r1) + 1
+                ),
+                cells: span,
+                max: MAX_SHEET_CELLS,
+            });
+        }
+        kept.push(calamine::Cell::new((r, c), value));
+    }
+    Ok(Range::from_sparse(kept))
 }
 
 /// Value of one spreadsheet cell.

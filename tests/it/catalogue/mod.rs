@@ -334,4 +334,14 @@ pub fn trial_csv() -> String {
 
 mod data;
 mod limits;
+
+/// The "must show": at least 80 rows over all subcommands.
+#[test]
+fn catalogue_has_at_least_80_rows() {
+    let n = outputs::cases().len() + data::cases().len() + limits::cases().len();
+    assert!(
+        n >= 80,
+        "the bad-input catalogue has {n} rows, fewer than 80"
+    );
+}
 mod outputs;

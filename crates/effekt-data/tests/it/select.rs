@@ -113,18 +113,32 @@ fn error_policy_reports_first_role_column() {
 #[test]
 fn same_column_in_two_roles() {
     let t = read(PANEL);
+    // The panel unit may also be the cluster.
     let r = Roles {
         unit: Some("kommun".into()),
         cluster: Some("kommun".into()),
         outcome: Some("y".into()),
-        covariates: vec!["y".into()],
         ..Roles::default()
     };
     let d = t.select(&r, MissingPolicy::Drop).unwrap();
     assert_eq!(d.unit, d.cluster);
-    // Counted once.
     assert_eq!(d.missing_by_column, vec![("y".to_string(), 2)]);
     assert_eq!(d.dropped, 2);
+    // Any other pair is refused, naming the column and both roles.
+    let r = Roles {
+        outcome: Some("y".into()),
+        covariates: vec!["y".into()],
+        ..Roles::default()
+    };
+    let e = t.select(&r, MissingPolicy::Drop).unwrap_err();
+    assert!(
+        matches!(&e, DataError::RoleClash { column, first: "outcome", second: "covariate", .. } if column == "y"),
+        "{e:?}"
+    );
+    assert!(
+        e.to_string()
+            .contains("both as the outcome and as the covariate")
+    );
 }
 
 #[test]
