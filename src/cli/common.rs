@@ -46,8 +46,47 @@ impl CliError {
                 text.push_str(&cause);
             }
         }
-        format!("{kind}: {text}")
+        shorten_long_lines(
+            &format!("{kind}: {text}"),
+            MAX_MESSAGE_WORD,
+            MAX_MESSAGE_LINE,
+        )
     }
+}
+
+/// Longest run of non-space characters an error message shows, and longest line: a parser
+/// quoting a 25 000-character cell or TOML value back keeps the start and end of it around a
+/// count of what was left out, and the words of the message around it stay.
+pub const MAX_MESSAGE_WORD: usize = 120;
+/// See [`MAX_MESSAGE_WORD`].
+pub const MAX_MESSAGE_LINE: usize = 2000;
+
+/// `text` with every whitespace-free run longer than `max_word` characters cut to its first
+/// `max_word / 2` and last 12 characters around "… (N characters left out) …", then every
+/// line still longer than `max_line` cut the same way.
+pub fn shorten_long_lines(text: &str, max_word: usize, max_line: usize) -> String {
+    let lines: Vec<String> = text
+        .split('\n')
+        .map(|line| {
+            let words: Vec<String> = line.split(' ').map(|w| shorten(w, max_word, 12)).collect();
+            shorten(&words.join(" "), max_line, 40)
+        })
+        .collect();
+    lines.join("\n")
+}
+
+/// `s` if it has at most `max` characters, else its first `max / 2` and last
+/// `min(tail, max / 2)` characters around a count of the rest.
+fn shorten(s: &str, max: usize, tail: usize) -> String {
+    let n = s.chars().count();
+    if n <= max {
+        return s.to_string();
+    }
+    let (keep_head, keep_tail) = (max / 2, tail.min(max / 2));
+    let head: String = s.chars().take(keep_head).collect();
+    let end: String = s.chars().skip(n - keep_tail).collect();
+    let left_out = n - keep_head - keep_tail;
+    format!("{head}… ({left_out} characters left out) …{end}")
 }
 
 impl From<effekt_data::DataError> for CliError {
@@ -250,11 +289,7 @@ fn check_tail(option: &str, value: f64, example: &str) -> CliResult {
 
 /// A number as a person writes it: scientific below 1e-6 and from 1e15 in magnitude.
 pub fn number(x: f64) -> String {
-    if x.is_finite() && x != 0.0 && (x.abs() < 1e-6 || x.abs() >= 1e15) {
-        format!("{x:e}")
-    } else {
-        format!("{x}")
-    }
+    effekt_models::dist::compact(x)
 }
 
 /// Largest `--resamples` / `--bootstrap` (bootstrap replicates; each is kept in memory).

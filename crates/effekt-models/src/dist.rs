@@ -520,3 +520,14 @@ mod tests {
         assert!(t_quantile(&tiny, 1e-15).is_err());
     }
 }
+
+/// A number as a message shows it: the shortest decimal (`0.05`, `250`), or scientific
+/// notation (`1e-300`, `2.5e20`) when that would take more than about 20 characters — Rust's
+/// `{}` writes 1e-300 as 302 characters of zeros.
+pub fn compact(x: f64) -> String {
+    if x.is_finite() && x != 0.0 && (x.abs() >= 1e15 || x.abs() < 1e-6) {
+        format!("{x:e}")
+    } else {
+        format!("{x}")
+    }
+}

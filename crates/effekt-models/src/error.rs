@@ -143,7 +143,7 @@ pub enum ModelError {
     SingularRestriction { q: usize },
 
     #[error(
-        "confidence level {level} must be between 1e-12 and 1 - 1e-12 (e.g. 0.95): beyond that the t and normal quantiles are not reliable in double precision"
+        "confidence level {} must be between 1e-12 and 1 - 1e-12 (e.g. 0.95): beyond that the t and normal quantiles are not reliable in double precision", crate::dist::compact(*level)
     )]
     InvalidLevel { level: f64 },
 

@@ -85,11 +85,7 @@ pub(crate) fn check_alpha(name: &'static str, value: f64) -> Result<f64> {
 /// A number as written by a person: plain from 1e-6 up to 1e15 in magnitude, scientific beyond
 /// (the plain form of 1e300 has 301 digits, that of 1e-300 302).
 fn compact(x: f64) -> String {
-    if x.is_finite() && x != 0.0 && (x.abs() >= 1e15 || x.abs() < 1e-6) {
-        format!("{x:e}")
-    } else {
-        format!("{x}")
-    }
+    effekt_models::dist::compact(x)
 }
 
 /// Check `value > 0` and finite.

@@ -16,7 +16,7 @@ pub enum ResampleError {
     #[error("the number of resamples must be between {min} and {max}, got {got}")]
     Resamples { got: usize, min: usize, max: usize },
     /// The confidence level is not in `[1e-12, 1 − 1e-12]`.
-    #[error("confidence level must be between 1e-12 and 1 - 1e-12 (e.g. 0.95), got {0}")]
+    #[error("confidence level must be between 1e-12 and 1 - 1e-12 (e.g. 0.95), got {}", compact(*.0))]
     Level(f64),
     /// Input arrays of different lengths.
     #[error("{what}: expected {expected} values, got {got}")]
@@ -64,4 +64,14 @@ pub enum ResampleError {
     /// An option that does not fit this statistic or scheme.
     #[error("{0}")]
     Invalid(String),
+}
+
+/// A number as a message shows it: scientific notation beyond 1e-6 … 1e15 in magnitude (the
+/// plain form of 1e-300 has 302 characters).
+fn compact(x: f64) -> String {
+    if x.is_finite() && x != 0.0 && (x.abs() >= 1e15 || x.abs() < 1e-6) {
+        format!("{x:e}")
+    } else {
+        format!("{x}")
+    }
 }

@@ -236,6 +236,14 @@ fn counts() -> Vec<Case> {
         )
         .needle("units x periods would generate 20000000 rows")
         .timeout(SHORT),
+        simulate_config(
+            "analysis kind of 25,000 characters (the message quoted it three times: 75 KB)",
+            sim_config("simulations = 2", "")
+                .replace("\"cluster-means\"", &format!("\"{}\"", "x".repeat(25_000))),
+        )
+        .needle("expected one of")
+        .needle("characters left out")
+        .timeout(SHORT),
         case(
             "simulate cluster-rct with 10^10 rows",
             "simulate cluster-rct --n 100000 --cluster-size 100000 --out s.csv",

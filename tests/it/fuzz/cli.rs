@@ -1,12 +1,15 @@
 //! End to end: the `effekt` binary on mutated inputs (kept small: one process per input).
 //! Exit code must be 0, 1 or 2 — never 101 (panic), 134 (abort) or a signal — within the time
-//! limit and under the same `ulimit -v` as the worker.
+//! limit and under the same `ulimit -v` as the worker, with at most 16 KiB on stderr.
 
 use super::rng::Rng;
 use super::{Config, Tally, mutate, save_finding, targets};
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Instant;
+
+/// Most bytes a run may write to stderr (its error message and warnings).
+const MAX_STDERR: usize = 16 * 1024;
 
 /// One run of `effekt ARGS` under the memory and time limits: `Ok(exit code)` when it is
 /// allowed, else what went wrong.
@@ -39,6 +42,15 @@ fn run_effekt_once(
         .stderr(Stdio::piped())
         .spawn()
         .expect("start effekt");
+    // Read stderr while the child runs: a message longer than the pipe's buffer (64 KiB) would
+    // otherwise block the child until it is killed as a "hang".
+    let mut stderr_pipe = child.stderr.take().expect("stderr is piped");
+    let reader = std::thread::spawn(move || {
+        use std::io::Read;
+        let mut text = String::new();
+        let _ = stderr_pipe.read_to_string(&mut text);
+        text
+    });
     let start = Instant::now();
     let status = loop {
         if let Some(s) = child.try_wait().expect("wait for effekt") {
@@ -55,15 +67,19 @@ fn run_effekt_once(
         }
         std::thread::sleep(std::time::Duration::from_millis(5));
     };
-    let mut stderr = String::new();
-    if let Some(mut e) = child.stderr.take() {
-        use std::io::Read;
-        let _ = e.read_to_string(&mut stderr);
-    }
+    let stderr = reader.join().unwrap_or_default();
     use std::os::unix::process::ExitStatusExt;
     match (status.code(), status.signal()) {
         (Some(code @ 0..=2), _) => {
-            if code != 0 && stderr.trim().is_empty() {
+            if stderr.len() > MAX_STDERR {
+                Err(format!(
+                    "effekt {}: {} bytes on stderr (at most {MAX_STDERR}: a message is for \
+                     reading); it starts: {}",
+                    args.join(" "),
+                    stderr.len(),
+                    stderr.chars().take(200).collect::<String>()
+                ))
+            } else if code != 0 && stderr.trim().is_empty() {
                 Err(format!(
                     "effekt {}: {status} with no message",
                     args.join(" ")

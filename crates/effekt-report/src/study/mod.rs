@@ -511,7 +511,7 @@ impl Study {
                 "inference.level",
                 format!(
                     "level = {} must be between 1e-12 and 1 - 1e-12 (e.g. 0.95); beyond that the t and normal quantiles are not reliable",
-                    inf.level
+                    effekt_models::dist::compact(inf.level)
                 ),
             ));
         }
@@ -548,14 +548,17 @@ impl Study {
                     "power.alpha",
                     format!(
                         "alpha = {} must be between 1e-12 and 1 - 1e-12 (e.g. 0.05); beyond that the critical values are not reliable",
-                        p.alpha
+                        effekt_models::dist::compact(p.alpha)
                     ),
                 ));
             }
             if !(p.power > 0.0 && p.power < 1.0) {
                 return Err(self.error(
                     "power.power",
-                    format!("{} must be strictly between 0 and 1", p.power),
+                    format!(
+                        "{} must be strictly between 0 and 1",
+                        effekt_models::dist::compact(p.power)
+                    ),
                 ));
             }
         }
