@@ -7,6 +7,7 @@ pub use effekt_data as data;
 pub use effekt_did as did;
 pub use effekt_matching as matching;
 pub use effekt_models as models;
+pub use effekt_notes as notes;
 pub use effekt_power as power;
 pub use effekt_rct as rct;
 pub use effekt_report as report;

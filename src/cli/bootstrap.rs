@@ -362,7 +362,7 @@ pub fn run(args: Args) -> CliResult {
             ds.dropped
         ));
     }
-    warnings.extend(result.warnings.iter().cloned());
+    warnings.extend(result.warnings.iter().map(|n| n.to_string()));
     let out = Output {
         statistic: statistic.name(),
         description,

@@ -190,7 +190,7 @@ struct WildOut<'a> {
     level: f64,
     method: &'a str,
     /// The weights chosen automatically, or Rademacher weights with too few clusters.
-    warnings: &'a [String],
+    warnings: &'a [effekt_notes::Note],
 }
 
 #[derive(Debug, Serialize)]
@@ -226,7 +226,7 @@ struct Output<'a> {
     glance: effekt_models::Glance,
     panel: &'a effekt_did::PanelSummary,
     dropped_rows: usize,
-    notes: Vec<String>,
+    notes: Vec<effekt_notes::Note>,
     warnings: Vec<String>,
 }
 
@@ -435,9 +435,14 @@ pub fn run(args: Args) -> CliResult {
     progress.finish();
 
     let h = fitted.headline().clone();
-    let mut warnings = fitted.inference().warnings.clone();
+    let mut warnings: Vec<String> = fitted
+        .inference()
+        .warnings
+        .iter()
+        .map(|n| n.to_string())
+        .collect();
     if let Some(w) = fitted.wild_bootstrap() {
-        warnings.extend(w.warnings.iter().cloned());
+        warnings.extend(w.warnings.iter().map(|n| n.to_string()));
     }
     if ds.dropped > 0 {
         warnings.push(format!(
@@ -794,10 +799,11 @@ fn run_cs(args: &Args) -> CliResult {
         .map_err(|e| CliError::bad(DidError::from(e)))?;
     progress.finish();
     let h = fitted.headline();
-    let mut warnings = fitted.inference.warnings.clone();
-    for w in &fitted.warnings {
-        if !warnings.contains(w) {
-            warnings.push(w.clone());
+    let mut warnings: Vec<String> = Vec::new();
+    for w in fitted.inference.warnings.iter().chain(&fitted.warnings) {
+        let w = w.to_string();
+        if !warnings.contains(&w) {
+            warnings.push(w);
         }
     }
     if ds.dropped > 0 {

@@ -228,7 +228,7 @@ struct Output<'a> {
     settings: &'a effekt_matching::Settings,
     n: usize,
     data: DataInfo,
-    warnings: &'a [String],
+    warnings: &'a [effekt_notes::Note],
     #[serde(skip)]
     fit: &'a MatchFit,
 }

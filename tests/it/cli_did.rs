@@ -528,7 +528,7 @@ fn wild_bootstrap_with_few_clusters_uses_webb_weights_and_says_so() {
     assert_eq!(w["resamples"], 16);
     let warn = w["warnings"][0].as_str().unwrap();
     assert!(
-        warn.contains("Rademacher") && warn.contains("--weights webb"),
+        warn.contains("Rademacher") && warn.contains("use Webb weights"),
         "{warn}"
     );
 }

@@ -104,7 +104,7 @@ pub struct EventStudyFit {
     /// Headline counterfactual over treated rows (observed − average effect).
     pub counterfactual: Counterfactual,
     pub by_period: Vec<PeriodCounterfactual>,
-    pub notes: Vec<String>,
+    pub notes: Vec<effekt_notes::Note>,
 }
 
 /// Name of the coefficient of event time `e`.

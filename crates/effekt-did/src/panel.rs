@@ -144,7 +144,7 @@ pub struct Panel {
     /// Whether every unit is observed in every period.
     pub balanced: bool,
     /// Notes for the user (e.g. units first treated after the last period).
-    pub notes: Vec<String>,
+    pub notes: Vec<effekt_notes::Note>,
 }
 
 /// Summary counts of a panel, for output.
@@ -352,9 +352,7 @@ impl Panel {
                     }
                 }
                 if late > 0 {
-                    notes.push(format!(
-                        "{late} unit(s) are first treated after the last period ({last}); they are never treated within the panel and serve as never-treated controls"
-                    ));
+                    notes.push(effekt_notes::Note::TreatedAfterPanel { units: late, last });
                 }
                 // no pre-period: cohort at or before the unit's first observation
                 for u in 0..n_units {

@@ -65,14 +65,16 @@ pub(crate) struct FeFit {
     pub covariate_terms: Vec<String>,
     /// Parameters absorbed by the fixed effects (as counted for the small-sample factor).
     pub absorbed: usize,
-    pub notes: Vec<String>,
+    pub notes: Vec<effekt_notes::Note>,
 }
 
 /// Expanded covariate columns (numeric as is, categorical as dummies).
 /// Named columns.
 pub(crate) type Columns = Vec<(String, Vec<f64>)>;
 
-pub(crate) fn covariate_columns(data: &DidData) -> Result<(Columns, Vec<String>), DidError> {
+pub(crate) fn covariate_columns(
+    data: &DidData,
+) -> Result<(Columns, Vec<effekt_notes::Note>), DidError> {
     if data.covariates.is_empty() {
         return Ok((Vec::new(), Vec::new()));
     }

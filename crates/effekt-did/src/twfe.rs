@@ -60,7 +60,7 @@ pub struct TwfeFit {
     /// Goodman-Bacon decomposition (balanced panel, no covariates, no weights).
     pub bacon: Option<BaconDecomposition>,
     /// Notes (dropped columns, why no decomposition, …).
-    pub notes: Vec<String>,
+    pub notes: Vec<effekt_notes::Note>,
 }
 
 /// Fit TWFE with unit and period fixed effects and the configured inference.
@@ -149,9 +149,7 @@ pub(crate) fn fit_twfe_panel(
         match bacon_decomposition(data, panel) {
             Ok(b) => Some(b),
             Err(DidError::BaconNotAvailable { reason }) => {
-                notes.push(format!(
-                    "Goodman-Bacon decomposition not computed: {reason}"
-                ));
+                notes.push(effekt_notes::Note::BaconNotComputed { reason });
                 None
             }
             Err(e) => return Err(e),

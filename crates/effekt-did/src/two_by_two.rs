@@ -76,7 +76,7 @@ pub struct TwoByTwoFit {
     /// By period: treated pre-period mean + the comparison group's change.
     pub by_period: Vec<PeriodCounterfactual>,
     pub wild_bootstrap: Option<WildBootstrapResult>,
-    pub notes: Vec<String>,
+    pub notes: Vec<effekt_notes::Note>,
 }
 
 /// Fit the 2×2 design.

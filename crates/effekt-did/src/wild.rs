@@ -93,24 +93,17 @@ impl WildWeights {
     /// The weights used with `g` clusters ([`WildWeights::Auto`] resolved) and the warnings
     /// the choice needs: the automatic switch to Webb weights, or Rademacher weights chosen
     /// with fewer than [`RADEMACHER_MIN_CLUSTERS`] clusters.
-    pub fn resolve(self, g: usize) -> (WildWeights, Vec<String>) {
+    pub fn resolve(self, g: usize) -> (WildWeights, Vec<effekt_notes::Note>) {
         let few = g < RADEMACHER_MIN_CLUSTERS;
-        let draws = 1u64 << g.min(63);
         match self {
             WildWeights::Auto if few => (
                 WildWeights::Webb,
-                vec![format!(
-                    "only {g} clusters: Webb weights were used instead of the Rademacher default, which has only 2^{g} = {draws} distinct draws at this G (at most {} distinct bootstrap t statistics, so its p-values move in steps of 2/{draws} and are too coarse for a 5% test); Webb's six-point weights give many more (Webb 2023). With so few clusters every cluster-robust method is fragile: report the result with caution",
-                    draws / 2
-                )],
+                vec![effekt_notes::Note::WildWebbChosen { clusters: g }],
             ),
             WildWeights::Auto => (WildWeights::Rademacher, Vec::new()),
             WildWeights::Rademacher if few => (
                 WildWeights::Rademacher,
-                vec![format!(
-                    "only {g} clusters with Rademacher weights: there are only 2^{g} = {draws} distinct draws (at most {} distinct bootstrap t statistics), so the p-value moves in steps of 2/{draws} and is too coarse for a 5% test; use Webb weights (--weights webb; Webb 2023), as fwildclusterboot and boottest recommend with few clusters",
-                    draws / 2
-                )],
+                vec![effekt_notes::Note::WildRademacherFewClusters { clusters: g }],
             ),
             w => (w, Vec::new()),
         }
@@ -228,7 +221,7 @@ pub struct WildBootstrapResult {
     /// What the user must know: the weights chosen automatically, or Rademacher weights with
     /// too few clusters (see [`RADEMACHER_MIN_CLUSTERS`]).
     #[serde(default)]
-    pub warnings: Vec<String>,
+    pub warnings: Vec<effekt_notes::Note>,
 }
 
 /// Per-cluster quantities of a prepared wild cluster bootstrap.

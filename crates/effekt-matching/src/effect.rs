@@ -23,6 +23,7 @@ use effekt_models::{
     Counterfactual, DesignBuilder, InferenceNote, OlsOptions, TidyRow, VarianceEstimator, dist,
     expand_covariates, ols,
 };
+use effekt_notes::{Arm, Note};
 use effekt_resample::{
     BootstrapConfig, Estimate, FnStatistic, Interval, Layout, ProgressFn, Scheme, bootstrap,
 };
@@ -71,7 +72,7 @@ pub struct BootstrapSummary {
     pub interval: Interval,
     /// Replicates with a non-finite estimate (left out).
     pub nonfinite: usize,
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Note>,
 }
 
 /// Standard error actually used.
@@ -430,11 +431,11 @@ pub(crate) fn estimate(inp: &EffectInput<'_>) -> Result<Effect, MatchError> {
     inference.method = method;
     let n1 = (0..n).filter(|&i| inp.treat[i] && w[i] > 0.0).count();
     let n0 = (0..n).filter(|&i| !inp.treat[i] && w[i] > 0.0).count();
-    for (g, c) in [("treated", n1), ("control", n0)] {
-        if c < 20 {
-            inference.warnings.push(format!(
-                "only {c} matched {g} units: estimates are imprecise and large-sample approximations may be poor"
-            ));
+    for (arm, units) in [(Arm::Treated, n1), (Arm::Control, n0)] {
+        if units < 20 {
+            inference
+                .warnings
+                .push(Note::FewMatchedUnits { arm, units });
         }
     }
     let mut effect = Effect {

@@ -36,7 +36,7 @@ pub struct PsModel {
     pub deviance: f64,
     pub null_deviance: f64,
     /// Warnings from the fit.
-    pub warnings: Vec<String>,
+    pub warnings: Vec<effekt_notes::Note>,
 }
 
 /// Fitted scores in internal order.
@@ -341,7 +341,7 @@ pub(crate) fn fit_ps(covariates: &[Covariate], treat: &[bool]) -> Result<PsFit, 
                 terms: fit.terms.clone(),
                 coefficients: fit.coefficients.clone(),
                 std_errors: fit.std_errors.clone(),
-                dropped: fit.dropped.iter().map(|d| d.note()).collect(),
+                dropped: fit.dropped.iter().map(|d| d.note().to_string()).collect(),
                 iterations: fit.iterations,
                 converged: fit.converged,
                 deviance: fit.deviance,

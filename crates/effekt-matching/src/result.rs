@@ -137,7 +137,7 @@ pub struct MatchFit {
     pub weighting: Option<WeightingInfo>,
     /// The effect (when the data set has an outcome).
     pub effect: Option<Effect>,
-    pub warnings: Vec<String>,
+    pub warnings: Vec<effekt_notes::Note>,
     /// Per-unit results (not serialised: can be large); see [`MatchFit::units`].
     #[serde(skip)]
     pub(crate) detail: UnitData,

@@ -64,7 +64,7 @@ impl DesignColumn {
 /// [`ModelError::LengthMismatch`] if covariates differ in length.
 pub fn expand_covariates(
     covariates: &[Covariate],
-) -> Result<(Vec<DesignColumn>, Vec<String>), ModelError> {
+) -> Result<(Vec<DesignColumn>, Vec<effekt_notes::Note>), ModelError> {
     let mut out = Vec::new();
     let mut notes = Vec::new();
     let n = covariates.first().map(covariate_len);
@@ -103,10 +103,9 @@ pub fn expand_covariates(
                 }
                 let used_levels: Vec<usize> = (0..levels.len()).filter(|&l| used[l]).collect();
                 if used_levels.len() < 2 {
-                    notes.push(format!(
-                        "categorical covariate {:?} has a single level in the data; it adds no column",
-                        cov.name
-                    ));
+                    notes.push(effekt_notes::Note::SingleLevelCovariate {
+                        covariate: cov.name.clone(),
+                    });
                     continue;
                 }
                 for &l in used_levels.iter().skip(1) {
@@ -175,7 +174,7 @@ pub struct DesignMatrix {
     names: Vec<String>,
     origins: Vec<ColumnOrigin>,
     must_keep: Vec<bool>,
-    notes: Vec<String>,
+    notes: Vec<effekt_notes::Note>,
 }
 
 impl DesignMatrix {
@@ -222,7 +221,7 @@ impl DesignMatrix {
         &self.must_keep
     }
     /// Notes from building (e.g. single-level categorical covariates).
-    pub fn notes(&self) -> &[String] {
+    pub fn notes(&self) -> &[effekt_notes::Note] {
         &self.notes
     }
     /// The matrix itself (column-major, `n × p`).
@@ -282,7 +281,7 @@ pub struct DesignBuilder {
     n: usize,
     columns: Vec<DesignColumn>,
     keep: Vec<String>,
-    notes: Vec<String>,
+    notes: Vec<effekt_notes::Note>,
     error: Option<ModelError>,
 }
 

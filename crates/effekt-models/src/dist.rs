@@ -300,6 +300,17 @@ fn newton(d: &StudentsT, p: f64, start: f64, steps: usize) -> (f64, bool) {
     (x, false)
 }
 
+/// A number as a message shows it: the shortest decimal (`0.05`, `250`), or scientific
+/// notation (`1e-300`, `2.5e20`) when that would take more than about 20 characters — Rust's
+/// `{}` writes 1e-300 as 302 characters of zeros.
+pub fn compact(x: f64) -> String {
+    if x.is_finite() && x != 0.0 && (x.abs() >= 1e15 || x.abs() < 1e-6) {
+        format!("{x:e}")
+    } else {
+        format!("{x}")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -518,16 +529,5 @@ mod tests {
         // a quantile beyond the largest double is an error, not a hang
         let tiny = StudentsT::new(0.0, 1.0, 0.02).unwrap();
         assert!(t_quantile(&tiny, 1e-15).is_err());
-    }
-}
-
-/// A number as a message shows it: the shortest decimal (`0.05`, `250`), or scientific
-/// notation (`1e-300`, `2.5e20`) when that would take more than about 20 characters — Rust's
-/// `{}` writes 1e-300 as 302 characters of zeros.
-pub fn compact(x: f64) -> String {
-    if x.is_finite() && x != 0.0 && (x.abs() >= 1e15 || x.abs() < 1e-6) {
-        format!("{x:e}")
-    } else {
-        format!("{x}")
     }
 }

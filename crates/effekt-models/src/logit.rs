@@ -98,7 +98,7 @@ pub struct LogitFit {
     /// `n_used − rank`.
     pub df_residual: usize,
     /// Warnings as R would print them.
-    pub warnings: Vec<String>,
+    pub warnings: Vec<effekt_notes::Note>,
 }
 
 impl LogitFit {
@@ -344,12 +344,13 @@ fn logit_impl(
     let eps10 = 10.0 * f64::EPSILON;
     let mut warnings = Vec::new();
     if !converged {
-        warnings.push(format!(
-            "glm.fit: algorithm did not converge in {iterations} iterations (last relative deviance change {last_change:e})"
-        ));
+        warnings.push(effekt_notes::Note::LogitNotConverged {
+            iterations,
+            last_change,
+        });
     }
     if rows.iter().any(|&i| mu[i] > 1.0 - eps10 || mu[i] < eps10) {
-        warnings.push("glm.fit: fitted probabilities numerically 0 or 1 occurred".into());
+        warnings.push(effekt_notes::Note::LogitFittedZeroOne);
     }
     for d in &dropped {
         warnings.push(d.note());

@@ -42,19 +42,12 @@ pub struct DroppedColumn {
 }
 
 impl DroppedColumn {
-    /// Human-readable note, e.g. `"re_sum dropped: collinear with re74, re75 (coefficient NA as in R)"`.
-    pub fn note(&self) -> String {
-        if self.collinear_with.is_empty() {
-            format!(
-                "{} dropped: it is zero or constant after earlier columns (coefficient NA as in R)",
-                self.name
-            )
-        } else {
-            format!(
-                "{} dropped: collinear with {} (coefficient NA as in R)",
-                self.name,
-                self.collinear_with.join(", ")
-            )
+    /// The note, e.g. `"re_sum dropped: collinear with re74, re75 (coefficient NA as in R)"`
+    /// in English.
+    pub fn note(&self) -> effekt_notes::Note {
+        effekt_notes::Note::ColumnDropped {
+            column: self.name.clone(),
+            collinear_with: self.collinear_with.clone(),
         }
     }
 }
@@ -495,7 +488,7 @@ impl OlsFit {
         &self.dropped
     }
     /// Notes for the user (one per aliased column).
-    pub fn notes(&self) -> Vec<String> {
+    pub fn notes(&self) -> Vec<effekt_notes::Note> {
         self.dropped.iter().map(DroppedColumn::note).collect()
     }
     /// Fitted values `Xβ` for all `n` rows (also those with weight 0).

@@ -57,18 +57,22 @@ impl Counterfactual {
 }
 
 /// Which inference was used and why (shown verbatim in CLI output and reports).
+///
+/// `W` is the type of a warning: a typed [`effekt_notes::Note`] as the fits return it, or a
+/// `String` once a report has put it into the reader's language.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct InferenceNote {
+pub struct InferenceNote<W = effekt_notes::Note> {
     /// Short name, e.g. "CR2 + Satterthwaite".
     pub method: String,
     /// One sentence: why this was chosen (e.g. "12 clusters < 20: CR2 with Satterthwaite df
     /// stays valid with few clusters (Bell & McCaffrey 2002; Pustejovsky & Tipton 2018)").
     pub reason: String,
-    /// Warnings the user must see (small groups, few clusters, fallbacks).
-    pub warnings: Vec<String>,
+    /// Warnings the user must see (small groups, few clusters, fallbacks), typed: English
+    /// text by `Display`, in JSON as that text.
+    pub warnings: Vec<W>,
 }
 
-impl InferenceNote {
+impl InferenceNote<effekt_notes::Note> {
     /// The note for a regression variance estimator: `method` is the estimator's description
     /// (e.g. "CR2 cluster-robust standard errors (Bell & McCaffrey 2002) with Satterthwaite df
     /// (Pustejovsky & Tipton 2018)"), `reason` is the caller's, and the standard small-sample
@@ -83,15 +87,14 @@ impl InferenceNote {
         use crate::VarianceEstimator as V;
         let mut warnings = Vec::new();
         if let Some(g) = n_clusters {
-            if g < 10 {
-                warnings.push(format!(
-                    "only {g} clusters: cluster-robust inference is fragile with fewer than 10 clusters; CR2 with Satterthwaite df is the safest choice, and randomisation inference is worth reporting"
-                ));
+            if g < effekt_notes::Note::FEW_CLUSTERS {
+                warnings.push(effekt_notes::Note::FewClusters { clusters: g });
             }
             if matches!(estimator, V::Cr0 | V::Cr1) && g < 20 {
-                warnings.push(format!(
-                    "{estimator} with {g} < 20 clusters and G − 1 df can over-reject; CR2 with Satterthwaite df is recommended"
-                ));
+                warnings.push(effekt_notes::Note::LowDfClusterRobust {
+                    estimator: estimator.to_string(),
+                    clusters: g,
+                });
             }
         }
         Self {

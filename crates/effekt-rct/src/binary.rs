@@ -69,7 +69,7 @@ pub struct BinaryEffects {
     pub fisher: FisherExact,
     pub level: f64,
     /// E.g. that the 2×2 summaries ignore blocks and clusters.
-    pub notes: Vec<String>,
+    pub notes: Vec<effekt_notes::Note>,
 }
 
 fn z_crit(level: f64) -> f64 {

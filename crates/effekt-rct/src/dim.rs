@@ -121,7 +121,7 @@ pub(crate) struct DimEstimate {
     /// The variance and df rule.
     pub variance: Variance,
     pub reason: String,
-    pub notes: Vec<String>,
+    pub notes: Vec<effekt_notes::Note>,
 }
 
 fn mean_var(v: &[f64]) -> (f64, f64) {
@@ -284,9 +284,13 @@ fn blocked(
     let pair_matched = per_block.contains(&2);
     let mut notes = Vec::new();
     if pair_matched && per_block.iter().any(|&u| u > 2) {
-        notes.push(format!(
-            "some blocks have two {unit}s while others have more: as the within-block variance cannot be estimated with two {unit}s, the matched-pairs variance is used for all blocks (as estimatr)"
-        ));
+        notes.push(effekt_notes::Note::PairsVarianceForAllBlocks {
+            unit: if clusters.is_some() {
+                effekt_notes::Unit::Cluster
+            } else {
+                effekt_notes::Unit::Unit
+            },
+        });
     }
     let mut ests = Vec::with_capacity(j);
     for (k, r) in rows.iter().enumerate() {

@@ -2,6 +2,7 @@
 
 use effekt_data::{Dataset, MissingPolicy, Table, spreadsheet_row};
 use effekt_models::{Counterfactual, Glance, InferenceNote, TidyRow, VarianceEstimator};
+use effekt_notes::{Arm, Note, Unit};
 use effekt_resample::{BootstrapConfig, PermutationConfig, PermutationPlan, ProgressFn};
 use serde::{Deserialize, Serialize};
 
@@ -74,7 +75,7 @@ pub struct RctFit {
     pub dropped_rows: usize,
     pub missing_by_column: Vec<MissingCount>,
     /// Notes (aliased columns dropped, covariates ignored, ...).
-    pub notes: Vec<String>,
+    pub notes: Vec<Note>,
     /// Randomisation inference, when run (see `inference` for why).
     pub randomization: Option<RandomizationInference>,
     /// Bootstrap, when requested.
@@ -160,10 +161,9 @@ impl Rct {
         let level = cfg.level;
         let mut notes = Vec::new();
         if cfg.estimator == Estimator::DifferenceInMeans && !cfg.covariates.is_empty() {
-            notes.push(format!(
-                "covariates {} are not used by the difference in means; use --estimator ancova or lin to adjust for them",
-                cfg.covariates.join(", ")
-            ));
+            notes.push(Note::CovariatesUnused {
+                covariates: cfg.covariates.clone(),
+            });
         }
         let tf = p.tf();
         let (m1, m0) = arm_means(&p);
@@ -291,26 +291,30 @@ impl Rct {
         if let (Some(g), true) = (n_clusters, note.warnings.is_empty())
             && g < VERY_FEW_CLUSTERS
         {
-            note.warnings.push(format!(
-                "only {g} clusters: cluster-robust inference is fragile with fewer than {VERY_FEW_CLUSTERS} clusters; see the randomisation-inference p-value"
-            ));
+            note.warnings.push(Note::VeryFewClusters {
+                clusters: g,
+                min: VERY_FEW_CLUSTERS,
+            });
         }
-        for (arm, count) in [("treated", p.n1), ("control", p.n0)] {
+        for (arm, count) in [(Arm::Treated, p.n1), (Arm::Control, p.n0)] {
             if count < SMALL_GROUP {
-                note.warnings.push(format!(
-                    "the {arm} arm has {count} rows (< {SMALL_GROUP}): the estimate is imprecise and the t approximation may be poor; randomisation inference is exact whatever the size"
-                ));
+                note.warnings.push(Note::SmallArm {
+                    arm,
+                    rows: count,
+                    min: SMALL_GROUP,
+                });
             }
         }
         let (c1, c0) = p.clusters_per_arm().unzip();
         if p.cluster_assigned
             && let (Some(c1), Some(c0)) = (c1, c0)
         {
-            for (arm, count) in [("treated", c1), ("control", c0)] {
+            for (arm, count) in [(Arm::Treated, c1), (Arm::Control, c0)] {
                 if count < SMALL_GROUP / 2 {
-                    note.warnings.push(format!(
-                        "the {arm} arm has {count} clusters: with few clusters per arm the effective sample size is the number of clusters"
-                    ));
+                    note.warnings.push(Note::SmallArmClusters {
+                        arm,
+                        clusters: count,
+                    });
                 }
             }
         }
@@ -333,9 +337,14 @@ impl Rct {
             None => None,
             Some(0) => {
                 if small {
-                    note.warnings.push(format!(
-                        "randomisation inference was switched off although an arm has fewer than {RI_UNITS_PER_ARM} randomisation {unit_word}"
-                    ));
+                    note.warnings.push(Note::RandomisationOff {
+                        min: RI_UNITS_PER_ARM,
+                        unit: if p.cluster_assigned {
+                            Unit::Cluster
+                        } else {
+                            Unit::Unit
+                        },
+                    });
                 }
                 None
             }
@@ -385,11 +394,10 @@ impl Rct {
                     why.clone(),
                 );
                 if r.nonfinite > 0 {
-                    note.warnings.push(format!(
-                        "{} of {} assignments gave an undefined statistic (e.g. a covariate collinear with the treatment under that assignment) and were left out of the randomisation inference",
-                        r.nonfinite,
-                        draws.values.len()
-                    ));
+                    note.warnings.push(Note::RandomisationUndefined {
+                        left_out: r.nonfinite,
+                        of: draws.values.len(),
+                    });
                 }
                 note.method = format!(
                     "{}; and randomisation inference ({})",
@@ -409,7 +417,7 @@ impl Rct {
         let bootstrap = match cfg.bootstrap {
             None => None,
             Some(_) if !boot_ok => {
-                notes.push("bootstrap skipped: the regression has aliased (dropped) columns; remove the redundant covariates to bootstrap".into());
+                notes.push(Note::BootstrapSkippedAliased);
                 None
             }
             Some(b) => {
@@ -445,10 +453,10 @@ impl Rct {
                 };
                 let mut b = binary_effects(table, level)?;
                 if p.blocks.is_some() || p.clusters.is_some() {
-                    b.notes.push("the 2×2 summaries (Newcombe, risk/odds ratios, Fisher) pool all rows and ignore blocks and clusters; the headline estimate and its interval account for them".into());
+                    b.notes.push(Note::TwoByTwoPooled);
                 }
                 if cfg.estimator != Estimator::DifferenceInMeans {
-                    b.notes.push("the 2×2 summaries are unadjusted; the headline estimate is covariate-adjusted (a linear probability model)".into());
+                    b.notes.push(Note::TwoByTwoUnadjusted);
                 }
                 Some(b)
             }
@@ -528,13 +536,11 @@ fn dim_row(
     se: f64,
     df: f64,
     level: f64,
-    notes: &mut Vec<String>,
+    notes: &mut Vec<Note>,
 ) -> Result<(Option<f64>, TidyRow), RctError> {
     let df_opt = (df.is_finite() && df > 0.0).then_some(df);
     if df_opt.is_none() {
-        notes.push(format!(
-            "the degrees of freedom are not positive and finite ({df}); the test and interval use the normal distribution"
-        ));
+        notes.push(Note::NormalReference { df });
     }
     let t = match df_opt {
         Some(d) => effekt_models::dist::t_test(est, se, d, level)?,

@@ -25,13 +25,13 @@ pub(crate) struct RegressionEstimate {
     pub n_clusters: Option<usize>,
     /// Expanded covariate columns (numeric, dummies, block dummies), uncentred.
     pub covariate_columns: Vec<DesignColumn>,
-    pub notes: Vec<String>,
+    pub notes: Vec<effekt_notes::Note>,
 }
 
 /// All covariate columns: covariates, then block dummies.
 pub(crate) fn covariate_columns(
     p: &Prepared,
-) -> Result<(Vec<DesignColumn>, Vec<String>), RctError> {
+) -> Result<(Vec<DesignColumn>, Vec<effekt_notes::Note>), RctError> {
     let mut covs = p.covariates.clone();
     if let Some(b) = p.block_covariate() {
         covs.push(b);

@@ -102,7 +102,7 @@ pub struct BootstrapResult {
     pub bias_correction: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub acceleration: Option<f64>,
-    pub warnings: Vec<String>,
+    pub warnings: Vec<effekt_notes::Note>,
     /// Replicate values in replicate order (non-finite included), for plots and contract
     /// evaluation. Not serialised.
     #[serde(skip)]
@@ -223,7 +223,10 @@ fn summarize(
     }
     let mut warnings = Vec::new();
     if nonfinite > 0 {
-        warnings.push(format!("{nonfinite} of {b} replicates gave a non-finite statistic and were left out of the intervals"));
+        warnings.push(effekt_notes::Note::BootstrapNonFinite {
+            left_out: nonfinite,
+            of: b,
+        });
     }
     let m = finite.len() as f64;
     let mean = finite.iter().sum::<f64>() / m;

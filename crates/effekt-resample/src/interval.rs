@@ -4,6 +4,7 @@
 //! eq. 5.8): the order statistic at position (B + 1)α, interpolated on the normal-quantile scale
 //! between neighbouring order statistics.
 
+use effekt_notes::{FallbackReason, Note};
 use serde::{Deserialize, Serialize};
 use statrs::distribution::{ContinuousCDF, Normal};
 
@@ -148,7 +149,7 @@ pub fn intervals(
     input: &IntervalInput<'_>,
     methods: &[IntervalMethod],
     level: f64,
-    warnings: &mut Vec<String>,
+    warnings: &mut Vec<Note>,
 ) -> Vec<Interval> {
     let alpha = [(1.0 - level) / 2.0, (1.0 + level) / 2.0];
     let (percentile, mut extreme_any) = norm_inter(input.sorted, &alpha);
@@ -165,11 +166,11 @@ pub fn intervals(
             high,
             requested,
         };
-        let fallback = |why: String, warnings: &mut Vec<String>| {
-            warnings.push(format!(
-                "{} interval not defined here ({why}); the percentile interval is reported instead",
-                m.name()
-            ));
+        let fallback = |why: FallbackReason, warnings: &mut Vec<Note>| {
+            warnings.push(Note::IntervalFallback {
+                interval: m.name().to_string(),
+                why,
+            });
             mk(percentile[0], percentile[1], Some(m))
         };
         let iv = match m {
@@ -194,10 +195,7 @@ pub fn intervals(
                         None,
                     )
                 }
-                _ => fallback(
-                    "the statistic has no standard error to studentize with".into(),
-                    warnings,
-                ),
+                _ => fallback(FallbackReason::NoStandardError, warnings),
             },
             IntervalMethod::Bca => {
                 let z0 = bias_correction(input.sorted, input.estimate);
@@ -223,18 +221,18 @@ pub fn intervals(
                             extreme_any |= extreme;
                             mk(v[0], v[1], None)
                         } else {
-                            fallback("the adjusted levels are not finite".into(), warnings)
+                            fallback(FallbackReason::AdjustedLevelsNotFinite, warnings)
                         }
                     }
-                    (None, _) => fallback("all replicates lie on one side of the estimate, so the bias correction is infinite".into(), warnings),
-                    (_, None) => fallback("the jackknife values are all equal, so the acceleration is undefined".into(), warnings),
+                    (None, _) => fallback(FallbackReason::OneSided, warnings),
+                    (_, None) => fallback(FallbackReason::JackknifeConstant, warnings),
                 }
             }
         };
         out.push(iv);
     }
     if extreme_any {
-        warnings.push("extreme order statistics were used as interval endpoints; increase the number of resamples".into());
+        warnings.push(Note::ExtremeOrderStatistics);
     }
     out
 }

@@ -190,7 +190,7 @@ pub(crate) struct Prepared {
     /// Panel estimators (balanced panel) or cross-section estimators.
     pub panel: bool,
     pub dropped: Vec<CsDropped>,
-    pub warnings: Vec<String>,
+    pub warnings: Vec<effekt_notes::Note>,
     pub rows_used: usize,
 }
 
@@ -775,14 +775,10 @@ pub(crate) fn prepare(data: &CsData, cfg: &CsConfig) -> Result<Prepared, CsError
         (n, unit_cohort, unit_weight, unit_cluster, layout)
     };
     if panel && cfg.sampling == Sampling::UnbalancedPanel {
-        warnings.push(
-            "sampling = unbalanced-panel, but every unit is observed in every period: the panel estimators are used (as did >= 2.5 and csdid 0.4)".into(),
-        );
+        warnings.push(effekt_notes::Note::UnbalancedButComplete);
     }
     if !is_rc && !panel && cfg.sampling == Sampling::UnbalancedPanel {
-        warnings.push(
-            "unbalanced panel: ATT(g,t) use the repeated-cross-section estimators on the observed rows, with influence functions summed per unit (did's allow_unbalanced_panel)".into(),
-        );
+        warnings.push(effekt_notes::Note::UnbalancedPanelEstimators);
     }
 
     // Clusters (dense codes among the kept units).
@@ -830,22 +826,16 @@ pub(crate) fn prepare(data: &CsData, cfg: &CsConfig) -> Result<Prepared, CsError
         let c = unit_cohort.iter().filter(|&&x| x == g).count();
         sizes.push((g, c));
     }
-    let small: Vec<String> = sizes
+    let small: Vec<(Option<f64>, usize)> = sizes
         .iter()
         .filter(|(_, c)| *c > 0 && *c < req)
-        .map(|(g, c)| {
-            if *g == 0.0 {
-                format!("never-treated ({c})")
-            } else {
-                format!("{} ({c})", fmt_num(*g))
-            }
-        })
+        .map(|&(g, c)| ((g != 0.0).then_some(g), c))
         .collect();
     if !small.is_empty() {
-        warnings.push(format!(
-            "small groups (units): {}; estimates for groups with fewer than {req} units rest on very few observations",
-            small.join(", ")
-        ));
+        warnings.push(effekt_notes::Note::SmallCohorts {
+            cohorts: small,
+            min: req,
+        });
     }
 
     Ok(Prepared {

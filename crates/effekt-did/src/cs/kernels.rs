@@ -217,7 +217,7 @@ fn pscore(x: &Design<'_>, d: &[bool], iw: &[f64]) -> Result<Vec<f64>, KernelErro
         if let Some(dr) = fit.dropped.first() {
             return Err(KernelError::Singular {
                 what: "the propensity score".into(),
-                detail: dr.note(),
+                detail: dr.note().to_string(),
             });
         }
         fit.fitted
@@ -300,7 +300,7 @@ fn outcome_regression(
         if let Some(dr) = fit.dropped().first() {
             return Err(KernelError::Singular {
                 what: what.into(),
-                detail: dr.note(),
+                detail: dr.note().to_string(),
             });
         }
         fit.coefficients().to_vec()

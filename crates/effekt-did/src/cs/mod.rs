@@ -311,7 +311,7 @@ pub fn fit_cs(
     };
     let crit_of = |members: std::ops::Range<usize>,
                    what: &str,
-                   warnings: &mut Vec<String>|
+                   warnings: &mut Vec<effekt_notes::Note>|
      -> (f64, bool) {
         if !(b > 0 && config.uniform_bands) {
             return (z, false);
@@ -319,22 +319,25 @@ pub fn fit_cs(
         let m: Vec<(usize, f64)> = members.filter_map(|j| se_boot[j].map(|s| (j, s))).collect();
         match inference::sup_t(&draws, nt, &m, alpha) {
             None => {
-                warnings.push(format!(
-                    "{what}: the simultaneous critical value could not be computed (no bootstrap standard errors); pointwise intervals are reported"
-                ));
+                warnings.push(effekt_notes::Note::BandsUnavailable {
+                    what: what.to_string(),
+                });
                 (z, false)
             }
             Some(c) if c < z => {
-                warnings.push(format!(
-                    "{what}: the simultaneous critical value ({c:.3}) is below the pointwise one ({z:.3}); pointwise intervals are reported, as did does"
-                ));
+                warnings.push(effekt_notes::Note::BandsBelowPointwise {
+                    what: what.to_string(),
+                    critical: c,
+                    pointwise: z,
+                });
                 (z, false)
             }
             Some(c) => {
                 if c >= 7.0 {
-                    warnings.push(format!(
-                        "{what}: the simultaneous critical value {c:.2} is large (>= 7), usually a sign of very small groups; the bands are unreliable"
-                    ));
+                    warnings.push(effekt_notes::Note::BandsLarge {
+                        what: what.to_string(),
+                        critical: c,
+                    });
                 }
                 (c, true)
             }
@@ -461,7 +464,7 @@ pub fn fit_cs(
                 p_value: p,
             }),
             None => {
-                warnings.push("the Wald pre-test of the pre-treatment ATT(g,t) is not reported: their covariance matrix is singular".into());
+                warnings.push(effekt_notes::Note::PreTestSingular);
                 None
             }
         }
@@ -555,15 +558,12 @@ fn inference_note(
     if let Some(c) = &prep.clusters
         && c.n_clusters < 10
     {
-        warnings.push(format!(
-            "only {} clusters: influence-function and multiplier-bootstrap inference with few clusters can over-reject",
-            c.n_clusters
-        ));
+        warnings.push(effekt_notes::Note::CsFewClusters {
+            clusters: c.n_clusters,
+        });
     }
     if b > 0 && b < 200 {
-        warnings.push(format!(
-            "only {b} bootstrap replicates: standard errors and critical values carry Monte Carlo error; use 999 or more"
-        ));
+        warnings.push(effekt_notes::Note::FewBootstrapReplicates { replicates: b });
     }
     InferenceNote {
         method,

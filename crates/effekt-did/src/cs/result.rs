@@ -175,7 +175,7 @@ pub struct CsFit {
     /// Rows and units dropped or recoded before estimation, and why.
     pub dropped: Vec<CsDropped>,
     /// Warnings (also in `inference.warnings`).
-    pub warnings: Vec<String>,
+    pub warnings: Vec<effekt_notes::Note>,
     /// Bootstrap seed, replicates and multiplier distribution (`None` without bootstrap).
     pub seed: Option<u64>,
     pub resamples: Option<usize>,

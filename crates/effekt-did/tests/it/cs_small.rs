@@ -85,7 +85,7 @@ fn hand_computed_att_and_aggregations() {
             fit.inference
                 .warnings
                 .iter()
-                .any(|w| w.contains("small groups"))
+                .any(|w| w.to_string().contains("small groups"))
         );
     }
 }

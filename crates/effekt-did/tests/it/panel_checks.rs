@@ -174,7 +174,7 @@ fn first_treated_column_rules() {
     );
     let p = Panel::new(&d).unwrap();
     assert_eq!(p.cohort, vec![Some(2), None, None]);
-    assert!(p.notes[0].contains("after the last period"));
+    assert!(p.notes[0].to_string().contains("after the last period"));
     // the first-treated form gives the same fit as the indicator form
     let a = fit_twfe(&base, &TwfeConfig::default(), None).unwrap();
     let b = fit_twfe(&d, &TwfeConfig::default(), None).unwrap();
@@ -208,7 +208,11 @@ fn staggered_data_is_not_a_2x2_and_unbalanced_panels_fit() {
     let f = fit_twfe(&d, &TwfeConfig::default(), None).unwrap();
     assert!(!f.panel.balanced);
     assert!(f.bacon.is_none());
-    assert!(f.notes.iter().any(|n| n.contains("balanced panel")));
+    assert!(
+        f.notes
+            .iter()
+            .any(|n| n.to_string().contains("balanced panel"))
+    );
 }
 
 #[test]

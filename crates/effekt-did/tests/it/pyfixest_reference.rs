@@ -213,7 +213,12 @@ fn castle_twfe_matches_pyfixest_crv1_weighted_and_with_covariates() {
         0,
         "castle twfe weighted",
     );
-    assert!(f.bacon.is_none() && f.notes.iter().any(|n| n.contains("Goodman-Bacon")));
+    assert!(
+        f.bacon.is_none()
+            && f.notes
+                .iter()
+                .any(|n| n.to_string().contains("Goodman-Bacon"))
+    );
 
     let covs = &["unemployrt", "poverty", "l_income", "l_police"];
     let f = fit_twfe(&castle(None, covs), &cfg, None).unwrap();

@@ -417,12 +417,14 @@ fn few_clusters_default_to_webb_weights_and_warn_about_rademacher() {
     );
     assert_eq!(auto4.warnings.len(), 1);
     assert!(
-        auto4.warnings[0].contains("Webb weights were used"),
+        auto4.warnings[0]
+            .to_string()
+            .contains("Webb weights were used"),
         "{:?}",
         auto4.warnings
     );
     assert!(
-        auto4.warnings[0].contains("2^4 = 16"),
+        auto4.warnings[0].to_string().contains("2^4 = 16"),
         "{:?}",
         auto4.warnings
     );
@@ -441,7 +443,8 @@ fn few_clusters_default_to_webb_weights_and_warn_about_rademacher() {
     assert!(rad4.full_enumeration && rad4.resamples == 16);
     assert_eq!(rad4.warnings.len(), 1);
     assert!(
-        rad4.warnings[0].contains("Rademacher") && rad4.warnings[0].contains("Webb"),
+        rad4.warnings[0].to_string().contains("Rademacher")
+            && rad4.warnings[0].to_string().contains("Webb"),
         "{:?}",
         rad4.warnings
     );

@@ -2,6 +2,7 @@
 //! matching, CEM and weighting, each returning the [`Design`] (weights, subclasses, matched
 //! sets, dropped units) that balance and effect are computed from.
 
+use effekt_notes::{Arm, Note};
 use effekt_resample::rng::RngExt;
 use effekt_resample::{Purpose, Streams};
 
@@ -201,7 +202,7 @@ pub(super) struct Design {
     pub(super) weighting: Option<(WeightingInfo, f64)>,
     /// Coordinates for Abadie–Imbens within-group matching.
     pub(super) coords: Option<(Vec<f64>, usize)>,
-    pub(super) warnings: Vec<String>,
+    pub(super) warnings: Vec<Note>,
 }
 
 pub(super) fn push_drop(
@@ -227,7 +228,7 @@ pub(super) fn nearest_design(
     score: Option<&[f64]>,
     keep: &[bool],
     order: Order,
-    warnings: &mut Vec<String>,
+    warnings: &mut Vec<Note>,
 ) -> Result<Design, MatchError> {
     let n = prep.n;
     let treat = &prep.treat;
@@ -442,21 +443,18 @@ pub(super) fn nearest_design(
             .filter(|&&t| !m[t].is_empty() && m[t].len() < config.ratio)
             .count();
         if partial > 0 {
-            warnings.push(format!(
-                "{partial} {} unit(s) got fewer than {} matches; their matches are weighted up accordingly",
-                group_name(focal_group),
-                config.ratio
-            ));
+            warnings.push(Note::FewerMatches {
+                units: partial,
+                group: Arm::of(focal_group),
+                ratio: config.ratio,
+            });
         }
         if unmatched.len() * 5 > focal.len() && score_caliper.is_some() {
-            warnings.push(format!(
-                "the caliper dropped {} of {} {} units ({:.0}%): the effect is estimated for the matched units only, which may differ from all {} units",
-                unmatched.len(),
-                focal.len(),
-                group_name(focal_group),
-                100.0 * unmatched.len() as f64 / focal.len() as f64,
-                group_name(focal_group),
-            ));
+            warnings.push(Note::CaliperDropped {
+                dropped: unmatched.len(),
+                of: focal.len(),
+                group: Arm::of(focal_group),
+            });
         }
     }
     for g in [true, false] {
@@ -622,10 +620,10 @@ pub(super) fn cem_design(prep: &Prepared, config: &MatchConfig) -> Result<Design
         cem: Some(st.coarsening),
         weighting: None,
         coords: None,
-        warnings: vec![format!(
-            "CEM: {} strata, {} with both treated and control units",
-            st.n_strata, next
-        )],
+        warnings: vec![Note::CemStrata {
+            strata: st.n_strata,
+            with_both: next as usize,
+        }],
     })
 }
 
@@ -687,7 +685,10 @@ pub(super) fn weighting_design(
     };
     let mut warnings = Vec::new();
     if trimmed > 0 {
-        warnings.push(format!("{trimmed} unit(s) trimmed: the effect refers to the population with propensity scores in [{0}, 1 - {0}]", config.ipw.trim.unwrap_or(0.0)));
+        warnings.push(Note::Trimmed {
+            units: trimmed,
+            trim: config.ipw.trim.unwrap_or(0.0),
+        });
     }
     let info = WeightingInfo {
         stabilized: config.ipw.stabilize,

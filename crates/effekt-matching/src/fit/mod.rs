@@ -43,7 +43,7 @@ pub fn fit(
     let order = config.resolved_order();
     let method = config.method;
     let distance = config.distance;
-    let mut warnings: Vec<String> = Vec::new();
+    let mut warnings: Vec<effekt_notes::Note> = Vec::new();
     if method == Method::Cem && config.discard != Discard::None {
         return Err(MatchError::Unsupported {
             what: "--discard with CEM".into(),
@@ -363,9 +363,12 @@ fn weighting_effect(
     let mut warnings = Vec::new();
     let n1 = (0..n).filter(|&i| treat[i] && keep[i]).count();
     let n0 = (0..n).filter(|&i| !treat[i] && keep[i]).count();
-    for (g, c) in [("treated", n1), ("control", n0)] {
-        if c < 20 {
-            warnings.push(format!("only {c} {g} units: the sandwich standard error can be too small in samples this small"));
+    for (arm, units) in [
+        (effekt_notes::Arm::Treated, n1),
+        (effekt_notes::Arm::Control, n0),
+    ] {
+        if units < 20 {
+            warnings.push(effekt_notes::Note::FewUnitsForSandwich { arm, units });
         }
     }
     Ok(Effect {

@@ -74,7 +74,7 @@ fn inference_note_warns_with_few_clusters() {
     let n =
         InferenceNote::for_estimator(VarianceEstimator::Cr1, Some(8), "clustered by municipality");
     assert_eq!(n.warnings.len(), 2);
-    assert!(n.warnings[0].starts_with("only 8 clusters"));
+    assert!(n.warnings[0].to_string().starts_with("only 8 clusters"));
     let n = InferenceNote::for_estimator(VarianceEstimator::Cr2, Some(15), "15 clusters < 20");
     assert!(n.warnings.is_empty());
     assert!(n.method.contains("Satterthwaite"));
@@ -98,7 +98,7 @@ fn dummy_names_and_reference_level_as_model_matrix() {
     let one: Vec<String> = vec!["a".into(); 4];
     let (cols, notes) = expand_covariates(&[categorical("sex", &one)]).unwrap();
     assert!(cols.is_empty());
-    assert!(notes[0].contains("single level"));
+    assert!(notes[0].to_string().contains("single level"));
 }
 
 #[test]

@@ -188,7 +188,11 @@ fn aliased_columns_dropped_as_r_does() {
     assert_eq!(dropped, ["re_sum", "const5"]);
     assert_eq!(fit.dropped()[0].collinear_with, ["re74", "re75"]);
     assert_eq!(fit.dropped()[1].collinear_with, ["(Intercept)"]);
-    assert!(fit.notes()[0].contains("re_sum dropped: collinear with re74, re75"));
+    assert!(
+        fit.notes()[0]
+            .to_string()
+            .contains("re_sum dropped: collinear with re74, re75")
+    );
 }
 
 #[test]

@@ -169,7 +169,11 @@ fn blocked_binary_difference_in_means() {
     let fit = fit(&table("blocked.csv"), c);
     check_effect(&fit, &syn("blocked_binary_dim"), "z");
     let b = fit.binary.as_ref().expect("binary effects");
-    assert!(b.notes.iter().any(|n| n.contains("ignore blocks")));
+    assert!(
+        b.notes
+            .iter()
+            .any(|n| n.to_string().contains("ignore blocks"))
+    );
 }
 
 #[test]
@@ -227,7 +231,7 @@ fn pairs_mixed_with_larger_blocks_use_the_pair_variance() {
     assert!(
         fit.notes
             .iter()
-            .any(|n| n.contains("matched-pairs variance"))
+            .any(|n| n.to_string().contains("matched-pairs variance"))
     );
 }
 

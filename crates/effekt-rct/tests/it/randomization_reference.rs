@@ -201,7 +201,7 @@ fn automatic_for_small_arms_and_off_on_request() {
             .inference
             .warnings
             .iter()
-            .any(|w| w.contains("(< 20)"))
+            .any(|w| w.to_string().contains("(< 20)"))
     );
     c.randomization_inference = Some(0);
     let fit_off = fit(&t, c);
@@ -211,7 +211,7 @@ fn automatic_for_small_arms_and_off_on_request() {
             .inference
             .warnings
             .iter()
-            .any(|w| w.contains("switched off"))
+            .any(|w| w.to_string().contains("switched off"))
     );
     // Large arms: no automatic randomisation inference.
     let mut c = RctConfig::new("got", "any");

@@ -47,7 +47,10 @@ use effekt_did::cs::{Aggregation, ControlGroup, CsConfig, CsData, CsEstimate, Cs
 use effekt_did::{
     DidConfig, DidData, DidFit, Panel, VcovChoice, WildBootstrapConfig, WildKind, WildWeights,
 };
-use effekt_models::{Counterfactual, InferenceNote, TidyRow};
+use effekt_models::{Counterfactual, TidyRow};
+
+/// The inference note of a report: warnings already in the reader's language.
+type InferenceNote = effekt_models::InferenceNote<String>;
 use effekt_resample::ProgressFn;
 
 /// Every option of `kind = "did"` is available.
@@ -584,10 +587,9 @@ pub fn estimate(
             for w in cs.inference.warnings.iter().chain(&cs.warnings) {
                 // effekt-did lists small cohorts with their sizes; the report says it without
                 // the counts (privacy).
-                let w = if w.starts_with("small groups") {
-                    tx::small_cohorts(lang)
-                } else {
-                    w.clone()
+                let w = match w {
+                    effekt_notes::Note::SmallCohorts { .. } => tx::small_cohorts(lang),
+                    other => crate::i18n::notes::note(other, lang),
                 };
                 if !warnings.contains(&w) {
                     warnings.push(w);
@@ -715,9 +717,9 @@ pub fn estimate(
                 .map_err(|e| err(outcome, e))?;
             let h = fit.headline().clone();
             let note = fit.inference().clone();
-            for w in &note.warnings {
-                if !warnings.contains(w) {
-                    warnings.push(w.clone());
+            for w in crate::i18n::notes::notes(&note.warnings, lang) {
+                if !warnings.contains(&w) {
+                    warnings.push(w);
                 }
             }
             let notes = match &fit {
@@ -725,7 +727,7 @@ pub fn estimate(
                 DidFit::Twfe(f) => &f.notes,
                 DidFit::EventStudy(f) => &f.notes,
             };
-            warnings.extend(notes.iter().cloned());
+            warnings.extend(crate::i18n::notes::notes(notes, lang));
             alternatives.extend(wild_alternative(&fit));
             warnings.extend(wild_warnings(&fit, lang));
             decomposition = bacon_doc(&fit);

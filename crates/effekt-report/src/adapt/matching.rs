@@ -541,9 +541,10 @@ pub fn estimate(
     };
     let se_name = tx::matching_se(&fit.settings, lang);
     let mut warnings: Vec<String> = Vec::new();
-    for w in fit.warnings.iter().chain(&effect.inference.warnings) {
-        if !warnings.contains(w) {
-            warnings.push(w.clone());
+    for w in crate::i18n::notes::notes(fit.warnings.iter().chain(&effect.inference.warnings), lang)
+    {
+        if !warnings.contains(&w) {
+            warnings.push(w);
         }
     }
     if let Some(c) = &study.config.data.cluster {
@@ -576,7 +577,7 @@ pub fn estimate(
                 alternatives.push(alternative_from_interval(&b, i, &scheme, lang));
             }
             tidy.push(tidy_from_bootstrap(&b, &scheme, lang));
-            warnings.extend(b.warnings.iter().cloned());
+            warnings.extend(crate::i18n::notes::notes(&b.warnings, lang));
             (Some(b), Some(scheme), t)
         }
         None => (None, None, None),
@@ -606,7 +607,7 @@ pub fn estimate(
     let threshold = study.config.report.privacy_threshold;
     let (balance, suppressed) = balance_rows(&fit, threshold, outcome, lang);
     let trajectory = matched_trajectory(input, &fit)?;
-    let mut inference = effekt_models::InferenceNote {
+    let mut inference = effekt_models::InferenceNote::<String> {
         method: se_name.clone(),
         reason: tx::matching_reason(&fit.settings, lang),
         warnings: warnings.clone(),

@@ -32,10 +32,12 @@ use super::{AdapterInput, CLUSTER_BOOTSTRAP_MIN, FEW_CLUSTERS, SMALL_GROUP};
 use crate::adapt::bootstrap::{alternative_from_interval, interval_name, tidy_from_bootstrap};
 use crate::analysis::{OutcomeEstimate, Prepared, balance};
 use crate::error::ReportError;
+use crate::i18n::notes as tx_notes;
 use crate::i18n::{Language, inference as tx};
 use crate::model::{AlternativeEstimate, BinaryEffectsDoc, MeasureDoc, TidyRowDoc, finite};
 use crate::study::{ClusterAssignment, RctDesign, RctEstimator};
 use crate::templates::OutcomeType;
+use effekt_notes::Note;
 use effekt_rct::{Design, Estimator, RctConfig, RctFit};
 use effekt_resample::{BootstrapConfig, Layout, Scheme};
 
@@ -238,15 +240,29 @@ pub fn estimate(
     }
     // effekt-rct's own warnings, except the group-size and few-cluster ones said above in the
     // report's language.
-    for w in fit.inference.warnings.iter().chain(&fit.notes) {
-        let size_warning = w.contains(" arm has ")
-            || (w.starts_with("only ") && w.contains(" clusters"))
-            || w.starts_with("covariates ");
-        if !size_warning && !warnings.contains(w) {
-            warnings.push(w.clone());
+    let said_above = |n: &&Note| {
+        !matches!(
+            n,
+            Note::SmallArm { .. }
+                | Note::SmallArmClusters { .. }
+                | Note::FewClusters { .. }
+                | Note::VeryFewClusters { .. }
+                | Note::CovariatesUnused { .. }
+        )
+    };
+    for w in tx_notes::notes(
+        fit.inference
+            .warnings
+            .iter()
+            .chain(&fit.notes)
+            .filter(said_above),
+        lang,
+    ) {
+        if !warnings.contains(&w) {
+            warnings.push(w);
         }
     }
-    warnings.extend(boot.warnings.iter().cloned());
+    warnings.extend(tx_notes::notes(&boot.warnings, lang));
 
     let mut reason = match n_clusters {
         Some(g) if few_clusters => tx::reason_few_clusters(g, CLUSTER_BOOTSTRAP_MIN, lang),
@@ -319,7 +335,10 @@ pub fn estimate(
             risk_ratio: m(&b.risk_ratio),
             odds_ratio: m(&b.odds_ratio),
             fisher_p_value: b.fisher.p_value,
-            notes: b.notes.iter().map(|n| tx::rct_text(n, lang)).collect(),
+            notes: tx_notes::notes(&b.notes, lang)
+                .iter()
+                .map(|n| crate::i18n::capitalise(n))
+                .collect(),
         }
     });
 
@@ -333,7 +352,7 @@ pub fn estimate(
         interval_method,
         tx::rct_estimator_name(fit.estimator, fit.design, lang),
         fit.counterfactual.clone(),
-        effekt_models::InferenceNote {
+        effekt_models::InferenceNote::<String> {
             method,
             reason,
             warnings: warnings.clone(),

@@ -58,7 +58,7 @@ pub struct OutcomeEstimate {
     /// counterfactual itself for the difference in means); `None` for other designs.
     pub control_unadjusted: Option<f64>,
     /// Inference used and why.
-    pub inference: effekt_models::InferenceNote,
+    pub inference: effekt_models::InferenceNote<String>,
     /// Seed and replicates of the resampling, if any.
     pub seed: Option<u64>,
     /// Replicates.
@@ -116,7 +116,7 @@ impl OutcomeEstimate {
         interval_method: String,
         method: String,
         counterfactual: effekt_models::Counterfactual,
-        inference: effekt_models::InferenceNote,
+        inference: effekt_models::InferenceNote<String>,
     ) -> Self {
         Self {
             n,

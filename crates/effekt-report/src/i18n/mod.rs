@@ -250,3 +250,6 @@ pub mod inference;
 /// Labels of the short console summary that `effekt run` prints (the CLI owns the layout; the
 /// words come from here so that `--lang sv` prints no English).
 pub mod console;
+
+/// The fits' typed notes translated.
+pub mod notes;

@@ -258,16 +258,6 @@ pub fn rct_text(text: &str, lang: Language) -> String {
                 "Woolfs logaritmiska skala med ½ tillagt i varje cell på grund av en tom cell (Haldane 1956; Anscombe 1956)",
             )
         }
-        "the 2×2 summaries (Newcombe, risk/odds ratios, Fisher) pool all rows and ignore blocks and clusters; the headline estimate and its interval account for them" => {
-            Some(
-                "fyrfältsmåtten (Newcombe, risk- och oddskvoter, Fisher) slår samman alla enheter och bortser från block och kluster; huvudskattningen och dess intervall tar hänsyn till dem",
-            )
-        }
-        "the 2×2 summaries are unadjusted; the headline estimate is covariate-adjusted (a linear probability model)" => {
-            Some(
-                "fyrfältsmåtten är ojusterade; huvudskattningen är justerad för bakgrundsvariabler (en linjär sannolikhetsmodell)",
-            )
-        }
         _ => None,
     };
     let out = match (lang, sv) {
