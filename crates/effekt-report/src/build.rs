@@ -1024,20 +1024,15 @@ fn included(
         DesignConfig::Rct(d) => Some(d.estimator),
         _ => None,
     };
-    let any_alternative = |f: &dyn Fn(&str) -> bool| {
-        results
-            .iter()
-            .any(|r| r.estimate.alternatives.iter().any(|a| f(&a.method)))
-    };
     crate::methods::Included {
         difference_in_means: matches!(c.design, DesignConfig::Rct(_)),
         regression_adjustment: rct_estimator
             .is_some_and(|e| e != crate::study::RctEstimator::DifferenceInMeans),
-        randomization_inference: any_alternative(&|m| m.contains("randomis")),
+        randomization_inference: results.iter().any(|r| r.estimate.randomization_inference),
         binary: results.iter().any(|r| r.estimate.binary.is_some()),
         matching: matches!(c.design, DesignConfig::Matching(_)),
         did: matches!(c.design, DesignConfig::Did(_)),
-        wild_bootstrap: any_alternative(&|m| m.contains("wild") || m.contains("vild")),
+        wild_bootstrap: results.iter().any(|r| r.estimate.wild_bootstrap),
         bacon: results.iter().any(|r| r.estimate.decomposition.is_some()),
         bootstrap: results.iter().any(|r| r.estimate.bootstrap.is_some()),
         subgroups: results.iter().any(|r| !r.subgroups.is_empty()),

@@ -533,6 +533,7 @@ pub fn estimate(
     let wild = wild_config(study, design, summary.n_clusters);
     let mut suppressed = Vec::new();
     let mut alternatives = Vec::new();
+    let mut wild_used = false;
     let mut warnings: Vec<String> = Vec::new();
     let mut event_study = Vec::new();
     let mut pre_trend = None;
@@ -668,7 +669,10 @@ pub fn estimate(
                         f.headline(),
                         Some(tx::twfe_note(lang)),
                     ));
-                    alternatives.extend(wild_alternative(&f));
+                    if let Some(a) = wild_alternative(&f) {
+                        alternatives.push(a);
+                        wild_used = true;
+                    }
                     warnings.extend(wild_warnings(&f, lang));
                     decomposition = bacon_doc(&f);
                 }
@@ -728,7 +732,10 @@ pub fn estimate(
                 DidFit::EventStudy(f) => &f.notes,
             };
             warnings.extend(crate::i18n::notes::notes(notes, lang));
-            alternatives.extend(wild_alternative(&fit));
+            if let Some(a) = wild_alternative(&fit) {
+                alternatives.push(a);
+                wild_used = true;
+            }
             warnings.extend(wild_warnings(&fit, lang));
             decomposition = bacon_doc(&fit);
             // Event study: the fit itself, or a TWFE event study beside the headline.
@@ -868,6 +875,7 @@ pub fn estimate(
     est.inference.warnings = warnings.clone();
     est.warnings = warnings;
     est.alternatives = alternatives;
+    est.wild_bootstrap = wild_used;
     est.event_study = event_study;
     est.pre_trend = pre_trend;
     est.decomposition = decomposition;

@@ -369,6 +369,7 @@ pub fn estimate(
     est.bootstrap_scheme = Some(scheme_text);
     est.treated_observed_draws = treated_observed_draws;
     est.alternatives = alternatives;
+    est.randomization_inference = fit.randomization.is_some();
     est.binary = binary;
     est.warnings = warnings;
     if !design.covariates.is_empty() {

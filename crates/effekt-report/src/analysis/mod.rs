@@ -73,6 +73,10 @@ pub struct OutcomeEstimate {
     pub treated_observed_draws: Option<Vec<f64>>,
     /// Alternative estimates side by side.
     pub alternatives: Vec<AlternativeEstimate>,
+    /// Whether randomisation inference was run (for the methods appendix).
+    pub randomization_inference: bool,
+    /// Whether a wild cluster bootstrap was run (for the methods appendix).
+    pub wild_bootstrap: bool,
     /// Balance table.
     pub balance: Vec<BalanceRow>,
     /// Whether the balance is before/after matching (love plot) or between randomised arms.
@@ -141,6 +145,8 @@ impl OutcomeEstimate {
             bootstrap_scheme: None,
             treated_observed_draws: None,
             alternatives: Vec::new(),
+            randomization_inference: false,
+            wild_bootstrap: false,
             balance: Vec::new(),
             balance_is_matching: false,
             event_study: Vec::new(),
