@@ -34,10 +34,82 @@ pub struct EffectInterval {
     pub estimate: Option<f64>,
     pub conf_low: Option<f64>,
     pub conf_high: Option<f64>,
-    /// How the interval was computed.
-    pub method: String,
+    /// How the interval was computed (in JSON its English description).
+    pub method: TwoByTwoMethod,
     /// Whether a zero-cell correction was applied (see the module docs).
     pub adjusted: bool,
+}
+
+/// How a 2×2 effect's interval was computed. Written as its English description in JSON (and
+/// read back from it); effekt-report translates it by `match`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TwoByTwoMethod {
+    /// Risk difference: Newcombe's (1998) hybrid score interval from Wilson intervals per arm.
+    Newcombe,
+    /// The same, in percentage points.
+    NewcombePercentagePoints,
+    /// Risk ratio on the log scale (Katz et al. 1978).
+    KatzLog,
+    /// Risk ratio on the log scale with ½ added because of a zero event count (Pettigrew, Gart &
+    /// Thomas 1986).
+    KatzLogHalf,
+    /// Odds ratio on Woolf's (1955) log scale.
+    Woolf,
+    /// Odds ratio on Woolf's log scale with ½ added to every cell (Haldane 1956; Anscombe 1956).
+    WoolfHalf,
+}
+
+impl TwoByTwoMethod {
+    const ALL: [TwoByTwoMethod; 6] = [
+        TwoByTwoMethod::Newcombe,
+        TwoByTwoMethod::NewcombePercentagePoints,
+        TwoByTwoMethod::KatzLog,
+        TwoByTwoMethod::KatzLogHalf,
+        TwoByTwoMethod::Woolf,
+        TwoByTwoMethod::WoolfHalf,
+    ];
+
+    /// The English description.
+    pub fn description(self) -> &'static str {
+        match self {
+            TwoByTwoMethod::Newcombe => {
+                "Newcombe (1998) hybrid score interval from Wilson intervals per arm"
+            }
+            TwoByTwoMethod::NewcombePercentagePoints => {
+                "Newcombe (1998) hybrid score interval from Wilson intervals per arm, in percentage points"
+            }
+            TwoByTwoMethod::KatzLog => "log scale (Katz et al. 1978)",
+            TwoByTwoMethod::KatzLogHalf => {
+                "log scale with ½ added to the events and the arm sizes because of a zero event count (Pettigrew, Gart & Thomas 1986)"
+            }
+            TwoByTwoMethod::Woolf => "Woolf (1955) log scale",
+            TwoByTwoMethod::WoolfHalf => {
+                "Woolf log scale with ½ added to every cell because of a zero cell (Haldane 1956; Anscombe 1956)"
+            }
+        }
+    }
+}
+
+impl std::fmt::Display for TwoByTwoMethod {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.description())
+    }
+}
+
+impl Serialize for TwoByTwoMethod {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.description())
+    }
+}
+
+impl<'de> Deserialize<'de> for TwoByTwoMethod {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        Self::ALL
+            .into_iter()
+            .find(|m| m.description() == text)
+            .ok_or_else(|| serde::de::Error::custom(format!("unknown 2×2 method {text:?}")))
+    }
 }
 
 /// Fisher's exact test of independence in the 2×2 table (two-sided, as `fisher.test`).
@@ -128,19 +200,18 @@ pub fn binary_effects(table: TwoByTwo, level: f64) -> Result<BinaryEffects, RctE
     let rd = p1 - p0;
     let rd_low = rd - ((p1 - l1).powi(2) + (u0 - p0).powi(2)).sqrt();
     let rd_high = rd + ((p0 - l0).powi(2) + (u1 - p1).powi(2)).sqrt();
-    let rd_method = "Newcombe (1998) hybrid score interval from Wilson intervals per arm";
     let risk_difference = EffectInterval {
         estimate: Some(rd),
         conf_low: Some(rd_low),
         conf_high: Some(rd_high),
-        method: rd_method.into(),
+        method: TwoByTwoMethod::Newcombe,
         adjusted: false,
     };
     let risk_difference_pp = EffectInterval {
         estimate: Some(100.0 * rd),
         conf_low: Some(100.0 * rd_low),
         conf_high: Some(100.0 * rd_high),
-        method: format!("{rd_method}, in percentage points"),
+        method: TwoByTwoMethod::NewcombePercentagePoints,
         adjusted: false,
     };
 
@@ -155,9 +226,9 @@ pub fn binary_effects(table: TwoByTwo, level: f64) -> Result<BinaryEffects, RctE
         conf_low: Some((log_rr - z * se).exp()),
         conf_high: Some((log_rr + z * se).exp()),
         method: if rr_adjust {
-            "log scale with ½ added to the events and the arm sizes because of a zero event count (Pettigrew, Gart & Thomas 1986)".into()
+            TwoByTwoMethod::KatzLogHalf
         } else {
-            "log scale (Katz et al. 1978)".into()
+            TwoByTwoMethod::KatzLog
         },
         adjusted: rr_adjust,
     };
@@ -173,9 +244,9 @@ pub fn binary_effects(table: TwoByTwo, level: f64) -> Result<BinaryEffects, RctE
         conf_low: Some((log_or - z * se).exp()),
         conf_high: Some((log_or + z * se).exp()),
         method: if or_adjust {
-            "Woolf log scale with ½ added to every cell because of a zero cell (Haldane 1956; Anscombe 1956)".into()
+            TwoByTwoMethod::WoolfHalf
         } else {
-            "Woolf (1955) log scale".into()
+            TwoByTwoMethod::Woolf
         },
         adjusted: or_adjust,
     };
@@ -321,4 +392,19 @@ pub fn fisher_exact(a: u64, b: u64, c: u64, d: u64, level: f64) -> Result<Fisher
         conf_low,
         conf_high,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn two_by_two_methods_are_their_english_text_in_json_and_read_back() {
+        for m in TwoByTwoMethod::ALL {
+            let json = serde_json::to_string(&m).unwrap();
+            assert_eq!(json, format!("{:?}", m.description()));
+            assert_eq!(serde_json::from_str::<TwoByTwoMethod>(&json).unwrap(), m);
+        }
+        assert!(serde_json::from_str::<TwoByTwoMethod>("\"exact\"").is_err());
+    }
 }

@@ -84,7 +84,8 @@ pub mod randomization;
 mod regression;
 
 pub use binary::{
-    BinaryEffects, EffectInterval, FisherExact, TwoByTwo, binary_effects, fisher_exact,
+    BinaryEffects, EffectInterval, FisherExact, TwoByTwo, TwoByTwoMethod, binary_effects,
+    fisher_exact,
 };
 pub use boot::BootstrapSummary;
 pub use config::{

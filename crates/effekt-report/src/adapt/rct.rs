@@ -326,7 +326,7 @@ pub fn estimate(
             estimate: e.estimate.and_then(finite),
             conf_low: e.conf_low.and_then(finite),
             conf_high: e.conf_high.and_then(finite),
-            method: tx::rct_text(&e.method, lang),
+            method: tx::two_by_two_method(e.method, lang),
         };
         BinaryEffectsDoc {
             risk_treated: b.risk_treated,

@@ -239,30 +239,25 @@ pub fn randomization_note(connected: bool, mc_se: Option<f64>, lang: Language) -
     s
 }
 
-/// effekt-rct's 2×2 interval methods and notes in the report's language (other texts pass
-/// through unchanged); the first letter is capitalised.
-pub fn rct_text(text: &str, lang: Language) -> String {
-    let sv = match text {
-        "Newcombe (1998) hybrid score interval from Wilson intervals per arm" => {
-            Some("Newcombes (1998) hybridintervall från Wilsonintervall per grupp")
+/// effekt-rct's 2×2 interval methods in the report's language, the first letter capitalised.
+pub fn two_by_two_method(m: effekt_rct::TwoByTwoMethod, lang: Language) -> String {
+    use effekt_rct::TwoByTwoMethod as M;
+    let sv = match m {
+        M::Newcombe => "Newcombes (1998) hybridintervall från Wilsonintervall per grupp",
+        M::NewcombePercentagePoints => {
+            "Newcombes (1998) hybridintervall från Wilsonintervall per grupp, i procentenheter"
         }
-        "log scale (Katz et al. 1978)" => Some("logaritmisk skala (Katz m.fl. 1978)"),
-        "Woolf (1955) log scale" => Some("Woolfs (1955) logaritmiska skala"),
-        "log scale with ½ added to the events and the arm sizes because of a zero event count (Pettigrew, Gart & Thomas 1986)" => {
-            Some(
-                "logaritmisk skala med ½ tillagt till händelser och gruppstorlekar på grund av noll händelser (Pettigrew, Gart & Thomas 1986)",
-            )
+        M::KatzLog => "logaritmisk skala (Katz m.fl. 1978)",
+        M::Woolf => "Woolfs (1955) logaritmiska skala",
+        M::KatzLogHalf => {
+            "logaritmisk skala med ½ tillagt till händelser och gruppstorlekar på grund av noll händelser (Pettigrew, Gart & Thomas 1986)"
         }
-        "Woolf log scale with ½ added to every cell because of a zero cell (Haldane 1956; Anscombe 1956)" => {
-            Some(
-                "Woolfs logaritmiska skala med ½ tillagt i varje cell på grund av en tom cell (Haldane 1956; Anscombe 1956)",
-            )
+        M::WoolfHalf => {
+            "Woolfs logaritmiska skala med ½ tillagt i varje cell på grund av en tom cell (Haldane 1956; Anscombe 1956)"
         }
-        _ => None,
     };
-    let out = match (lang, sv) {
-        (Language::Sv, Some(t)) => t.to_string(),
-        _ => text.to_string(),
-    };
-    crate::i18n::capitalise(&out)
+    crate::i18n::capitalise(match lang {
+        Language::En => m.description(),
+        Language::Sv => sv,
+    })
 }
