@@ -92,12 +92,14 @@
 
 mod cell;
 mod error;
+mod ods;
 mod read;
 mod roles;
 mod sheet;
 mod table;
 
 pub use error::DataError;
+pub use ods::MAX_ODS_XML_BYTES;
 pub use sheet::MAX_SHEET_CELLS;
 
 /// Largest magnitude of a number that an analysis accepts (outcome, time, weights, numeric
