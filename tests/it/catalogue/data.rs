@@ -53,7 +53,14 @@ pub fn cases() -> Vec<Case> {
     let stray = "{root}/tests/fuzz/corpus/sheet/xlsx-stray-cell-xfd1048576.xlsx";
     let overflow = "{root}/tests/fuzz/corpus/sheet/xlsx-cell-ref-overflow.xlsx";
     let unclosed = "{root}/tests/fuzz/corpus/sheet/ods-unclosed-table-hang.ods";
+    let xlsb = "{root}/crates/effekt-data/tests/fixtures/stray-far-cell.xlsb";
     vec![
+        Case::new(
+            "a stray cell at XFD1048576 in an .xlsb names the cell (no 549 GB allocation)",
+            &["rct", "--data", xlsb, "--outcome", "y", "--treatment", "t"],
+        )
+        .timeout(SHORT)
+        .needle("XFD1048576"),
         Case::new(
             "an .ods whose content.xml ends inside the table is an error, not a hang (F2)",
             &["rct", "--data", unclosed, "--outcome", "y", "--treatment", "t"],

@@ -146,3 +146,16 @@ fn ods() {
         ColumnData::Bool(vec![Some(true), Some(false), Some(true)])
     );
 }
+
+/// `stray-far-cell.xlsb` is calamine's `tests/date.xlsb` (MIT) with the last row moved to row
+/// 1048576 and its second cell to column XFD: the dense range would be 17 179 869 184 cells
+/// (calamine's `worksheet_range` aborts allocating 549 GB); streamed, it is an error naming the
+/// cell.
+#[test]
+fn xlsb_stray_far_cell_is_an_error_naming_it() {
+    let e = read_table(&fixture("stray-far-cell.xlsb"), &ReadOptions::default()).unwrap_err();
+    let m = e.to_string();
+    assert!(matches!(e, DataError::SheetTooLarge { .. }), "{m}");
+    assert!(m.contains("XFD1048576"), "{m}");
+    assert!(m.contains("\"Sheet1\""), "{m}");
+}
