@@ -93,6 +93,9 @@ impl From<effekt_data::DataError> for CliError {
     fn from(e: effekt_data::DataError) -> Self {
         match e {
             effekt_data::DataError::Io { .. } => CliError::BadInput(e.into()),
+            effekt_data::DataError::SheetTooLarge { .. } => CliError::BadInput(anyhow::anyhow!(
+                "{e} (--max-cells N on the command line, data.max_cells = N in a study file)"
+            )),
             other => CliError::BadInput(other.into()),
         }
     }
@@ -115,6 +118,22 @@ pub struct DataArgs {
     /// Missing values in the analysed columns: stop with an error (default) or drop those rows.
     #[arg(long, value_enum, default_value_t = MissingArg::Error)]
     pub missing: MissingArg,
+    /// Cell budget of a spreadsheet: the most cells (rows × columns from the first to the last
+    /// non-empty cell) a sheet may span, 1 to 2000000000 [default: 20000000].
+    #[arg(long, value_name = "N", value_parser = parse_max_cells)]
+    pub max_cells: Option<u64>,
+}
+
+/// clap parser of `--max-cells`: a whole number from 1 to effekt-data's `MAX_CELLS_LIMIT`.
+pub fn parse_max_cells(s: &str) -> Result<u64, String> {
+    match s.trim().parse::<u64>() {
+        Ok(n) if (1..=effekt_data::MAX_CELLS_LIMIT).contains(&n) => Ok(n),
+        _ => Err(format!(
+            "--max-cells must be a whole number from 1 to {} (the default is {})",
+            effekt_data::MAX_CELLS_LIMIT,
+            effekt_data::MAX_SHEET_CELLS
+        )),
+    }
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -139,6 +158,7 @@ impl DataArgs {
                 DecimalArg::Comma => effekt_data::Decimal::Comma,
             }),
             sheet: None,
+            max_cells: self.max_cells,
         };
         Ok(effekt_data::read_table(&self.data, &options)?)
     }

@@ -97,10 +97,11 @@ pub enum DataError {
         row: usize,
         value: String,
     },
-    /// A sheet's used range (first to last non-empty cell) is larger than
-    /// [`crate::MAX_SHEET_CELLS`]: usually one stray cell far from the data.
+    /// A sheet's used range (first to last non-empty cell) is larger than the cell budget
+    /// ([`crate::ReadOptions::max_cells`], default [`crate::MAX_SHEET_CELLS`]): usually one
+    /// stray cell far from the data.
     #[error(
-        "{file}, sheet {sheet:?}: the used range reaches {range} ({cells} cells, more than the {max} effekt reads) because of the non-empty cell {cell}; delete that cell (and anything else outside the table) in the spreadsheet program, save, and run again"
+        "{file}, sheet {sheet:?}: the used range reaches {range} ({cells} cells, more than the {max} effekt reads) because of the non-empty cell {cell}; delete that cell (and anything else outside the table) in the spreadsheet program, save, and run again, or, if the sheet really is that large, raise the cell limit (max_cells)"
     )]
     SheetTooLarge {
         file: String,

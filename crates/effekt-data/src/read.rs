@@ -26,6 +26,37 @@ pub struct ReadOptions {
     pub decimal: Option<Decimal>,
     /// Worksheet name for `.xlsx` (first sheet when `None`).
     pub sheet: Option<String>,
+    /// The cell budget of a spreadsheet: the most cells its used range (first to last
+    /// non-empty cell, rows × columns) may span, and for `.ods` also the cells of all sheets
+    /// together. `None`: [`crate::MAX_SHEET_CELLS`] (20 000 000, about 1 GB in memory). Range
+    /// 1 ..= [`MAX_CELLS_LIMIT`] (2 000 000 000); outside it [`read_table`] fails with
+    /// [`DataError::Parse`]. Raise it only for a sheet that really is that large and a machine
+    /// with the memory (about 50 bytes per cell).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_cells: Option<u64>,
+}
+
+/// The largest cell budget [`ReadOptions::max_cells`] may give: 2 000 000 000 cells.
+pub const MAX_CELLS_LIMIT: u64 = 2_000_000_000;
+
+impl ReadOptions {
+    /// The cell budget in force: [`ReadOptions::max_cells`] or [`crate::MAX_SHEET_CELLS`].
+    ///
+    /// # Errors
+    /// [`DataError::Parse`] naming `file` when the budget is outside 1 ..= [`MAX_CELLS_LIMIT`].
+    pub fn cell_budget(&self, file: &str) -> Result<u64, DataError> {
+        match self.max_cells {
+            None => Ok(crate::MAX_SHEET_CELLS),
+            Some(n) if (1..=MAX_CELLS_LIMIT).contains(&n) => Ok(n),
+            Some(n) => Err(DataError::Parse {
+                file: file.to_string(),
+                message: format!(
+                    "the cell limit (max_cells) {n} is out of range; give a whole number from 1 \
+                     to {MAX_CELLS_LIMIT}"
+                ),
+            }),
+        }
+    }
 }
 
 /// Read a table from `path`, dispatching on the extension (case-insensitive):

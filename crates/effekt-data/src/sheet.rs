@@ -19,10 +19,13 @@ use std::path::Path;
 /// Integers up to 2^53 are exact in f64; a whole-valued cell within it is an integer.
 const EXACT_INT: f64 = 9_007_199_254_740_992.0;
 
-/// The largest used range (rows × columns, counted from the first to the last non-empty cell)
-/// an `.xlsx`/`.xlsm` sheet may span: 20 000 000 cells, about 1 GB of cells in memory. The range
-/// is measured while the sheet is streamed, before any grid is allocated, so one stray cell far
-/// from the data (at XFD1048576, say) is an error naming that cell, never a 549 GB allocation.
+/// The default cell budget ([`crate::ReadOptions::max_cells`]): the largest used range (rows ×
+/// columns, counted from the first to the last non-empty cell) a sheet may span, 20 000 000
+/// cells, about 1 GB of cells in memory. `.xlsx`/`.xlsm`/`.xlsb` sheets are measured while they
+/// are streamed and `.ods` files in a pass over `content.xml`, before any grid is allocated, so
+/// one stray cell far from the data (at XFD1048576, say) is an error naming that cell, never a
+/// 549 GB allocation. `.xls` is not covered (calamine has no streaming reader for it; see
+/// ARCHITECTURE.md, Safety contract).
 pub const MAX_SHEET_CELLS: u64 = 20_000_000;
 
 pub(crate) fn read_sheet(
@@ -37,7 +40,7 @@ pub(crate) fn read_sheet(
     })?;
     let reader = BufReader::new(f);
     let sheet = options.sheet.as_deref();
-    let max_cells = MAX_SHEET_CELLS;
+    let max_cells = options.cell_budget(file)?;
     // calamine has panicked on damaged files (a cell reference overflowing u32 under overflow
     // checks, tests/fuzz/README.md): such a panic is turned into an error naming the file.
     let load_any = || match ext {

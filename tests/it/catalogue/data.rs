@@ -78,6 +78,12 @@ pub fn cases() -> Vec<Case> {
             )
             .timeout(SHORT)
             .needle("XFD1048576"),
+        rct("--max-cells 0 is out of range", "d.csv", "--max-cells 0")
+            .file("d.csv", trial_csv())
+            .needle("--max-cells must be a whole number from 1 to 2000000000"),
+        rct("a sheet over --max-cells names the flag", "s.ods", "--max-cells 4")
+            .file("s.ods", ods(""))
+            .needle("--max-cells N"),
         rct("an .ods with 30 million repeated non-empty cells is refused", "r.ods", "")
             .file(
                 "r.ods",
