@@ -46,11 +46,50 @@ impl CliError {
                 text.push_str(&cause);
             }
         }
+        if let Some(hint) =
+            err.chain()
+                .find_map(|c| {
+                    // effekt-rct wraps data errors transparently (not as a source).
+                    c.downcast_ref::<effekt_data::DataError>()
+                        .or_else(|| match c.downcast_ref::<effekt_rct::RctError>() {
+                            Some(effekt_rct::RctError::Data(d)) => Some(d),
+                            _ => None,
+                        })
+                })
+                .and_then(cli_spelling)
+        {
+            text.push_str(&format!(" ({hint})"));
+        }
         shorten_long_lines(
             &format!("{kind}: {text}"),
             MAX_MESSAGE_WORD,
             MAX_MESSAGE_LINE,
         )
+    }
+}
+
+/// The command-line and study-file spelling of a hint the data library gives in its own terms
+/// ("raise the cell limit (max_cells)", "the file seems to use `;` as delimiter").
+fn cli_spelling(e: &effekt_data::DataError) -> Option<String> {
+    match e {
+        effekt_data::DataError::SheetTooLarge { .. } => Some(
+            "--max-cells N on the command line, data.max_cells = N in a study file".to_string(),
+        ),
+        effekt_data::DataError::UnknownColumn {
+            delimiter_hint: Some('\t'),
+            ..
+        } => Some(
+            "--delimiter with a tab character on the command line, data.delimiter = \"\\t\" in \
+             a study file"
+                .to_string(),
+        ),
+        effekt_data::DataError::UnknownColumn {
+            delimiter_hint: Some(d),
+            ..
+        } => Some(format!(
+            "--delimiter '{d}' on the command line, data.delimiter = \"{d}\" in a study file"
+        )),
+        _ => None,
     }
 }
 
@@ -93,9 +132,6 @@ impl From<effekt_data::DataError> for CliError {
     fn from(e: effekt_data::DataError) -> Self {
         match e {
             effekt_data::DataError::Io { .. } => CliError::BadInput(e.into()),
-            effekt_data::DataError::SheetTooLarge { .. } => CliError::BadInput(anyhow::anyhow!(
-                "{e} (--max-cells N on the command line, data.max_cells = N in a study file)"
-            )),
             other => CliError::BadInput(other.into()),
         }
     }

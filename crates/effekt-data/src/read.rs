@@ -86,6 +86,7 @@ pub fn read_table(path: &Path, options: &ReadOptions) -> Result<Table, DataError
                 file: file.clone(),
                 source,
             })?;
+            check_not_utf16(&bytes, &file)?;
             let text = decode(&bytes);
             let mut opts = options.clone();
             if opts.delimiter.is_none() && matches!(ext.as_str(), "tsv" | "tab") {
@@ -155,6 +156,61 @@ fn file_kind(ft: &std::fs::FileType) -> &'static str {
     }
 }
 
+/// UTF-16 without a byte-order mark (every other byte NUL in ASCII text) would be read as
+/// Windows-1252 with NULs between the letters: refused with a message naming the cause. The
+/// test: at least 8 of the first 4096 bytes, no BOM, and more than 40 % of the bytes at odd
+/// (UTF-16LE) or at even (UTF-16BE) positions NUL, while the other positions hold none.
+fn check_not_utf16(bytes: &[u8], file: &str) -> Result<(), DataError> {
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return Ok(());
+    }
+    let head = &bytes[..bytes.len().min(4096)];
+    if head.len() < 8 {
+        return Ok(());
+    }
+    let nul_at = |parity: usize| {
+        head.iter()
+            .skip(parity)
+            .step_by(2)
+            .filter(|&&b| b == 0)
+            .count()
+    };
+    let (even, odd) = (nul_at(0), nul_at(1));
+    let half = head.len() / 2;
+    if (odd * 10 > half * 4 && even == 0) || (even * 10 > half * 4 && odd == 0) {
+        return Err(DataError::Parse {
+            file: file.to_string(),
+            message: "the file looks like UTF-16 text without a byte order mark; save it as \
+                      UTF-8 CSV (in Excel: Save As, \"CSV UTF-8\"; every other byte is NUL)"
+                .to_string(),
+        });
+    }
+    Ok(())
+}
+
+/// For a header read as one column: the most frequent other delimiter (`;`, tab, `|`, `,`)
+/// outside quotes in the header line, if any.
+fn delimiter_hint(text: &str, used: u8) -> Option<char> {
+    let line = text
+        .lines()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or_default();
+    let mut counts = [0usize; 4];
+    let cands = [b';', b'\t', b'|', b','];
+    let mut in_quotes = false;
+    for b in line.bytes() {
+        if b == b'"' {
+            in_quotes = !in_quotes;
+        } else if !in_quotes && b != used {
+            if let Some(k) = cands.iter().position(|&c| c == b) {
+                counts[k] += 1;
+            }
+        }
+    }
+    let best = (0..4).fold(0, |best, k| if counts[k] > counts[best] { k } else { best });
+    (counts[best] > 0).then(|| char::from(cands[best]))
+}
+
 /// Bytes of a text file as a string: UTF-8 (BOM stripped), UTF-16 with BOM, else Windows-1252.
 fn decode(bytes: &[u8]) -> Cow<'_, str> {
     if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
@@ -201,12 +257,12 @@ fn windows_1252(b: u8) -> char {
     }
 }
 
-/// The delimiter: the most frequent of `,`, `;`, tab outside quotes in the header line (ties go
-/// to `;`, then tab, then `,`). A header without any: `;` if the data contain commas (a single
+/// The delimiter: the most frequent of `,`, `;`, tab, `|` outside quotes in the header line (ties
+/// go to `;`, then tab, then `,`, then `|`). A header without any: `;` if the data contain commas (a single
 /// column of decimal-comma numbers), else `,`.
 fn detect_delimiter(text: &str) -> u8 {
     let bytes = text.as_bytes();
-    let mut counts = [0usize; 3]; // ; \t ,
+    let mut counts = [0usize; 4]; // ; \t , |
     let mut in_quotes = false;
     let mut seen = false;
     let mut end = bytes.len();
@@ -220,14 +276,15 @@ fn detect_delimiter(text: &str) -> u8 {
             b';' if !in_quotes => counts[0] += 1,
             b'\t' if !in_quotes => counts[1] += 1,
             b',' if !in_quotes => counts[2] += 1,
+            b'|' if !in_quotes => counts[3] += 1,
             _ => {}
         }
         if !b.is_ascii_whitespace() {
             seen = true;
         }
     }
-    let candidates = [b';', b'\t', b','];
-    let best = (0..3).fold(
+    let candidates = [b';', b'\t', b',', b'|'];
+    let best = (0..4).fold(
         0usize,
         |best, k| if counts[k] > counts[best] { k } else { best },
     );
@@ -409,11 +466,14 @@ pub fn read_csv_str(source: &str, text: &str, options: &ReadOptions) -> Result<T
             data: b.finish(),
         })
         .collect();
-    Ok(Table::new(source, columns)?.with_format(
-        decimal,
-        Some(char::from(delimiter)),
-        row_numbers.finish(),
-    ))
+    let hint = if width == 1 {
+        delimiter_hint(text, delimiter)
+    } else {
+        None
+    };
+    Ok(Table::new(source, columns)?
+        .with_format(decimal, Some(char::from(delimiter)), row_numbers.finish())
+        .with_delimiter_hint(hint))
 }
 
 /// Excel's delimiter hint `sep=;` on the first line (Excel does not show it, so the header

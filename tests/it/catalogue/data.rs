@@ -78,6 +78,25 @@ pub fn cases() -> Vec<Case> {
             )
             .timeout(SHORT)
             .needle("XFD1048576"),
+        rct("UTF-16 without a byte order mark is named", "u.csv", "")
+            .file(
+                "u.csv",
+                trial_csv()
+                    .encode_utf16()
+                    .flat_map(u16::to_le_bytes)
+                    .collect::<Vec<u8>>(),
+            )
+            .needle("looks like UTF-16 text without a byte order mark; save it as UTF-8 CSV"),
+        rct("a ;-file read with --delimiter , names the delimiter", "d.csv", "--delimiter ,")
+            .file("d.csv", trial_csv().replace(',', ";"))
+            .needle("the file seems to use `;` as delimiter")
+            .needle("--delimiter ';'"),
+        Case::new(
+            "a pipe-delimited file is split like ;",
+            &["rct", "--data", "{dir}/p.csv", "--outcome", "yy", "--treatment", "t"],
+        )
+        .file("p.csv", trial_csv().replace(',', "|"))
+            .needle("available columns: y, t, x, c"),
         rct("--max-cells 0 is out of range", "d.csv", "--max-cells 0")
             .file("d.csv", trial_csv())
             .needle("--max-cells must be a whole number from 1 to 2000000000"),
