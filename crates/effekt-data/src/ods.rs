@@ -338,10 +338,8 @@ impl<'a> Scan<'a> {
             if let Some(r) = self.row.take() {
                 self.end_row(&r)?;
             }
-        } else if self.sheet.as_ref().is_some_and(|s| s.depth == depth) {
-            if let Some(s) = self.sheet.take() {
-                self.end_sheet(&s)?;
-            }
+        } else if let Some(s) = self.sheet.take_if(|s| s.depth == depth) {
+            self.end_sheet(&s)?;
         }
         Ok(())
     }

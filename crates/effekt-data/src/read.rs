@@ -201,10 +201,11 @@ fn delimiter_hint(text: &str, used: u8) -> Option<char> {
     for b in line.bytes() {
         if b == b'"' {
             in_quotes = !in_quotes;
-        } else if !in_quotes && b != used {
-            if let Some(k) = cands.iter().position(|&c| c == b) {
-                counts[k] += 1;
-            }
+        } else if !in_quotes
+            && b != used
+            && let Some(k) = cands.iter().position(|&c| c == b)
+        {
+            counts[k] += 1;
         }
     }
     let best = (0..4).fold(0, |best, k| if counts[k] > counts[best] { k } else { best });
