@@ -46,11 +46,50 @@ impl CliError {
                 text.push_str(&cause);
             }
         }
+        if let Some(hint) =
+            err.chain()
+                .find_map(|c| {
+                    // effekt-rct wraps data errors transparently (not as a source).
+                    c.downcast_ref::<effekt_data::DataError>()
+                        .or_else(|| match c.downcast_ref::<effekt_rct::RctError>() {
+                            Some(effekt_rct::RctError::Data(d)) => Some(d),
+                            _ => None,
+                        })
+                })
+                .and_then(cli_spelling)
+        {
+            text.push_str(&format!(" ({hint})"));
+        }
         shorten_long_lines(
             &format!("{kind}: {text}"),
             MAX_MESSAGE_WORD,
             MAX_MESSAGE_LINE,
         )
+    }
+}
+
+/// The command-line and study-file spelling of a hint the data library gives in its own terms
+/// ("raise the cell limit (max_cells)", "the file seems to use `;` as delimiter").
+fn cli_spelling(e: &effekt_data::DataError) -> Option<String> {
+    match e {
+        effekt_data::DataError::SheetTooLarge { .. } => Some(
+            "--max-cells N on the command line, data.max_cells = N in a study file".to_string(),
+        ),
+        effekt_data::DataError::UnknownColumn {
+            delimiter_hint: Some('\t'),
+            ..
+        } => Some(
+            "--delimiter with a tab character on the command line, data.delimiter = \"\\t\" in \
+             a study file"
+                .to_string(),
+        ),
+        effekt_data::DataError::UnknownColumn {
+            delimiter_hint: Some(d),
+            ..
+        } => Some(format!(
+            "--delimiter '{d}' on the command line, data.delimiter = \"{d}\" in a study file"
+        )),
+        _ => None,
     }
 }
 
@@ -115,6 +154,22 @@ pub struct DataArgs {
     /// Missing values in the analysed columns: stop with an error (default) or drop those rows.
     #[arg(long, value_enum, default_value_t = MissingArg::Error)]
     pub missing: MissingArg,
+    /// Cell budget of a spreadsheet: the most cells (rows × columns from the first to the last
+    /// non-empty cell) a sheet may span, 1 to 2000000000 [default: 20000000].
+    #[arg(long, value_name = "N", value_parser = parse_max_cells)]
+    pub max_cells: Option<u64>,
+}
+
+/// clap parser of `--max-cells`: a whole number from 1 to effekt-data's `MAX_CELLS_LIMIT`.
+pub fn parse_max_cells(s: &str) -> Result<u64, String> {
+    match s.trim().parse::<u64>() {
+        Ok(n) if (1..=effekt_data::MAX_CELLS_LIMIT).contains(&n) => Ok(n),
+        _ => Err(format!(
+            "--max-cells must be a whole number from 1 to {} (the default is {})",
+            effekt_data::MAX_CELLS_LIMIT,
+            effekt_data::MAX_SHEET_CELLS
+        )),
+    }
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -139,6 +194,7 @@ impl DataArgs {
                 DecimalArg::Comma => effekt_data::Decimal::Comma,
             }),
             sheet: None,
+            max_cells: self.max_cells,
         };
         Ok(effekt_data::read_table(&self.data, &options)?)
     }

@@ -135,6 +135,7 @@ pub fn run(args: Args) -> CliResult {
         delimiter: study.config.data.delimiter,
         decimal: study.config.data.decimal,
         sheet: study.config.data.sheet.clone(),
+        max_cells: study.config.data.max_cells,
     };
     let table = effekt_data::read_table(&data_path, &options)?;
     let data_file = data_path.display().to_string();

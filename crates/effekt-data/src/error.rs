@@ -55,13 +55,15 @@ pub enum DataError {
     /// Two header cells with the same name.
     #[error("{file}: column name {column:?} appears twice in the header; rename one")]
     DuplicateColumn { file: String, column: String },
-    /// A role names a column that is not in the table.
-    #[error("{file}: no column {column:?}{}; available columns: {}", suggestion.as_ref().map(|s| format!(" (did you mean {s:?}?)")).unwrap_or_default(), available.join(", "))]
+    /// A role names a column that is not in the table. `delimiter_hint`: the header was read
+    /// as one column and this delimiter would have split it ([`crate::Table::delimiter_hint`]).
+    #[error("{file}: no column {column:?}{}; available columns: {}{}", suggestion.as_ref().map(|s| format!(" (did you mean {s:?}?)")).unwrap_or_default(), available.join(", "), delimiter_hint.map(|d| format!("; the file seems to use {} as delimiter: read it with that delimiter", delimiter_name(d))).unwrap_or_default())]
     UnknownColumn {
         file: String,
         column: String,
         suggestion: Option<String>,
         available: Vec<String>,
+        delimiter_hint: Option<char>,
     },
     /// A column used as a number holds a value that is not a number under the file's decimal
     /// convention (the whole column was then read as text).
@@ -97,10 +99,11 @@ pub enum DataError {
         row: usize,
         value: String,
     },
-    /// A sheet's used range (first to last non-empty cell) is larger than
-    /// [`crate::MAX_SHEET_CELLS`]: usually one stray cell far from the data.
+    /// A sheet's used range (first to last non-empty cell) is larger than the cell budget
+    /// ([`crate::ReadOptions::max_cells`], default [`crate::MAX_SHEET_CELLS`]): usually one
+    /// stray cell far from the data.
     #[error(
-        "{file}, sheet {sheet:?}: the used range reaches {range} ({cells} cells, more than the {max} effekt reads) because of the non-empty cell {cell}; delete that cell (and anything else outside the table) in the spreadsheet program, save, and run again"
+        "{file}, sheet {sheet:?}: the used range reaches {range} ({cells} cells, more than the {max} effekt reads) because of the non-empty cell {cell}; delete that cell (and anything else outside the table) in the spreadsheet program, save, and run again, or, if the sheet really is that large, raise the cell limit (max_cells)"
     )]
     SheetTooLarge {
         file: String,
@@ -196,6 +199,15 @@ pub enum DataError {
         sheet: String,
         available: Vec<String>,
     },
+}
+
+/// A delimiter as a message shows it: `';'`, `'|'`, or `a tab`.
+pub(crate) fn delimiter_name(d: char) -> String {
+    if d == '\t' {
+        "a tab".to_string()
+    } else {
+        format!("`{d}`")
+    }
 }
 
 /// A hint appended to `NonNumeric` when the value looks like a number written in the other

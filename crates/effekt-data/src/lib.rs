@@ -92,12 +92,14 @@
 
 mod cell;
 mod error;
+mod ods;
 mod read;
 mod roles;
 mod sheet;
 mod table;
 
 pub use error::DataError;
+pub use ods::MAX_ODS_XML_BYTES;
 pub use sheet::MAX_SHEET_CELLS;
 
 /// Largest magnitude of a number that an analysis accepts (outcome, time, weights, numeric
@@ -105,7 +107,7 @@ pub use sheet::MAX_SHEET_CELLS;
 /// at 1.8e308. Larger values are [`DataError::TooLarge`] at [`Table::select`]; effekt-models
 /// applies the same limit to data that did not come through this crate.
 pub const MAX_MAGNITUDE: f64 = 1e150;
-pub use read::{Decimal, MAX_INPUT_BYTES, ReadOptions, read_csv_str, read_table};
+pub use read::{Decimal, MAX_CELLS_LIMIT, MAX_INPUT_BYTES, ReadOptions, read_csv_str, read_table};
 pub use roles::{Covariate, CovariateValues, Dataset, Groups, MissingPolicy, Roles};
 pub use table::{Column, ColumnData, Table};
 

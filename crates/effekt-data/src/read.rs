@@ -26,6 +26,37 @@ pub struct ReadOptions {
     pub decimal: Option<Decimal>,
     /// Worksheet name for `.xlsx` (first sheet when `None`).
     pub sheet: Option<String>,
+    /// The cell budget of a spreadsheet: the most cells its used range (first to last
+    /// non-empty cell, rows × columns) may span, and for `.ods` also the cells of all sheets
+    /// together. `None`: [`crate::MAX_SHEET_CELLS`] (20 000 000, about 1 GB in memory). Range
+    /// 1 ..= [`MAX_CELLS_LIMIT`] (2 000 000 000); outside it [`read_table`] fails with
+    /// [`DataError::Parse`]. Raise it only for a sheet that really is that large and a machine
+    /// with the memory (about 50 bytes per cell).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_cells: Option<u64>,
+}
+
+/// The largest cell budget [`ReadOptions::max_cells`] may give: 2 000 000 000 cells.
+pub const MAX_CELLS_LIMIT: u64 = 2_000_000_000;
+
+impl ReadOptions {
+    /// The cell budget in force: [`ReadOptions::max_cells`] or [`crate::MAX_SHEET_CELLS`].
+    ///
+    /// # Errors
+    /// [`DataError::Parse`] naming `file` when the budget is outside 1 ..= [`MAX_CELLS_LIMIT`].
+    pub fn cell_budget(&self, file: &str) -> Result<u64, DataError> {
+        match self.max_cells {
+            None => Ok(crate::MAX_SHEET_CELLS),
+            Some(n) if (1..=MAX_CELLS_LIMIT).contains(&n) => Ok(n),
+            Some(n) => Err(DataError::Parse {
+                file: file.to_string(),
+                message: format!(
+                    "the cell limit (max_cells) {n} is out of range; give a whole number from 1 \
+                     to {MAX_CELLS_LIMIT}"
+                ),
+            }),
+        }
+    }
 }
 
 /// Read a table from `path`, dispatching on the extension (case-insensitive):
@@ -55,6 +86,7 @@ pub fn read_table(path: &Path, options: &ReadOptions) -> Result<Table, DataError
                 file: file.clone(),
                 source,
             })?;
+            check_not_utf16(&bytes, &file)?;
             let text = decode(&bytes);
             let mut opts = options.clone();
             if opts.delimiter.is_none() && matches!(ext.as_str(), "tsv" | "tab") {
@@ -124,6 +156,62 @@ fn file_kind(ft: &std::fs::FileType) -> &'static str {
     }
 }
 
+/// UTF-16 without a byte-order mark (every other byte NUL in ASCII text) would be read as
+/// Windows-1252 with NULs between the letters: refused with a message naming the cause. The
+/// test: at least 8 of the first 4096 bytes, no BOM, and more than 40 % of the bytes at odd
+/// (UTF-16LE) or at even (UTF-16BE) positions NUL, while the other positions hold none.
+fn check_not_utf16(bytes: &[u8], file: &str) -> Result<(), DataError> {
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return Ok(());
+    }
+    let head = &bytes[..bytes.len().min(4096)];
+    if head.len() < 8 {
+        return Ok(());
+    }
+    let nul_at = |parity: usize| {
+        head.iter()
+            .skip(parity)
+            .step_by(2)
+            .filter(|&&b| b == 0)
+            .count()
+    };
+    let (even, odd) = (nul_at(0), nul_at(1));
+    let half = head.len() / 2;
+    if (odd * 10 > half * 4 && even == 0) || (even * 10 > half * 4 && odd == 0) {
+        return Err(DataError::Parse {
+            file: file.to_string(),
+            message: "the file looks like UTF-16 text without a byte order mark; save it as \
+                      UTF-8 CSV (in Excel: Save As, \"CSV UTF-8\"; every other byte is NUL)"
+                .to_string(),
+        });
+    }
+    Ok(())
+}
+
+/// For a header read as one column: the most frequent other delimiter (`;`, tab, `|`, `,`)
+/// outside quotes in the header line, if any.
+fn delimiter_hint(text: &str, used: u8) -> Option<char> {
+    let line = text
+        .lines()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or_default();
+    let mut counts = [0usize; 4];
+    let cands = [b';', b'\t', b'|', b','];
+    let mut in_quotes = false;
+    for b in line.bytes() {
+        if b == b'"' {
+            in_quotes = !in_quotes;
+        } else if !in_quotes
+            && b != used
+            && let Some(k) = cands.iter().position(|&c| c == b)
+        {
+            counts[k] += 1;
+        }
+    }
+    let best = (0..4).fold(0, |best, k| if counts[k] > counts[best] { k } else { best });
+    (counts[best] > 0).then(|| char::from(cands[best]))
+}
+
 /// Bytes of a text file as a string: UTF-8 (BOM stripped), UTF-16 with BOM, else Windows-1252.
 fn decode(bytes: &[u8]) -> Cow<'_, str> {
     if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
@@ -170,12 +258,12 @@ fn windows_1252(b: u8) -> char {
     }
 }
 
-/// The delimiter: the most frequent of `,`, `;`, tab outside quotes in the header line (ties go
-/// to `;`, then tab, then `,`). A header without any: `;` if the data contain commas (a single
+/// The delimiter: the most frequent of `,`, `;`, tab, `|` outside quotes in the header line (ties
+/// go to `;`, then tab, then `,`, then `|`). A header without any: `;` if the data contain commas (a single
 /// column of decimal-comma numbers), else `,`.
 fn detect_delimiter(text: &str) -> u8 {
     let bytes = text.as_bytes();
-    let mut counts = [0usize; 3]; // ; \t ,
+    let mut counts = [0usize; 4]; // ; \t , |
     let mut in_quotes = false;
     let mut seen = false;
     let mut end = bytes.len();
@@ -189,14 +277,15 @@ fn detect_delimiter(text: &str) -> u8 {
             b';' if !in_quotes => counts[0] += 1,
             b'\t' if !in_quotes => counts[1] += 1,
             b',' if !in_quotes => counts[2] += 1,
+            b'|' if !in_quotes => counts[3] += 1,
             _ => {}
         }
         if !b.is_ascii_whitespace() {
             seen = true;
         }
     }
-    let candidates = [b';', b'\t', b','];
-    let best = (0..3).fold(
+    let candidates = [b';', b'\t', b',', b'|'];
+    let best = (0..4).fold(
         0usize,
         |best, k| if counts[k] > counts[best] { k } else { best },
     );
@@ -378,11 +467,14 @@ pub fn read_csv_str(source: &str, text: &str, options: &ReadOptions) -> Result<T
             data: b.finish(),
         })
         .collect();
-    Ok(Table::new(source, columns)?.with_format(
-        decimal,
-        Some(char::from(delimiter)),
-        row_numbers.finish(),
-    ))
+    let hint = if width == 1 {
+        delimiter_hint(text, delimiter)
+    } else {
+        None
+    };
+    Ok(Table::new(source, columns)?
+        .with_format(decimal, Some(char::from(delimiter)), row_numbers.finish())
+        .with_delimiter_hint(hint))
 }
 
 /// Excel's delimiter hint `sep=;` on the first line (Excel does not show it, so the header

@@ -19,10 +19,13 @@ use std::path::Path;
 /// Integers up to 2^53 are exact in f64; a whole-valued cell within it is an integer.
 const EXACT_INT: f64 = 9_007_199_254_740_992.0;
 
-/// The largest used range (rows × columns, counted from the first to the last non-empty cell)
-/// an `.xlsx`/`.xlsm` sheet may span: 20 000 000 cells, about 1 GB of cells in memory. The range
-/// is measured while the sheet is streamed, before any grid is allocated, so one stray cell far
-/// from the data (at XFD1048576, say) is an error naming that cell, never a 549 GB allocation.
+/// The default cell budget ([`crate::ReadOptions::max_cells`]): the largest used range (rows ×
+/// columns, counted from the first to the last non-empty cell) a sheet may span, 20 000 000
+/// cells, about 1 GB of cells in memory. `.xlsx`/`.xlsm`/`.xlsb` sheets are measured while they
+/// are streamed and `.ods` files in a pass over `content.xml`, before any grid is allocated, so
+/// one stray cell far from the data (at XFD1048576, say) is an error naming that cell, never a
+/// 549 GB allocation. `.xls` is not covered (calamine has no streaming reader for it; see
+/// ARCHITECTURE.md, Safety contract).
 pub const MAX_SHEET_CELLS: u64 = 20_000_000;
 
 pub(crate) fn read_sheet(
@@ -37,13 +40,17 @@ pub(crate) fn read_sheet(
     })?;
     let reader = BufReader::new(f);
     let sheet = options.sheet.as_deref();
+    let max_cells = options.cell_budget(file)?;
     // calamine has panicked on damaged files (a cell reference overflowing u32 under overflow
     // checks, tests/fuzz/README.md): such a panic is turned into an error naming the file.
     let load_any = || match ext {
         "xls" => load::<calamine::Xls<_>>(reader, file, sheet),
-        "xlsb" => load::<calamine::Xlsb<_>>(reader, file, sheet),
-        "ods" => load::<calamine::Ods<_>>(reader, file, sheet),
-        _ => load_xlsx(reader, file, sheet),
+        "xlsb" => load_xlsb(reader, file, sheet, max_cells),
+        "ods" => {
+            crate::ods::precheck(path, file, max_cells)?;
+            load::<calamine::Ods<_>>(reader, file, sheet)
+        }
+        _ => load_xlsx(reader, file, sheet, max_cells),
     };
     // The default hook would print the panic to stderr (a library never prints): it is
     // silenced for the duration of the read. The read runs before any parallel work.
@@ -98,13 +105,12 @@ fn pick_sheet(names: Vec<String>, file: &str, sheet: Option<&str>) -> Result<Str
     }
 }
 
-/// An `.xlsx`/`.xlsm` sheet streamed cell by cell: empty cells are skipped, and the used range
-/// of the non-empty ones is checked against [`MAX_SHEET_CELLS`] as each cell arrives, before the
-/// grid is built (calamine's `worksheet_range` would allocate the whole range first).
+/// An `.xlsx`/`.xlsm` sheet streamed cell by cell, through [`budgeted`].
 fn load_xlsx(
     reader: BufReader<File>,
     file: &str,
     sheet: Option<&str>,
+    max_cells: u64,
 ) -> Result<Range<Data>, DataError> {
     let parse = |what: &str, e: calamine::XlsxError| DataError::Parse {
         file: file.to_string(),
@@ -117,20 +123,58 @@ fn load_xlsx(
     let mut cells = wb
         .worksheet_cells_reader(&name)
         .map_err(|e| parse(&what, e))?;
+    budgeted(file, &name, max_cells, || {
+        let cell = cells.next_cell().map_err(|e| parse(&what, e))?;
+        Ok(cell.map(|c| (c.get_position(), Data::from(c.get_value().clone()))))
+    })
+}
+
+/// An `.xlsb` sheet streamed cell by cell, through [`budgeted`].
+fn load_xlsb(
+    reader: BufReader<File>,
+    file: &str,
+    sheet: Option<&str>,
+    max_cells: u64,
+) -> Result<Range<Data>, DataError> {
+    let parse = |what: &str, e: calamine::XlsbError| DataError::Parse {
+        file: file.to_string(),
+        message: format!("{what}: {e}; check that the file is a spreadsheet and not damaged"),
+    };
+    let mut wb: calamine::Xlsb<_> =
+        calamine::Xlsb::new(reader).map_err(|e| parse("cannot open the workbook", e))?;
+    let name = pick_sheet(wb.sheet_names(), file, sheet)?;
+    let what = format!("cannot read worksheet {name:?}");
+    let mut cells = wb
+        .worksheet_cells_reader(&name)
+        .map_err(|e| parse(&what, e))?;
+    budgeted(file, &name, max_cells, || {
+        let cell = cells.next_cell().map_err(|e| parse(&what, e))?;
+        Ok(cell.map(|c| (c.get_position(), Data::from(c.get_value().clone()))))
+    })
+}
+
+/// Cells from `next` (position, value) until it returns `None`: empty cells are skipped, and
+/// the used range of the non-empty ones is checked against `max_cells` as each cell arrives,
+/// before the grid is built (calamine's `worksheet_range` would allocate the whole range
+/// first), so one stray cell far from the data is an error naming that cell.
+fn budgeted(
+    file: &str,
+    name: &str,
+    max_cells: u64,
+    mut next: impl FnMut() -> Result<Option<((u32, u32), Data)>, DataError>,
+) -> Result<Range<Data>, DataError> {
     let mut kept: Vec<calamine::Cell<Data>> = Vec::new();
     let (mut r0, mut r1, mut c0, mut c1) = (u32::MAX, 0u32, u32::MAX, 0u32);
-    while let Some(cell) = cells.next_cell().map_err(|e| parse(&what, e))? {
-        let value = Data::from(cell.get_value().clone());
+    while let Some(((r, c), value)) = next()? {
         if matches!(value, Data::Empty) {
             continue;
         }
-        let (r, c) = cell.get_position();
         (r0, r1, c0, c1) = (r0.min(r), r1.max(r), c0.min(c), c1.max(c));
         let span = (u64::from(r1 - r0) + 1) * (u64::from(c1 - c0) + 1);
-        if span > MAX_SHEET_CELLS {
+        if span > max_cells {
             return Err(DataError::SheetTooLarge {
                 file: file.to_string(),
-                sheet: name,
+                sheet: name.to_string(),
                 cell: format!("{}{}", column_letters(c as usize), u64::from(r) + 1),
                 range: format!(
                     "{}{}:{}{}",
@@ -140,7 +184,7 @@ fn load_xlsx(
                     u64::from(r1) + 1
                 ),
                 cells: span,
-                max: MAX_SHEET_CELLS,
+                max: max_cells,
             });
         }
         kept.push(calamine::Cell::new((r, c), value));
@@ -194,7 +238,7 @@ fn is_blank(row: &[Data]) -> bool {
 }
 
 /// Spreadsheet column letters of the 0-based column `c` (`0` → `A`, `26` → `AA`).
-fn column_letters(mut c: usize) -> String {
+pub(crate) fn column_letters(mut c: usize) -> String {
     let mut out = Vec::new();
     loop {
         out.push(char::from(b'A' + (c % 26) as u8));

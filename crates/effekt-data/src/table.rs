@@ -108,6 +108,9 @@ pub struct Table {
     /// Spreadsheet row of each data row when it differs from [`spreadsheet_row`] (blank rows
     /// in the file, or a sheet whose header is not in row 1).
     row_numbers: Option<Vec<usize>>,
+    /// Another delimiter that would split the header into several columns, when the header
+    /// was read as one column (see [`Table::delimiter_hint`]).
+    delimiter_hint: Option<char>,
 }
 
 impl Table {
@@ -146,6 +149,7 @@ impl Table {
             decimal: Decimal::Point,
             delimiter: None,
             row_numbers: None,
+            delimiter_hint: None,
         })
     }
 
@@ -160,6 +164,18 @@ impl Table {
         self.delimiter = delimiter;
         self.row_numbers = row_numbers.filter(|r| r.len() == self.nrows);
         self
+    }
+
+    pub(crate) fn with_delimiter_hint(mut self, hint: Option<char>) -> Self {
+        self.delimiter_hint = hint;
+        self
+    }
+
+    /// For a delimited text file whose header was read as one column: the delimiter (`;`,
+    /// tab, `|` or `,`) that occurs most often in the header line, which would have split it
+    /// into several. [`Table::column`] names it in [`DataError::UnknownColumn`].
+    pub fn delimiter_hint(&self) -> Option<char> {
+        self.delimiter_hint
     }
 
     /// File name used in messages.
@@ -218,6 +234,7 @@ impl Table {
             column: name.to_string(),
             suggestion: closest(name, self.columns.iter().map(|c| c.name.as_str())),
             available: self.columns.iter().map(|c| c.name.clone()).collect(),
+            delimiter_hint: self.delimiter_hint,
         })
     }
 

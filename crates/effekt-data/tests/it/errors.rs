@@ -147,6 +147,7 @@ fn unknown_column() {
             column,
             suggestion,
             available,
+            ..
         } => {
             assert_eq!(file, FILE);
             assert_eq!(column, "re87");
@@ -474,4 +475,59 @@ fn unknown_sheet() {
         other => panic!("{other:?}"),
     }
     says(&e, &["small.xlsx", "\"Blad1\"", "Uppföljning, Text"]);
+}
+
+/// UTF-16 without a byte-order mark is named as such (every other byte NUL).
+#[test]
+fn utf16_without_bom_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, be) in [("le.csv", false), ("be.csv", true)] {
+        let bytes: Vec<u8> = "y;t\r\n1;0\r\n2;1\r\n"
+            .encode_utf16()
+            .flat_map(|u| if be { u.to_be_bytes() } else { u.to_le_bytes() })
+            .collect();
+        let p = dir.path().join(name);
+        std::fs::write(&p, bytes).unwrap();
+        let e = effekt_data::read_table(&p, &ReadOptions::default()).unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("looks like UTF-16 text without a byte order mark"),
+            "{e}"
+        );
+        assert!(e.to_string().contains("UTF-8 CSV"), "{e}");
+    }
+}
+
+/// A header read as one column while another delimiter would split it: the unknown-column
+/// message names that delimiter (a typed hint, no command-line flag).
+#[test]
+fn wrong_delimiter_is_hinted() {
+    let opts = ReadOptions {
+        delimiter: Some(','),
+        ..ReadOptions::default()
+    };
+    let t = read_csv_str("d.csv", "y;t;x\n1;0;2\n", &opts).unwrap();
+    assert_eq!(t.delimiter_hint(), Some(';'));
+    let e = t.column("y").unwrap_err();
+    assert!(matches!(
+        &e,
+        DataError::UnknownColumn {
+            delimiter_hint: Some(';'),
+            ..
+        }
+    ));
+    let m = e.to_string();
+    assert!(m.contains("the file seems to use `;` as delimiter"), "{m}");
+    assert!(!m.contains("--delimiter"), "{m}");
+    // Several columns: no hint.
+    let t = read_csv_str("d.csv", "y,t\n1,0\n", &ReadOptions::default()).unwrap();
+    assert_eq!(t.delimiter_hint(), None);
+}
+
+/// Pipe-delimited files are detected like `;`.
+#[test]
+fn pipe_delimiter_is_detected() {
+    let t = read_csv_str("d.csv", "y|t|x\n1|0|2,5\n2|1|3\n", &ReadOptions::default()).unwrap();
+    assert_eq!(t.delimiter(), Some('|'));
+    assert_eq!(t.column_names(), vec!["y", "t", "x"]);
 }

@@ -4,6 +4,7 @@
 mod csv;
 mod datasets;
 mod errors;
+mod ods_limits;
 mod props;
 mod select;
 mod sheets;

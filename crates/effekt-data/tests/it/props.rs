@@ -23,6 +23,7 @@ fn options() -> impl Strategy<Value = ReadOptions> {
             delimiter,
             decimal,
             sheet: None,
+            max_cells: None,
         })
 }
 

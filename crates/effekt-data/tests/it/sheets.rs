@@ -146,3 +146,39 @@ fn ods() {
         ColumnData::Bool(vec![Some(true), Some(false), Some(true)])
     );
 }
+
+/// `stray-far-cell.xlsb` is calamine's `tests/date.xlsb` (MIT) with the last row moved to row
+/// 1048576 and its second cell to column XFD: the dense range would be 17 179 869 184 cells
+/// (calamine's `worksheet_range` aborts allocating 549 GB); streamed, it is an error naming the
+/// cell.
+#[test]
+fn xlsb_stray_far_cell_is_an_error_naming_it() {
+    let e = read_table(&fixture("stray-far-cell.xlsb"), &ReadOptions::default()).unwrap_err();
+    let m = e.to_string();
+    assert!(matches!(e, DataError::SheetTooLarge { .. }), "{m}");
+    assert!(m.contains("XFD1048576"), "{m}");
+    assert!(m.contains("\"Sheet1\""), "{m}");
+}
+
+/// `ReadOptions::max_cells` lowers or raises the cell budget; the message says how to raise it
+/// without naming a command-line flag; outside 1 ..= 2e9 it is an error.
+#[test]
+fn cell_budget_from_options() {
+    let opts = |n| ReadOptions {
+        max_cells: Some(n),
+        ..ReadOptions::default()
+    };
+    let e = read_table(&fixture("small.xlsx"), &opts(2)).unwrap_err();
+    let m = e.to_string();
+    assert!(matches!(e, DataError::SheetTooLarge { max: 2, .. }), "{m}");
+    assert!(m.contains("raise the cell limit (max_cells)"), "{m}");
+    assert!(!m.contains("--max-cells"), "{m}");
+    let e = read_table(&fixture("small.ods"), &opts(2)).unwrap_err();
+    assert!(matches!(e, DataError::SheetTooLarge { max: 2, .. }), "{e}");
+    assert!(read_table(&fixture("small.ods"), &opts(16)).is_ok());
+    assert!(read_table(&fixture("small.xlsx"), &opts(2_000_000_000)).is_ok());
+    for bad in [0, 2_000_000_001] {
+        let e = read_table(&fixture("small.xlsx"), &opts(bad)).unwrap_err();
+        assert!(e.to_string().contains("from 1 to 2000000000"), "{e}");
+    }
+}

@@ -179,6 +179,10 @@ pub struct DataConfig {
     /// Worksheet of a spreadsheet (first when omitted).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sheet: Option<String>,
+    /// Cell budget of a spreadsheet (effekt-data `ReadOptions::max_cells`): the most cells a
+    /// sheet's used range may span, 1 to 2 000 000 000 (default 20 000 000).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_cells: Option<u64>,
     /// Missing values in the analysed columns: `error` (default: stop and say where) or `drop`
     /// (complete-case analysis, reported).
     #[serde(default)]
@@ -450,6 +454,18 @@ impl Study {
 
     fn validate(&self) -> Result<(), ReportError> {
         let c = &self.config;
+        if let Some(n) = c.data.max_cells
+            && !(1..=effekt_data::MAX_CELLS_LIMIT).contains(&n)
+        {
+            return Err(self.error(
+                "data.max_cells",
+                format!(
+                    "max_cells = {n} is out of range; give a whole number from 1 to {} (the default is {})",
+                    effekt_data::MAX_CELLS_LIMIT,
+                    effekt_data::MAX_SHEET_CELLS
+                ),
+            ));
+        }
         if c.outcomes.is_empty() {
             return Err(self.error(
                 "outcomes",
@@ -861,6 +877,18 @@ mod tests {
             let again: StudyConfig = toml::from_str(&back).unwrap();
             assert_eq!(again, s.config);
         }
+    }
+
+    #[test]
+    fn max_cells_is_read_and_range_checked() {
+        let with = |n: &str| {
+            minimal("kind = \"rct\"").replace("treatment", &format!("max_cells = {n}\ntreatment"))
+        };
+        let s = Study::parse(&with("50000000"), "s.toml").unwrap();
+        assert_eq!(s.config.data.max_cells, Some(50_000_000));
+        let e = Study::parse(&with("0"), "s.toml").unwrap_err();
+        assert!(e.to_string().contains("from 1 to 2000000000"), "{e}");
+        assert_eq!(e.location().unwrap().key.as_deref(), Some("data.max_cells"));
     }
 
     #[test]
