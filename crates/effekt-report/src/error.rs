@@ -79,6 +79,10 @@ pub enum ReportError {
         /// What went wrong and what to do.
         message: String,
     },
+    /// An outcome value outside the rating scale of the outcome's template (e.g. 9 for "not
+    /// answered" among 1–5 ratings): its mean would mix codes with ratings.
+    #[error("{0}")]
+    OutsideScale(Box<OutsideScale>),
     /// The contract could not be evaluated on the draws.
     #[error("contract: {0}")]
     Contract(String),
@@ -143,4 +147,28 @@ impl std::fmt::Display for MissingColumn {
             self.available.join(", ")
         )
     }
+}
+
+/// Where a templated rating outcome leaves its scale: the first value outside it and how many.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error(
+    "{file}, column {column:?}, row {row}: {value} is outside the scale {low}–{high} of the template `{template}` ({count} value(s) outside it); correct the value, or leave the cell empty (or NA) if it is a code for \"not answered\", or remove `template` from the outcome and give its `type` if the scale is different"
+)]
+pub struct OutsideScale {
+    /// Data file.
+    pub file: String,
+    /// Outcome column.
+    pub column: String,
+    /// Spreadsheet row of the first value outside the scale.
+    pub row: usize,
+    /// That value, as written in the file.
+    pub value: String,
+    /// How many values are outside the scale.
+    pub count: usize,
+    /// Lowest value of the scale.
+    pub low: f64,
+    /// Highest value of the scale.
+    pub high: f64,
+    /// The template (its study-file name).
+    pub template: String,
 }

@@ -118,7 +118,49 @@ impl<'f> Axes<'f> {
     }
 }
 
-type Chart<'a, 'b> = ChartContext<'a, SVGBackend<'b>, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+type Chart<'a, 'b> = ChartContext<'a, SVGBackend<'b>, Cartesian2d<Clamped, Clamped>>;
+
+/// An f64 axis that clamps a value far outside its range to a band of four range widths on
+/// either side before mapping it to pixels. The drawing looks the same (the SVG clips anything
+/// outside the plot area), but a value such as −9.2·10¹⁸ on a 1–5 axis no longer overflows
+/// plotters' `i32` pixel arithmetic (a panic, found by the CLI fuzz target).
+struct Clamped(RangedCoordf64);
+
+impl Clamped {
+    fn new(r: std::ops::Range<f64>) -> Self {
+        Self(r.into())
+    }
+}
+
+impl Ranged for Clamped {
+    type FormatOption = plotters::coord::ranged1d::NoDefaultFormatting;
+    type ValueType = f64;
+
+    fn map(&self, value: &f64, limit: (i32, i32)) -> i32 {
+        let r = self.0.range();
+        let band = 4.0 * (r.end - r.start).abs();
+        let v = if value.is_finite() && band.is_finite() {
+            value.clamp(r.start.min(r.end) - band, r.start.max(r.end) + band)
+        } else {
+            *value
+        };
+        self.0.map(&v, limit)
+    }
+
+    fn key_points<Hint: plotters::coord::ranged1d::KeyPointHint>(&self, hint: Hint) -> Vec<f64> {
+        self.0.key_points(hint)
+    }
+
+    fn range(&self) -> std::ops::Range<f64> {
+        self.0.range()
+    }
+}
+
+impl plotters::coord::ranged1d::ValueFormatter<f64> for Clamped {
+    fn format(value: &f64) -> String {
+        RangedCoordf64::format(value)
+    }
+}
 
 /// A chart on `root` over `x` × `y` with its mesh drawn in the report's style.
 fn chart<'a, 'b>(
@@ -131,7 +173,7 @@ fn chart<'a, 'b>(
         .margin(12)
         .x_label_area_size(axes.area.0)
         .y_label_area_size(axes.area.1)
-        .build_cartesian_2d(x, y)?;
+        .build_cartesian_2d(Clamped::new(x), Clamped::new(y))?;
     let mut mesh = chart.configure_mesh();
     match axes.grid {
         Grid::Both => {}
@@ -757,4 +799,49 @@ pub fn contract_payments(eval: &ContractEvaluation, lang: Language) -> Result<St
             Ok(())
         },
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Count, ScaleKind};
+
+    fn rating_scale() -> Scale {
+        Scale {
+            kind: ScaleKind::Points,
+            display_factor: 1.0,
+            decimals: 1,
+            effect_unit: "points".into(),
+            level_unit: "points".into(),
+            range: Some([1.0, 5.0]),
+        }
+    }
+
+    fn point(period: f64, observed: f64) -> PeriodPoint {
+        PeriodPoint {
+            period,
+            suppressed: false,
+            n_treated: Count::Exact(20),
+            n_control: Count::Exact(20),
+            treated_observed: Some(observed),
+            treated_counterfactual: Some(3.0),
+            control: Some(3.2),
+            effect: Some(observed - 3.0),
+        }
+    }
+
+    /// A mean far outside the axis (a mistyped −9223372036854775808 among 1–5 ratings) used
+    /// to overflow plotters' pixel arithmetic and panic; it is drawn clipped instead.
+    #[test]
+    fn a_value_far_outside_the_axis_is_clipped_not_a_panic() {
+        let points = [point(1.0, 3.5), point(2.0, -9.223_372_036_854_776e16)];
+        for lang in [Language::En, Language::Sv] {
+            let svg = trajectory(&points, &rating_scale(), "wave", lang).expect("drawn");
+            assert!(svg.contains("<svg"), "{svg}");
+        }
+        let axis = Clamped::new(1.0..5.0);
+        assert_eq!(axis.map(&-1e300, (0, 100)), axis.map(&-15.0, (0, 100)));
+        assert_eq!(axis.map(&3.0, (0, 100)), 50);
+        assert!(axis.map(&f64::NAN, (0, 100)) >= 0);
+    }
 }

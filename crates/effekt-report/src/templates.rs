@@ -61,6 +61,17 @@ const fn tx(en: &'static str, sv: &'static str) -> Text {
 }
 
 impl Template {
+    /// The template's name in a study file (`template = "parent_rating"`).
+    pub fn key(self) -> &'static str {
+        match self {
+            Template::ClosedLowerLevel => "closed_lower_level",
+            Template::PlanGoalsMet => "plan_goals_met",
+            Template::ParentRating => "parent_rating",
+            Template::ChildRating => "child_rating",
+            Template::TfcoStepDown => "tfco_step_down",
+        }
+    }
+
     /// The template's content.
     pub fn spec(self) -> TemplateSpec {
         match self {
@@ -135,5 +146,25 @@ impl Template {
     /// Label in `lang`.
     pub fn label(self, lang: Language) -> &'static str {
         self.spec().label.get(lang)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `Template::key` is the name serde reads, for every template.
+    #[test]
+    fn key_is_the_study_file_name() {
+        for t in [
+            Template::ClosedLowerLevel,
+            Template::PlanGoalsMet,
+            Template::ParentRating,
+            Template::ChildRating,
+            Template::TfcoStepDown,
+        ] {
+            let json = serde_json::to_string(&t).unwrap();
+            assert_eq!(json, format!("\"{}\"", t.key()));
+        }
     }
 }

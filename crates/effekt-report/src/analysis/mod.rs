@@ -303,6 +303,7 @@ pub fn prepare(
         context: context.clone(),
         source: Box::new(source),
     };
+    check_scale(table, outcome)?;
     if let DesignConfig::Did(_) = &study.config.design {
         return prepare_panel(study, table, outcome, &roles);
     }
@@ -570,6 +571,39 @@ impl Prepared {
             data: data::subset(&self.data, &idx),
         }
     }
+}
+
+/// Every value of a templated rating outcome lies on the template's scale (1–5): a 9 coded for
+/// "not answered" would otherwise be averaged with the ratings.
+fn check_scale(table: &Table, outcome: &ResolvedOutcome) -> Result<(), ReportError> {
+    let (Some((low, high)), Some(template)) = (outcome.scale_range, outcome.template) else {
+        return Ok(());
+    };
+    let Ok(values) = table.numeric(&outcome.column) else {
+        return Ok(()); // the data layer names a non-numeric value when the column is read
+    };
+    let outside = |v: &Option<f64>| v.is_some_and(|v| !(low..=high).contains(&v));
+    let count = values.iter().filter(|v| outside(v)).count();
+    let Some(first) = values.iter().position(outside) else {
+        return Ok(());
+    };
+    let value = table
+        .column(&outcome.column)
+        .ok()
+        .and_then(|c| c.data.display(first))
+        .unwrap_or_default();
+    Err(ReportError::OutsideScale(Box::new(
+        crate::error::OutsideScale {
+            file: table.source().to_string(),
+            column: outcome.column.clone(),
+            row: table.row_number(first),
+            value,
+            count,
+            low,
+            high,
+            template: template.key().to_string(),
+        },
+    )))
 }
 
 fn check_units(

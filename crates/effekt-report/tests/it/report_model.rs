@@ -219,6 +219,50 @@ fn a_missing_column_names_the_key_line_and_data_file() {
     );
 }
 
+/// A 9 coded for "not answered" among 1–5 ratings is named, with its row, before anything is
+/// averaged; the same code left empty is analysed (fuzz finding: −9223372036854775808 in the
+/// rating column used to reach the trajectory plot and overflow its pixel arithmetic).
+#[test]
+fn a_rating_outside_the_templates_scale_names_file_column_and_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = std::fs::read_to_string(fixture("pilot.csv")).unwrap();
+    let line = "62,Gården,1,1,boy,sv,7.5,0,3";
+    assert!(csv.contains(line), "the fixture changed");
+    let row = csv.lines().position(|l| l == line).unwrap() + 1;
+    let text = pilot_text();
+    let study = Study::parse(&text, "pilot_study.toml").unwrap();
+    let run = |csv: String| {
+        let path = dir.path().join("pilot.csv");
+        std::fs::write(&path, &csv).unwrap();
+        let table = read_table(&path, &ReadOptions::default()).unwrap();
+        let inputs = RunInputs {
+            study: &study,
+            table: &table,
+            data_file: "pilot.csv",
+            data_sha256: effekt_report::sha256_hex(csv.as_bytes()),
+            study_sha256: effekt_report::sha256_hex(text.as_bytes()),
+        };
+        run_study(&inputs, &RunOptions { language: None }, &NoProgress)
+    };
+    for code in ["9", "-9223372036854775808"] {
+        let e = run(csv.replace(line, &format!("62,Gården,1,1,boy,sv,7.5,0,{code}"))).unwrap_err();
+        assert!(matches!(e, ReportError::OutsideScale(_)), "{e}");
+        assert!(e.is_bad_input());
+        let msg = e.to_string();
+        for part in [
+            "\"rating\"",
+            &format!("row {row}"),
+            code,
+            "1–5",
+            "parent_rating",
+            "empty",
+        ] {
+            assert!(msg.contains(part), "{part} in {msg}");
+        }
+    }
+    run(csv.replace(line, "62,Gården,1,1,boy,sv,7.5,0,")).expect("an empty rating is missing");
+}
+
 #[test]
 fn missing_values_under_the_error_policy_name_column_and_row() {
     let text = pilot_text().replace("missing = \"drop\"", "missing = \"error\"");
