@@ -228,6 +228,8 @@ struct Output<'a> {
     dropped_rows: usize,
     notes: Vec<effekt_notes::Note>,
     warnings: Vec<String>,
+    /// Design checks (the pre-trend test of an event study), typed with their numbers.
+    checks: Vec<effekt_notes::checks::Check>,
 }
 
 /// Whether and how the estimates are weighted (`--weight-column`).
@@ -535,6 +537,10 @@ pub fn run(args: Args) -> CliResult {
         dropped_rows: ds.dropped,
         notes,
         warnings,
+        checks: pretrend
+            .and_then(|t| t.check(event_study.unwrap_or_default(), 1.0 - args.level))
+            .into_iter()
+            .collect(),
     };
     args.run.emit(&out, print_table)
 }
@@ -669,6 +675,7 @@ fn print_table(o: &Output<'_>) {
             pt.method
         );
     }
+    super::matching::print_checks(&o.checks);
     if let Some(c) = o.cell_means {
         outln!();
         outln!("  cell means     before        after");
@@ -738,6 +745,8 @@ struct CsOutput<'a> {
     cs: &'a effekt_did::cs::CsFit,
     dropped_rows: usize,
     warnings: Vec<String>,
+    /// Design checks (the pre-test), typed with their numbers.
+    checks: Vec<effekt_notes::checks::Check>,
 }
 
 /// `--method cs`: Callaway & Sant'Anna (2021) through `effekt_did::cs::fit_cs`.
@@ -847,6 +856,12 @@ fn run_cs(args: &Args) -> CliResult {
         cs: &fitted,
         dropped_rows: ds.dropped,
         warnings,
+        checks: fitted
+            .pretest
+            .as_ref()
+            .and_then(|p| p.check(fitted.dynamic.as_ref(), 1.0 - args.level))
+            .into_iter()
+            .collect(),
     };
     args.run.emit(&out, |o| print_cs(o, aggregate))
 }
@@ -986,6 +1001,7 @@ fn print_cs(o: &CsOutput<'_>, aggregate: AggregateArg) {
             p.p_value
         );
     }
+    super::matching::print_checks(&o.checks);
     for w in &o.warnings {
         outln!("  warning: {w}");
     }

@@ -229,6 +229,8 @@ struct Output<'a> {
     n: usize,
     data: DataInfo,
     warnings: &'a [effekt_notes::Note],
+    /// Design checks (balance after matching or weighting), typed with their numbers.
+    checks: Vec<effekt_notes::checks::Check>,
     #[serde(skip)]
     fit: &'a MatchFit,
 }
@@ -450,6 +452,7 @@ pub fn run(args: Args) -> CliResult {
         sizes: &result.sizes,
         dropped: &result.dropped,
         smd_threshold: result.smd_threshold,
+        checks: result.balance_check().into_iter().collect(),
         love_plot: &result.love_plot,
         ps_model: result.ps_model.as_ref(),
         caliper: result.caliper.as_ref(),
@@ -603,6 +606,7 @@ fn print_table(o: &Output<'_>, _table: &Table, ds: &Dataset) {
             if b.flagged { "> 0.1" } else { "" }
         );
     }
+    print_checks(&f.balance_check().into_iter().collect::<Vec<_>>());
     outln!();
     match &f.effect {
         None => outln!("  No outcome given (--outcome): matching and balance only."),
@@ -647,5 +651,18 @@ fn print_table(o: &Output<'_>, _table: &Table, ds: &Dataset) {
     }
     for w in &f.warnings {
         outln!("  note: {w}");
+    }
+}
+
+/// The design checks under the table they read: a failed one loud, a caution marked, a passed
+/// one as a plain line.
+pub(crate) fn print_checks(checks: &[effekt_notes::checks::Check]) {
+    use effekt_notes::checks::Verdict;
+    for c in checks {
+        match c.verdict() {
+            Verdict::Failed => outln!("  CHECK FAILED: {c}"),
+            Verdict::Caution => outln!("  caution: {c}"),
+            Verdict::Passed => outln!("  check passed: {c}"),
+        }
     }
 }

@@ -181,6 +181,13 @@ pub fn run(args: Args) -> CliResult {
                     h.sentence,
                     h.counterfactual_sentence
                 );
+                for c in o.checks.iter().filter(|c| c.check.raised()) {
+                    outln!(
+                        "  ⚠ {}: {}",
+                        effekt_report::i18n::checks::verdict_label(c.check.verdict(), lang),
+                        c.text
+                    );
+                }
                 outln!(
                     "  {}: {} ({})",
                     console::INFERENCE.get(lang),

@@ -599,3 +599,25 @@ fn callaway_santanna_on_an_unbalanced_panel_keeps_every_unit_with_sampling() {
         ],
     );
 }
+
+#[test]
+fn a_failed_pre_trend_test_is_a_failed_check_in_the_table_and_the_json() {
+    let table = common::stdout(&effekt(&castle(&["--method", "event-study"])));
+    assert!(
+        table.contains("CHECK FAILED: pre-trends rejected"),
+        "{table}"
+    );
+    let v = json(&castle(&["--method", "event-study", "--json", "-"]));
+    let c = &v["checks"][0];
+    assert_eq!(c["check"], "pre_trends", "{c}");
+    assert_eq!(c["verdict"], "failed", "{c}");
+    assert!(c["p_value"].as_f64().unwrap() < 1e-3, "{c}");
+    assert!(c["largest"]["event_time"].as_i64().unwrap() < 0, "{c}");
+    // TWFE has no pre-trend test: no check.
+    let v = json(&castle(&["--method", "twfe", "--json", "-"]));
+    assert!(
+        v["checks"].as_array().unwrap().is_empty(),
+        "{}",
+        v["checks"]
+    );
+}

@@ -488,3 +488,27 @@ fn aipw_att_runs_and_equals_the_drdid_reference() {
             .contains("doubly robust ATT")
     );
 }
+
+#[test]
+fn a_failed_balance_check_is_in_the_table_and_the_json_and_a_passed_one_is_not_raised() {
+    // 1:1 nearest neighbour on lalonde leaves race and the propensity score far apart.
+    let o = effekt(&lalonde(&[]));
+    let table = common::stdout(&o);
+    assert!(
+        table.contains("CHECK FAILED: balance not achieved: after matching the groups still differ on raceblack"),
+        "{table}"
+    );
+    let v = common::json(&lalonde(&["--json", "-"]));
+    let c = &v["checks"][0];
+    assert_eq!(c["check"], "balance", "{c}");
+    assert_eq!(c["verdict"], "failed", "{c}");
+    assert_eq!(c["comparison"], "matched", "{c}");
+    assert_eq!(c["worst"]["covariate"], "raceblack", "{c}");
+    assert!(c["worst"]["smd"].as_f64().unwrap() > 0.25, "{c}");
+    // Coarsened exact matching balances every covariate within 0.1 SD.
+    let v = common::json(&lalonde(&["--method", "cem", "--json", "-"]));
+    assert_eq!(v["checks"][0]["verdict"], "passed", "{}", v["checks"]);
+    let table = common::stdout(&effekt(&lalonde(&["--method", "cem"])));
+    assert!(!table.contains("CHECK FAILED"), "{table}");
+    assert!(table.contains("check passed: balance achieved"), "{table}");
+}

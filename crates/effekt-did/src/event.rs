@@ -107,6 +107,25 @@ pub struct EventStudyFit {
     pub notes: Vec<effekt_notes::Note>,
 }
 
+impl PreTrendTest {
+    /// The pre-trend check at significance level `alpha` by the shared rules of
+    /// [`effekt_notes::checks`] (failed when p < α), naming the largest pre-period
+    /// coefficient of `rows`; `None` without a p-value.
+    pub fn check(&self, rows: &[EventStudyRow], alpha: f64) -> Option<effekt_notes::checks::Check> {
+        let pre: Vec<effekt_notes::checks::PrePeriod> = rows
+            .iter()
+            .filter(|r| !r.reference)
+            .filter_map(|r| {
+                Some(effekt_notes::checks::PrePeriod {
+                    event_time: r.event_time,
+                    estimate: r.estimate?,
+                })
+            })
+            .collect();
+        effekt_notes::checks::Check::pre_trends(self.statistic, self.p_value?, alpha, &pre)
+    }
+}
+
 /// Name of the coefficient of event time `e`.
 pub fn event_term(e: i64) -> String {
     format!("event_time::{e}")

@@ -264,4 +264,28 @@ impl MatchFit {
     pub fn counterfactual(&self) -> Option<&Counterfactual> {
         self.effect.as_ref().map(|e| &e.counterfactual)
     }
+
+    /// The balance check of the matched (or weighted) sample by the shared rules of
+    /// [`effekt_notes::checks`]: failed when some covariate (or the distance) still differs by
+    /// more than 0.25 SD, a caution above 0.1 SD or with a variance ratio outside 0.5–2.
+    /// `None` without a finite SMD after matching.
+    pub fn balance_check(&self) -> Option<effekt_notes::checks::Check> {
+        use effekt_notes::checks::{Check, Comparison, CovariateBalance};
+        let comparison = match self.settings.method {
+            Method::Ipw | Method::Aipw => Comparison::Weighted,
+            Method::Nearest | Method::Cem => Comparison::Matched,
+        };
+        let rows: Vec<CovariateBalance> = self
+            .balance
+            .iter()
+            .filter_map(|b| {
+                Some(CovariateBalance {
+                    covariate: b.covariate.clone(),
+                    smd: b.smd_after?,
+                    variance_ratio: b.var_ratio_after,
+                })
+            })
+            .collect();
+        Check::balance(&rows, comparison)
+    }
 }

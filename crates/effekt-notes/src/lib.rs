@@ -11,8 +11,13 @@
 //! before the notes were typed. A note cannot be read back from JSON: deserialising one is an
 //! error that says so.
 //!
+//! [`checks`] holds the design checks (balance, pre-trends, alternatives): the rules that
+//! decide whether an estimate is to be believed, shared by the CLI and the report.
+//!
 //! This crate depends on nothing in effekt: effekt-resample (a leaf) and effekt-models use it,
 //! and every crate above them.
+
+pub mod checks;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;

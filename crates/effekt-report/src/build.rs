@@ -49,6 +49,7 @@
 //! Every suppression and coarsening is listed in [`crate::model::PrivacySection`] in the
 //! report's language, and the privacy statement says when counts were rounded.
 
+mod checks;
 mod counts;
 mod disclosure;
 
@@ -409,6 +410,7 @@ fn outcome_section(
             warnings: without_size_warnings(&e.warnings, e, exact, lang),
             ..Robustness::default()
         },
+        checks: Vec::new(),
         plots: OutcomePlots::default(),
     };
     if let Some(why) = plan.suppressed {
@@ -459,6 +461,7 @@ fn outcome_section(
         section.plots.bootstrap = crate::adapt::bootstrap::plot(b, lo, hi, scheme);
     }
     section.plots.trajectory = trajectory(i, outcome, plan, counts, privacy);
+    checks::apply(&mut section, study, lang);
     for (j, s) in r.subgroups.iter().enumerate() {
         let suppressed = plan.subgroups.get(j).cloned().flatten();
         section.subgroups.push(subgroup_section(
@@ -1108,6 +1111,14 @@ pub fn build_report(
         other => other,
     };
 
+    // Every design check that did not pass, outcome by outcome, before the run's own warnings.
+    let raised = outcomes.iter().flat_map(|o| {
+        o.checks
+            .iter()
+            .filter(|c| c.check.raised())
+            .map(move |c| format!("{}: {}", o.label, c.text))
+    });
+    warnings.splice(0..0, raised.collect::<Vec<_>>());
     let inc = included(study, results, contract.is_some(), power.is_some());
     let (methods, references) = crate::methods::appendix(inc, lang);
     warnings.dedup();

@@ -23,7 +23,7 @@ use serde::{Deserialize, Serialize};
 
 /// Version of this schema. Bumped on any change a reader could notice (added, removed or renamed
 /// fields, changed meaning). History in `crates/effekt-report/docs/report-schema.md`.
-pub const SCHEMA_VERSION: u32 = 4;
+pub const SCHEMA_VERSION: u32 = 5;
 
 /// A whole report.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -228,8 +228,25 @@ pub struct OutcomeSection {
     pub subgroups: Vec<SubgroupSection>,
     /// Robustness.
     pub robustness: Robustness,
+    /// Design checks of this outcome (balance, pre-trends, alternatives), every verdict with
+    /// its numbers; the ones that did not pass are also in the headline box, in
+    /// `headline.sentence` (a failed one) and in the report's `warnings[]`. Empty when the
+    /// outcome is suppressed.
+    pub checks: Vec<CheckDoc>,
     /// Data for plots.
     pub plots: OutcomePlots,
+}
+
+/// One design check of an outcome: the typed check (effekt-notes `checks::Check`: `check`
+/// names it, `verdict` is `passed`, `caution` or `failed`, the rest are its numbers) and its
+/// text in the report language.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CheckDoc {
+    /// The check with its numbers.
+    pub check: effekt_notes::checks::Check,
+    /// The check in words.
+    pub text: String,
 }
 
 /// The headline effect of one outcome.

@@ -126,6 +126,31 @@ pub struct CsPretest {
     pub p_value: f64,
 }
 
+impl CsPretest {
+    /// The pre-trend check at significance level `alpha` by the shared rules of
+    /// [`effekt_notes::checks`] (failed when p < α), naming the largest pre-period effect of
+    /// the dynamic aggregation when there is one (`dynamic`, rows keyed by event time).
+    pub fn check(
+        &self,
+        dynamic: Option<&CsAggregate>,
+        alpha: f64,
+    ) -> Option<effekt_notes::checks::Check> {
+        let pre: Vec<effekt_notes::checks::PrePeriod> = dynamic
+            .map(|d| {
+                d.rows
+                    .iter()
+                    .filter(|r| r.key < 0.0 && r.key.fract() == 0.0)
+                    .map(|r| effekt_notes::checks::PrePeriod {
+                        event_time: r.key as i64,
+                        estimate: r.effect.estimate,
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        effekt_notes::checks::Check::pre_trends(self.statistic, self.p_value, alpha, &pre)
+    }
+}
+
 /// The result of a Callaway–Sant'Anna analysis.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CsFit {

@@ -253,3 +253,6 @@ pub mod console;
 
 /// The fits' typed notes translated.
 pub mod notes;
+
+/// The design checks (balance, pre-trends, alternatives) in words.
+pub mod checks;

@@ -38,6 +38,7 @@ pub const BOOTSTRAP_DIST: Text = t(
 );
 pub const DETAIL_TABLE: Text = t("Estimates in detail", "Skattningar i detalj");
 pub const WARNINGS: Text = t("Warnings", "Varningar");
+pub const DESIGN_CHECKS: Text = t("Design checks", "Kontroller av upplägget");
 pub const CONTRACT: Text = t("Outcome contract", "Utfallskontrakt");
 pub const POWER: Text = t(
     "Power for a future study",

@@ -25,6 +25,11 @@ nav.toc a { color: var(--accent); text-decoration: none; }
 .cf { color: var(--muted); }
 .suppressed { background: #fff4e5; border-left: 5px solid var(--cf); padding: 8px 12px; border-radius: 4px; }
 .warning { color: #8a4b00; }
+ul.checks { list-style: none; padding: 0; margin: 6px 0 12px; }
+ul.checks li { padding: 6px 12px; margin: 4px 0; border-radius: 4px; border-left: 5px solid; }
+ul.checks li.failed { background: #fdecea; border-color: #b3261e; color: #5c1410; }
+ul.checks li.caution { background: #fff4e5; border-color: #c77700; color: #5a3600; }
+ul.checks li.passed { background: #edf7ee; border-color: #2e7d32; color: #1b4d1e; }
 table { border-collapse: collapse; width: 100%; margin: 10px 0 14px; font-size: 0.92rem; }
 th, td { border-bottom: 1px solid var(--line); padding: 5px 8px; text-align: left; vertical-align: top; }
 th { background: var(--bg-soft); font-weight: 600; }
@@ -155,8 +160,9 @@ pub fn render(r: &Report) -> Result<String, ReportError> {
     for o in &r.outcomes {
         match &o.headline {
             Some(h) => body.push_str(&format!(
-                "<p class=\"headline\">{}</p>\n<p class=\"cf\">{}</p>\n",
+                "<p class=\"headline\">{}</p>\n{}<p class=\"cf\">{}</p>\n",
                 escape(&h.sentence),
+                checks_list(o, false, lang),
                 escape(&h.counterfactual_sentence)
             )),
             None => body.push_str(&format!(
@@ -393,6 +399,7 @@ fn outcome(
         "<p class=\"headline\">{}</p>\n",
         escape(&h.sentence)
     ));
+    s.push_str(&checks_list(o, false, lang));
     s.push_str(&format!(
         "<p class=\"cf\">{}</p>\n",
         escape(&h.counterfactual_sentence)
@@ -569,6 +576,13 @@ fn outcome(
             escape(msg::PLOT_LOVE_CAPTION.get(lang))
         ));
     }
+    if !o.checks.is_empty() {
+        s.push_str(&format!(
+            "<h3>{}</h3>\n{}",
+            escape(msg::DESIGN_CHECKS.get(lang)),
+            checks_list(o, true, lang)
+        ));
+    }
     if !o.robustness.warnings.is_empty() {
         s.push_str(&format!(
             "<p><strong>{}</strong></p>\n<ul>\n",
@@ -581,6 +595,38 @@ fn outcome(
     }
     s.push_str("</section>\n");
     Ok(s)
+}
+
+/// The design checks of an outcome as a list, each with its verdict (`all`: passed ones too;
+/// otherwise the headline box's list of raised ones, empty when none).
+fn checks_list(o: &OutcomeSection, all: bool, lang: Language) -> String {
+    let items: String = o
+        .checks
+        .iter()
+        .filter(|c| all || c.check.raised())
+        .map(|c| {
+            let v = c.check.verdict();
+            format!(
+                "<li class=\"{}\"><strong>{}:</strong> {}</li>\n",
+                verdict_class(v),
+                escape(crate::i18n::checks::verdict_label(v, lang)),
+                escape(&c.text)
+            )
+        })
+        .collect();
+    if items.is_empty() {
+        return String::new();
+    }
+    format!("<ul class=\"checks\">\n{items}</ul>\n")
+}
+
+fn verdict_class(v: effekt_notes::checks::Verdict) -> &'static str {
+    use effekt_notes::checks::Verdict;
+    match v {
+        Verdict::Passed => "passed",
+        Verdict::Caution => "caution",
+        Verdict::Failed => "failed",
+    }
 }
 
 fn p_eq_s(p: f64, lang: Language) -> String {

@@ -49,8 +49,10 @@ pub fn render(r: &Report) -> String {
     for o in &r.outcomes {
         match &o.headline {
             Some(h) => s.push_str(&format!(
-                "- **{}**\n  {}\n",
-                h.sentence, h.counterfactual_sentence
+                "- **{}**\n{}  {}\n",
+                h.sentence,
+                checks_list(o, false, "  ", lang),
+                h.counterfactual_sentence
             )),
             None => s.push_str(&format!(
                 "- {}: {}\n",
@@ -90,10 +92,12 @@ pub fn render(r: &Report) -> String {
             ));
             continue;
         };
-        s.push_str(&format!(
-            "**{}**\n\n{}\n\n",
-            h.sentence, h.counterfactual_sentence
-        ));
+        s.push_str(&format!("**{}**\n\n", h.sentence));
+        let raised = checks_list(o, false, "", lang);
+        if !raised.is_empty() {
+            s.push_str(&format!("{raised}\n"));
+        }
+        s.push_str(&format!("{}\n\n", h.counterfactual_sentence));
         s.push_str(&format!("### {}\n\n", msg::OBSERVED_VS_CF.get(lang)));
         s.push_str(&table(&counterfactual_table(o, th, lang)));
         if let Some(m) = &o.sample {
@@ -182,6 +186,13 @@ pub fn render(r: &Report) -> String {
                 s.push_str(&format!("{}\n\n", msg::FLAG_NOTE.get(lang)));
             }
         }
+        if !o.checks.is_empty() {
+            s.push_str(&format!(
+                "**{}**\n\n{}\n",
+                msg::DESIGN_CHECKS.get(lang),
+                checks_list(o, true, "", lang)
+            ));
+        }
         for w in &o.robustness.warnings {
             s.push_str(&format!("- ⚠ {w}\n"));
         }
@@ -247,4 +258,22 @@ pub fn render(r: &Report) -> String {
     s.push_str(&format!("## {}\n\n", msg::REPRODUCIBILITY.get(lang)));
     s.push_str(&table(&manifest_table(&r.manifest, lang)));
     s
+}
+
+/// The design checks of an outcome as Markdown list items indented by `indent` (`all`: passed
+/// ones too; otherwise only raised ones, empty when none).
+fn checks_list(o: &OutcomeSection, all: bool, indent: &str, lang: Language) -> String {
+    o.checks
+        .iter()
+        .filter(|c| all || c.check.raised())
+        .map(|c| {
+            let v = c.check.verdict();
+            let mark = if c.check.raised() { "⚠ " } else { "" };
+            format!(
+                "{indent}- {mark}**{}:** {}\n",
+                crate::i18n::checks::verdict_label(v, lang),
+                c.text
+            )
+        })
+        .collect()
 }

@@ -1,0 +1,110 @@
+//! The design checks of one outcome, computed from what its section publishes (so a check
+//! never reveals a suppressed balance row), by the shared rules of
+//! [`effekt_notes::checks`]. A check that did not pass goes to the headline box (the
+//! renderers list `checks` with a raised verdict), a failed one also adds its clause to the
+//! summary sentence, and [`super::build_report`] copies both kinds into `warnings[]`.
+
+use super::{fmt_effect, sentence_decimals};
+use crate::i18n::{Language, checks as tx};
+use crate::model::{CheckDoc, OutcomeSection};
+use crate::study::{DesignConfig, MatchMethod, RctEstimator, Study};
+use effekt_notes::checks::{Check, Comparison, CovariateBalance, Interval, PrePeriod};
+
+/// The checks of `section` (balance, pre-trends, alternatives; those the design has), with
+/// their texts; a failed check's clause is appended to the headline sentence.
+pub(super) fn apply(section: &mut OutcomeSection, study: &Study, lang: Language) {
+    let Some(headline) = &section.headline else {
+        return;
+    };
+    let mut checks = Vec::new();
+    if let Some(c) = balance(section, &study.config.design) {
+        checks.push(c);
+    }
+    if let Some(t) = &section.robustness.pre_trend {
+        let pre: Vec<PrePeriod> = section
+            .plots
+            .event_study
+            .iter()
+            .filter(|c| !c.reference)
+            .map(|c| PrePeriod {
+                event_time: c.event_time,
+                estimate: c.estimate,
+            })
+            .collect();
+        let alpha = 1.0 - study.config.inference.level;
+        checks.extend(Check::pre_trends(t.statistic, t.p_value, alpha, &pre));
+    }
+    let head = Interval {
+        estimate: headline.estimate,
+        conf_low: headline.conf_low,
+        conf_high: headline.conf_high,
+    };
+    let alternatives: Vec<(String, Interval)> = section
+        .robustness
+        .alternatives
+        .iter()
+        .filter_map(|a| {
+            Some((
+                a.method.clone(),
+                Interval {
+                    estimate: a.estimate?,
+                    conf_low: a.conf_low?,
+                    conf_high: a.conf_high?,
+                },
+            ))
+        })
+        .collect();
+    checks.extend(Check::alternatives(head, &alternatives));
+
+    let scale = section.scale.clone();
+    let d = sentence_decimals(headline.estimate, &scale);
+    let effect = |x: f64| format!("{} {}", fmt_effect(x, &scale, d, lang), scale.effect_unit);
+    let clauses: Vec<String> = checks.iter().filter_map(|c| tx::clause(c, lang)).collect();
+    section.checks = checks
+        .into_iter()
+        .map(|check| CheckDoc {
+            text: tx::text(&check, &effect, lang),
+            check,
+        })
+        .collect();
+    if let Some(h) = &mut section.headline {
+        for c in clauses {
+            h.sentence.push(' ');
+            h.sentence.push_str(&c);
+        }
+    }
+}
+
+/// Balance of the published rows: after matching or weighting, or between randomised arms.
+fn balance(section: &OutcomeSection, design: &DesignConfig) -> Option<Check> {
+    let comparison = match design {
+        DesignConfig::Rct(r) => match r.estimator {
+            RctEstimator::Ancova | RctEstimator::Lin => Comparison::RandomisedAdjusted,
+            RctEstimator::DifferenceInMeans => Comparison::Randomised,
+        },
+        DesignConfig::Matching(m) => match m.method {
+            MatchMethod::Ipw | MatchMethod::Aipw => Comparison::Weighted,
+            MatchMethod::Nearest | MatchMethod::Cem => Comparison::Matched,
+        },
+        DesignConfig::Did(_) => return None,
+    };
+    let rows: Vec<CovariateBalance> = section
+        .robustness
+        .balance
+        .iter()
+        .filter_map(|b| {
+            let (smd, vr) = match comparison {
+                Comparison::Randomised | Comparison::RandomisedAdjusted => {
+                    (b.smd_before, b.var_ratio_before)
+                }
+                _ => (b.smd_after, b.var_ratio_after),
+            };
+            Some(CovariateBalance {
+                covariate: b.covariate.clone(),
+                smd: smd?,
+                variance_ratio: vr,
+            })
+        })
+        .collect();
+    Check::balance(&rows, comparison)
+}

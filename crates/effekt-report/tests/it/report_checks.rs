@@ -1,0 +1,177 @@
+//! Design checks reach the headline (issue 13): on the shipped examples a failed balance, a
+//! sign disagreement and a failed pre-trend test are in the outcome's `checks`, the headline
+//! sentence (failed ones), `warnings[]` and both renderings, in English and Swedish; on a
+//! randomised study nothing fails.
+
+use effekt_data::{ReadOptions, read_table};
+use effekt_notes::checks::{Check, Disagreement, Verdict};
+use effekt_report::model::{OutcomeSection, Report};
+use effekt_report::{
+    Format, Language, NoProgress, RunInputs, RunOptions, Study, render, run_study,
+};
+use std::path::Path;
+
+/// Run a study file of `datasets/` (or a fixture directory) in `lang`.
+fn run(study_file: &Path, lang: Language) -> Report {
+    let text = std::fs::read_to_string(study_file).unwrap();
+    let study = Study::parse(&text, "study.toml").unwrap();
+    let dir = study_file.parent().unwrap();
+    let table = read_table(&dir.join(&study.config.data.path), &ReadOptions::default()).unwrap();
+    let inputs = RunInputs {
+        study: &study,
+        table: &table,
+        data_file: "data",
+        data_sha256: String::new(),
+        study_sha256: String::new(),
+    };
+    let options = RunOptions {
+        language: Some(lang),
+    };
+    run_study(&inputs, &options, &NoProgress).unwrap()
+}
+
+fn datasets(name: &str) -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../datasets")
+        .join(name)
+}
+
+fn outcome<'a>(r: &'a Report, id: &str) -> &'a OutcomeSection {
+    r.outcomes.iter().find(|o| o.id == id).unwrap()
+}
+
+fn raised(o: &OutcomeSection) -> impl Iterator<Item = &effekt_report::model::CheckDoc> {
+    o.checks.iter().filter(|c| c.check.raised())
+}
+
+/// Every raised check of every outcome is in `warnings[]`, the HTML headline box and the
+/// Markdown.
+fn everywhere(r: &Report) {
+    let files: Vec<(Format, String)> = [Format::Html, Format::Markdown]
+        .into_iter()
+        .map(|f| (f, render(r, f).unwrap()))
+        .collect();
+    for o in &r.outcomes {
+        for c in raised(o) {
+            let w = format!("{}: {}", o.label, c.text);
+            assert!(r.warnings.contains(&w), "{w:?} not in {:?}", r.warnings);
+            let escaped = c
+                .text
+                .replace('&', "&amp;")
+                .replace('<', "&lt;")
+                .replace('>', "&gt;")
+                .replace('"', "&quot;")
+                .replace('\'', "&#39;");
+            for (f, content) in &files {
+                assert!(
+                    content.contains(&c.text) || content.contains(&escaped),
+                    "{f:?} lacks {:?}",
+                    c.text
+                );
+            }
+        }
+    }
+    let html = &files[0].1;
+    assert!(
+        html.contains("<ul class=\"checks\">"),
+        "no headline check box"
+    );
+}
+
+#[test]
+fn ihf_child_rating_imbalance_and_sign_disagreement_reach_the_headline() {
+    for lang in [Language::En, Language::Sv] {
+        let r = run(&datasets("ihf/study.toml"), lang);
+        let child = outcome(&r, "child_rating");
+        let failed: Vec<&Check> = raised(child)
+            .map(|c| &c.check)
+            .filter(|c| c.verdict() == Verdict::Failed)
+            .collect();
+        let Some(Check::Balance { worst, .. }) = failed.first() else {
+            panic!("no failed balance check: {:?}", child.checks)
+        };
+        assert_eq!(worst.covariate, "baseline_risk");
+        assert!(worst.smd.abs() > 0.5, "{worst:?}");
+        let sentence = &child.headline.as_ref().unwrap().sentence;
+        let clause = match lang {
+            Language::En => "still differed on baseline_risk",
+            Language::Sv => "skilde sig grupperna fortfarande åt i baseline_risk",
+        };
+        assert!(sentence.contains(clause), "{sentence}");
+
+        let closed = outcome(&r, "closed_lower_level");
+        let sign = raised(closed).any(|c| {
+            matches!(
+                c.check,
+                Check::Alternatives {
+                    disagreement: Some(Disagreement::Sign),
+                    ..
+                }
+            )
+        });
+        assert!(sign, "no sign disagreement: {:?}", closed.checks);
+        everywhere(&r);
+        if lang == Language::Sv {
+            for w in &r.warnings {
+                for english in [" the ", "balance", "estimate", "method"] {
+                    assert!(!w.contains(english), "English in a Swedish warning: {w}");
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn castle_failed_pre_trend_test_reaches_the_headline() {
+    for lang in [Language::En, Language::Sv] {
+        let r = run(&datasets("castle/study.toml"), lang);
+        let o = &r.outcomes[0];
+        let pre = raised(o)
+            .find(|c| matches!(c.check, Check::PreTrends { .. }))
+            .unwrap_or_else(|| panic!("no raised pre-trend check: {:?}", o.checks));
+        let Check::PreTrends {
+            verdict,
+            p_value,
+            largest,
+            ..
+        } = &pre.check
+        else {
+            unreachable!()
+        };
+        assert_eq!(*verdict, Verdict::Failed);
+        assert!(*p_value < 1e-3, "{p_value}");
+        assert!(largest.is_some_and(|l| l.event_time < 0));
+        let sentence = &o.headline.as_ref().unwrap().sentence;
+        let clause = match lang {
+            Language::En => "already developed differently before the intervention",
+            Language::Sv => "utvecklades redan olika före insatsen",
+        };
+        assert!(sentence.contains(clause), "{sentence}");
+        everywhere(&r);
+    }
+}
+
+#[test]
+fn a_randomised_study_fails_no_check_and_lists_its_passed_ones() {
+    let r = run(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/ihf_randomised/study.toml"),
+        Language::En,
+    );
+    for o in &r.outcomes {
+        assert!(
+            o.checks.iter().all(|c| c.check.verdict() < Verdict::Failed),
+            "{}: {:?}",
+            o.id,
+            o.checks
+        );
+        assert!(
+            o.checks
+                .iter()
+                .any(|c| matches!(c.check, Check::Balance { .. })),
+            "{}: no balance check",
+            o.id
+        );
+        let sentence = &o.headline.as_ref().unwrap().sentence;
+        assert!(!sentence.contains("may be biased"), "{sentence}");
+    }
+}
