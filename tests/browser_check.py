@@ -7,7 +7,9 @@ For each file:
   * no console errors and no network requests: Chromium's log (--enable-logging=stderr) must
     not contain "Uncaught", console errors or net::ERR_ lines. Chromium runs with a proxy that
     refuses every connection, so any external resource would show up as a failed request;
-  * the DOM (--dump-dom) contains inline <svg> plots and a <h1>.
+  * the DOM (--dump-dom) contains inline <svg> plots, a <h1> and the summary section; when
+    report.json beside the page has design checks that did not pass, the headline check box
+    and the warnings section.
 
 Only the Python standard library and Chromium's command line are used (Debian: apt-get install
 chromium). Usage:
@@ -18,6 +20,7 @@ Screenshots are written to DIR (default: next to each HTML file, as <name>.png).
 when every file passes, 1 otherwise, 2 when Chromium is not installed.
 """
 import argparse
+import json
 import os
 import re
 import shutil
@@ -170,6 +173,20 @@ def check(chromium, html, out_dir):
         problems.append("the DOM has no <svg> plot")
     if "<h1" not in dom.stdout:
         problems.append("the DOM has no <h1>")
+    if 'id="summary"' not in dom.stdout:
+        problems.append("the DOM has no summary section")
+    # Raised design checks (report.json beside the page) must be in the headline boxes and the
+    # warnings section.
+    rj = os.path.join(os.path.dirname(html), "report.json")
+    if os.path.exists(rj):
+        with open(rj, encoding="utf-8") as f:
+            report = json.load(f)
+        raised = [c for o in report["outcomes"] for c in o.get("checks", []) if c["check"]["verdict"] != "passed"]
+        if raised:
+            if 'class="checks"' not in dom.stdout:
+                problems.append(f"{len(raised)} raised design check(s) but no headline check box")
+            if 'id="warnings"' not in dom.stdout:
+                problems.append("raised design checks but no warnings section")
     for bad in ("src=", 'href="http', "href='http"):
         if bad in dom.stdout:
             problems.append(f"the DOM contains {bad}")

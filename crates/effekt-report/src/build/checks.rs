@@ -58,7 +58,15 @@ pub(super) fn apply(section: &mut OutcomeSection, study: &Study, lang: Language)
 
     let scale = section.scale.clone();
     let d = sentence_decimals(headline.estimate, &scale);
-    let effect = |x: f64| format!("{} {}", fmt_effect(x, &scale, d, lang), scale.effect_unit);
+    // A non-zero value never shows as 0 (an interval end of 0.004 "excludes zero"): up to
+    // three more decimals.
+    let effect = |x: f64| {
+        let shown = (d..=d + 3)
+            .map(|k| fmt_effect(x, &scale, k, lang))
+            .find(|t| x == 0.0 || t.chars().any(|c| c.is_ascii_digit() && c != '0'))
+            .unwrap_or_else(|| fmt_effect(x, &scale, d + 3, lang));
+        format!("{shown} {}", scale.effect_unit)
+    };
     let clauses: Vec<String> = checks.iter().filter_map(|c| tx::clause(c, lang)).collect();
     section.checks = checks
         .into_iter()
