@@ -34,6 +34,8 @@
 //! * [`demean`](mod@demean): [`demean()`] (alternating projections) and [`absorbed_df`].
 //! * [`dist`]: t/z tests and intervals.
 //! * [`tidy`]: the result rows every design crate shares.
+//! * [`effect_size`]: Hedges' g and the number needed to treat.
+//! * [`multiplicity`]: Holm and Benjamini–Hochberg adjusted p-values.
 //!
 //! # Example
 //! The Thornton (2008) HIV-results experiment shipped in `datasets/`: did a cash incentive make
@@ -89,9 +91,11 @@
 pub mod demean;
 pub mod design;
 pub mod dist;
+pub mod effect_size;
 mod error;
 mod linalg;
 pub mod logit;
+pub mod multiplicity;
 pub mod ols;
 pub mod tidy;
 pub mod vcov;

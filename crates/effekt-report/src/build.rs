@@ -411,6 +411,7 @@ fn outcome_section(
             ..Robustness::default()
         },
         checks: Vec::new(),
+        effect_size: None,
         plots: OutcomePlots::default(),
     };
     if let Some(why) = plan.suppressed {
@@ -462,6 +463,7 @@ fn outcome_section(
     }
     section.plots.trajectory = trajectory(i, outcome, plan, counts, privacy);
     checks::apply(&mut section, study, lang);
+    section.effect_size = effect_size(r, &section, study, lang);
     for (j, s) in r.subgroups.iter().enumerate() {
         let suppressed = plan.subgroups.get(j).cloned().flatten();
         section.subgroups.push(subgroup_section(
@@ -616,6 +618,53 @@ fn headline(
         control: cf.control,
         control_unadjusted,
     });
+}
+
+/// Hedges' g (continuous and rating outcomes) or the NNT (0/1 outcomes) of the headline;
+/// `None` for difference in differences (a change in trends has no group SD to standardise by)
+/// and when the outcome does not vary.
+fn effect_size(
+    r: &OutcomeResult,
+    section: &OutcomeSection,
+    study: &Study,
+    lang: Language,
+) -> Option<EffectSizeDoc> {
+    use effekt_models::effect_size::{hedges_g, nnt, pooled_sd};
+    let h = section.headline.as_ref()?;
+    if matches!(study.config.design, DesignConfig::Did(_)) {
+        return None;
+    }
+    let level = study.config.inference.level;
+    let (g, n) = match section.outcome_type {
+        OutcomeType::Binary => (None, Some(nnt(h.estimate, h.conf_low, h.conf_high))),
+        OutcomeType::Continuous | OutcomeType::Ordinal => {
+            let p = &r.prepared;
+            let sd = pooled_sd(&p.y, &p.treated).ok()?;
+            let n1 = p.treated.iter().filter(|t| **t).count();
+            let g = hedges_g(h.estimate, sd, n1, p.treated.len() - n1, level).ok()?;
+            (Some(g), None)
+        }
+    };
+    let shown = g.map(|g| {
+        let k = g.correction / g.sd;
+        (k * h.conf_low, k * h.conf_high)
+    });
+    let text = sentences::effect_size(
+        g.as_ref().zip(shown),
+        n.as_ref(),
+        &section.scale,
+        level,
+        &intervention_name(study, lang),
+        study.config.study.units.word(lang),
+        lang,
+    );
+    Some(EffectSizeDoc {
+        hedges_g: g,
+        conf_low: shown.map(|s| s.0),
+        conf_high: shown.map(|s| s.1),
+        nnt: n,
+        text,
+    })
 }
 
 /// The matched sample with its counts as published.
@@ -1018,7 +1067,7 @@ fn design_section(study: &Study, results: &[OutcomeResult], lang: Language) -> D
 /// The methods appendix entries the report uses.
 fn included(
     study: &Study,
-    results: &[OutcomeResult],
+    (results, outcomes): (&[OutcomeResult], &[OutcomeSection]),
     contract: bool,
     power: bool,
 ) -> crate::methods::Included {
@@ -1043,6 +1092,8 @@ fn included(
         balance: results.iter().any(|r| !r.estimate.balance.is_empty()),
         contract,
         power,
+        checks: outcomes.iter().any(|o| !o.checks.is_empty()),
+        effect_sizes: outcomes.iter().any(|o| o.effect_size.is_some()),
     }
 }
 
@@ -1119,7 +1170,12 @@ pub fn build_report(
             .map(move |c| format!("{}: {}", o.label, c.text))
     });
     warnings.splice(0..0, raised.collect::<Vec<_>>());
-    let inc = included(study, results, contract.is_some(), power.is_some());
+    let inc = included(
+        study,
+        (results, &outcomes),
+        contract.is_some(),
+        power.is_some(),
+    );
     let (methods, references) = crate::methods::appendix(inc, lang);
     warnings.dedup();
 

@@ -334,7 +334,55 @@ const REFERENCES: &[(&str, &str)] = &[
         "Samii & Aronow 2012",
         "Samii, C. & Aronow, P. M. (2012). On equivalencies between design-based and regression-based variance estimators for randomized experiments. Statistics & Probability Letters 82(2), 365–370.",
     ),
+    (
+        "Stuart 2010",
+        "Stuart, E. A. (2010). Matching methods for causal inference: a review and a look forward. Statistical Science 25(1), 1–21.",
+    ),
+    (
+        "Rubin 2001",
+        "Rubin, D. B. (2001). Using propensity scores to help design observational studies: application to the tobacco litigation. Health Services and Outcomes Research Methodology 2, 169–188.",
+    ),
+    (
+        "What Works Clearinghouse 2022",
+        "What Works Clearinghouse (2022). Procedures and Standards Handbook, Version 5.0. U.S. Department of Education, Institute of Education Sciences.",
+    ),
+    (
+        "Roth 2022",
+        "Roth, J. (2022). Pretest with caution: event-study estimates after testing for parallel trends. American Economic Review: Insights 4(3), 305–322.",
+    ),
+    (
+        "Hedges & Olkin 1985",
+        "Hedges, L. V. & Olkin, I. (1985). Statistical Methods for Meta-Analysis. Academic Press.",
+    ),
+    (
+        "Altman 1998",
+        "Altman, D. G. (1998). Confidence intervals for the number needed to treat. BMJ 317, 1309–1312.",
+    ),
 ];
+
+const CHECKS: Entry = Entry {
+    title: t("Design checks", "Kontroller av upplägget"),
+    text: t(
+        "Every estimate is checked against what its design assumes, and a check that does not pass is shown next to the result, not only here. Balance after matching or weighting: a standardised mean difference (SMD) above 0.25 on any background variable or on the propensity score means the groups are not comparable and the estimate may be biased (check failed); between 0.1 and 0.25, or a variance ratio outside 0.5–2, the estimate relies on the adjustment (caution). Between randomised groups an SMD above 0.1 is a chance imbalance, a reason to adjust for the variable (caution unless the estimate already adjusts). Difference in differences: when the joint test of the periods before the start rejects parallel trends at the study's significance level, the check fails. Alternative methods: when another estimator gives the opposite sign, or its interval excludes zero where the main result's does not (or the reverse), the result depends on the choice of method (caution). A passed pre-trend test does not prove parallel trends: such tests have little power in small samples.",
+        "Varje skattning kontrolleras mot det som upplägget förutsätter, och en kontroll som inte klaras visas intill resultatet, inte bara här. Jämförbarhet efter matchning eller viktning: en standardiserad medelvärdesskillnad över 0,25 för någon bakgrundsvariabel eller för tillhörighetspoängen betyder att grupperna inte är jämförbara och att skattningen kan vara missvisande (varning); mellan 0,1 och 0,25, eller en varianskvot utanför 0,5–2, vilar skattningen på justeringen (observera). Mellan randomiserade grupper är en skillnad över 0,1 en slumpmässig obalans och ett skäl att justera för variabeln (observera, om skattningen inte redan justerar). Skillnad i skillnader: om det gemensamma testet av perioderna före start förkastar antagandet om parallella trender på studiens signifikansnivå ges en varning. Alternativa metoder: om en annan skattning ger motsatt riktning, eller om dess intervall utesluter noll när huvudresultatets inte gör det (eller tvärtom), beror resultatet på metodvalet (observera). Ett godkänt test av trenderna före start bevisar inte att trenderna är parallella: sådana test har liten styrka i små urval.",
+    ),
+    refs: &[
+        "Austin 2009",
+        "Stuart 2010",
+        "Rubin 2001",
+        "What Works Clearinghouse 2022",
+        "Roth 2022",
+    ],
+};
+
+const EFFECT_SIZES: Entry = Entry {
+    title: t("Standardised effect sizes", "Standardiserade effektmått"),
+    text: t(
+        "For measurements and ratings the effect is also given as Hedges' g: the effect divided by the pooled standard deviation of the outcome within the treated and comparison groups of the analysed sample (before any matching or weighting), times the small-sample correction J = 1 − 3/(4N − 9). Its interval is the main result's interval standardised the same way, so it keeps the design's inference; report.json also holds Hedges and Olkin's interval, which meta-analyses use but which ignores clustering and adjustment. For 0/1 outcomes the number needed to treat is 1 divided by the risk difference, with the inverted interval of the risk difference; when that interval includes zero the number needed to treat has no interval.",
+        "För mätvärden och skattningar redovisas effekten också som Hedges g: effekten delad med den sammanvägda standardavvikelsen för utfallet inom insats- och jämförelsegruppen i det analyserade urvalet (före eventuell matchning eller viktning), gånger småurvalskorrektionen J = 1 − 3/(4N − 9). Intervallet är huvudresultatets intervall standardiserat på samma sätt, så att det behåller designens inferens; report.json innehåller också Hedges och Olkins intervall, som används i metaanalyser men bortser från kluster och justering. För utfall som är 0/1 redovisas antal som behöver behandlas (NNT): 1 delat med riskskillnaden, med riskskillnadens intervall inverterat; när det intervallet innefattar noll saknar måttet intervall.",
+    ),
+    refs: &["Hedges & Olkin 1985", "Cohen 1988", "Altman 1998"],
+};
 
 /// What the report contains, deciding which appendix entries apply.
 #[derive(Debug, Clone, Copy, Default)]
@@ -367,6 +415,10 @@ pub struct Included {
     pub contract: bool,
     /// A power curve is shown.
     pub power: bool,
+    /// Design checks were computed.
+    pub checks: bool,
+    /// Effect sizes are shown.
+    pub effect_sizes: bool,
 }
 
 /// The appendix entries and the references they cite.
@@ -409,6 +461,12 @@ pub fn appendix(inc: Included, lang: Language) -> (Vec<MethodsEntry>, Vec<Refere
     }
     if inc.balance {
         entries.push(&BALANCE);
+    }
+    if inc.checks {
+        entries.push(&CHECKS);
+    }
+    if inc.effect_sizes {
+        entries.push(&EFFECT_SIZES);
     }
     if inc.contract {
         entries.push(&CONTRACT);
@@ -463,6 +521,8 @@ mod tests {
             balance: true,
             contract: true,
             power: true,
+            checks: true,
+            effect_sizes: true,
         };
         for refit in [false, true] {
             let (m, r) = appendix(

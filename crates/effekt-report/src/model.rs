@@ -233,8 +233,33 @@ pub struct OutcomeSection {
     /// `headline.sentence` (a failed one) and in the report's `warnings[]`. Empty when the
     /// outcome is suppressed.
     pub checks: Vec<CheckDoc>,
+    /// Standardised effect sizes of the headline effect; `null` when suppressed or not defined
+    /// for the design (difference in differences).
+    pub effect_size: Option<EffectSizeDoc>,
     /// Data for plots.
     pub plots: OutcomePlots,
+}
+
+/// The headline effect standardised: Hedges' g (continuous and rating outcomes) or the number
+/// needed to treat (0/1 outcomes), with the sentence that states it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EffectSizeDoc {
+    /// Hedges' g (effekt-models `effect_size::hedges_g`: the effect over the pooled
+    /// within-group SD of the outcome in the analysed sample, before matching or weighting;
+    /// J correction; Hedges & Olkin interval, which ignores clustering and adjustment).
+    pub hedges_g: Option<effekt_models::effect_size::HedgesG>,
+    /// The interval shown for g: the headline interval standardised, `J · [low, high] / s_p`,
+    /// so that it keeps the design's inference (clusters, adjustment, weighting) and agrees
+    /// with the headline on whether zero is excluded; `null` without g.
+    pub conf_low: Option<f64>,
+    /// Upper end of that interval.
+    pub conf_high: Option<f64>,
+    /// Number needed to treat (effekt-models `effect_size::nnt`, the inverted headline
+    /// risk-difference interval; ends `null` when that interval includes zero).
+    pub nnt: Option<effekt_models::effect_size::Nnt>,
+    /// The effect size in words.
+    pub text: String,
 }
 
 /// One design check of an outcome: the typed check (effekt-notes `checks::Check`: `check`

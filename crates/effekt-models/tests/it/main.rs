@@ -7,6 +7,7 @@ mod cr2_routes;
 mod cr_reference;
 mod demean_reference;
 mod determinism;
+mod effect_size_reference;
 mod logit_reference;
 mod ols_reference;
 mod props;

@@ -366,3 +366,74 @@ pub fn power(effect: &str, power: &str, alpha: &str, n: &str, lang: Language) ->
         ),
     }
 }
+
+/// The standardised effect in words: Hedges' g with the interval shown (the headline
+/// interval standardised) and the SD it divides by, or
+/// the number needed to treat (its interval, or why it has none).
+pub fn effect_size(
+    g: Option<(&effekt_models::effect_size::HedgesG, (f64, f64))>,
+    nnt: Option<&effekt_models::effect_size::Nnt>,
+    scale: &crate::model::Scale,
+    level: f64,
+    intervention: &str,
+    units: &str,
+    lang: Language,
+) -> String {
+    use super::fmt_num;
+    if let Some((g, (low, high))) = g {
+        let ci = fmt_ci(level, &fmt_num(low, 2, lang), &fmt_num(high, 2, lang), lang);
+        let est = fmt_num(g.estimate, 2, lang);
+        let sd = fmt_num(
+            g.sd * scale.display_factor,
+            (scale.decimals as usize).max(2),
+            lang,
+        );
+        let unit = &scale.effect_unit;
+        return match lang {
+            Language::En => format!(
+                "Standardised effect (Hedges' g): {est} ({ci}): the effect in standard deviations of the outcome (pooled within the groups of the analysed sample: {sd} {unit}); the interval is the main result's, standardised."
+            ),
+            Language::Sv => format!(
+                "Standardiserad effekt (Hedges g): {est} ({ci}): effekten uttryckt i standardavvikelser för utfallet (sammanvägd inom grupperna i det analyserade urvalet: {sd} {unit}); intervallet är huvudresultatets, standardiserat."
+            ),
+        };
+    }
+    let Some(n) = nnt else {
+        return String::new();
+    };
+    let Some(est) = n.estimate else {
+        return match lang {
+            Language::En => "Number needed to treat: not defined (the estimated risk difference is zero).".into(),
+            Language::Sv => "Antal som behöver behandlas (NNT): inte definierat (den skattade riskskillnaden är noll).".into(),
+        };
+    };
+    let e = fmt_num(est, 1, lang);
+    let (more, fler) = if n.more_often {
+        ("one outcome more", "fler")
+    } else {
+        ("one outcome fewer", "färre")
+    };
+    let interval = match (n.conf_low, n.conf_high) {
+        (Some(lo), Some(hi)) => Some(fmt_ci(
+            level,
+            &fmt_num(lo, 1, lang),
+            &fmt_num(hi, 1, lang),
+            lang,
+        )),
+        _ => None,
+    };
+    match (lang, interval) {
+        (Language::En, Some(ci)) => format!(
+            "Number needed to treat: {e} ({ci}): for every {e} {units} given {intervention}, there is {more} than there would have been without it."
+        ),
+        (Language::En, None) => format!(
+            "Number needed to treat: {e}: for every {e} {units} given {intervention}, there is {more} than there would have been without it. It has no interval: the interval of the risk difference includes zero, so both more and fewer outcomes are compatible with the data."
+        ),
+        (Language::Sv, Some(ci)) => format!(
+            "Antal som behöver behandlas (NNT): {e} ({ci}): för varje {e} {units} som får {intervention} blir det ett utfall {fler} än det skulle ha blivit utan insatsen."
+        ),
+        (Language::Sv, None) => format!(
+            "Antal som behöver behandlas (NNT): {e}: för varje {e} {units} som får {intervention} blir det ett utfall {fler} än det skulle ha blivit utan insatsen. Det saknar intervall: intervallet för riskskillnaden innefattar noll, så både fler och färre utfall är förenliga med data."
+        ),
+    }
+}

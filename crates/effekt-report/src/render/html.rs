@@ -404,6 +404,9 @@ fn outcome(
         "<p class=\"cf\">{}</p>\n",
         escape(&h.counterfactual_sentence)
     ));
+    if let Some(es) = &o.effect_size {
+        s.push_str(&p(&es.text));
+    }
 
     s.push_str(&format!(
         "<h3>{}</h3>\n",

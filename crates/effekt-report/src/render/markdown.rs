@@ -98,6 +98,9 @@ pub fn render(r: &Report) -> String {
             s.push_str(&format!("{raised}\n"));
         }
         s.push_str(&format!("{}\n\n", h.counterfactual_sentence));
+        if let Some(es) = &o.effect_size {
+            s.push_str(&format!("{}\n\n", es.text));
+        }
         s.push_str(&format!("### {}\n\n", msg::OBSERVED_VS_CF.get(lang)));
         s.push_str(&table(&counterfactual_table(o, th, lang)));
         if let Some(m) = &o.sample {

@@ -175,3 +175,41 @@ fn a_randomised_study_fails_no_check_and_lists_its_passed_ones() {
         assert!(!sentence.contains("may be biased"), "{sentence}");
     }
 }
+
+#[test]
+fn effect_sizes_standardise_the_headline_hedges_g_for_ratings_nnt_for_shares() {
+    let r = run(&datasets("ihf/study.toml"), Language::En);
+    for o in &r.outcomes {
+        let h = o.headline.as_ref().unwrap();
+        let es = o.effect_size.as_ref().unwrap();
+        match o.outcome_type {
+            effekt_report::templates::OutcomeType::Binary => {
+                let n = es.nnt.unwrap();
+                assert!((n.estimate.unwrap() - 1.0 / h.estimate.abs()).abs() < 1e-12);
+                assert_eq!(n.more_often, h.estimate > 0.0);
+                // The headline risk-difference interval spans zero: no NNT interval.
+                assert!(h.conf_low < 0.0 && h.conf_high > 0.0);
+                assert!(
+                    n.conf_low.is_none() && es.text.contains("no interval"),
+                    "{}",
+                    es.text
+                );
+            }
+            _ => {
+                let g = es.hedges_g.unwrap();
+                let k = g.correction / g.sd;
+                assert!((g.estimate - k * h.estimate).abs() < 1e-12, "{g:?}");
+                assert!((es.conf_low.unwrap() - k * h.conf_low).abs() < 1e-12);
+                assert!((es.conf_high.unwrap() - k * h.conf_high).abs() < 1e-12);
+                assert!(
+                    es.text.starts_with("Standardised effect (Hedges' g)"),
+                    "{}",
+                    es.text
+                );
+            }
+        }
+    }
+    // Difference in differences has none.
+    let castle = run(&datasets("castle/study.toml"), Language::En);
+    assert!(castle.outcomes[0].effect_size.is_none());
+}
