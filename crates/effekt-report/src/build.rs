@@ -51,6 +51,9 @@
 
 mod checks;
 mod counts;
+mod credibility;
+
+pub use credibility::grade_word;
 mod disclosure;
 
 use crate::analysis::subgroups::SubgroupRaw;
@@ -412,6 +415,16 @@ fn outcome_section(
         },
         checks: Vec::new(),
         effect_size: None,
+        role: credibility::role(study, &outcome.column),
+        domain: study
+            .config
+            .outcomes
+            .iter()
+            .find(|o| o.column == outcome.column)
+            .and_then(|o| o.domain.clone()),
+        certainty: None,
+        conclusion: None,
+        multiplicity: None,
         plots: OutcomePlots::default(),
     };
     if let Some(why) = plan.suppressed {
@@ -464,6 +477,7 @@ fn outcome_section(
     section.plots.trajectory = trajectory(i, outcome, plan, counts, privacy);
     checks::apply(&mut section, study, lang);
     section.effect_size = effect_size(r, &section, study, lang);
+    credibility::rate(&mut section, study, lang);
     for (j, s) in r.subgroups.iter().enumerate() {
         let suppressed = plan.subgroups.get(j).cloned().flatten();
         section.subgroups.push(subgroup_section(
@@ -1092,7 +1106,9 @@ fn included(
         balance: results.iter().any(|r| !r.estimate.balance.is_empty()),
         contract,
         power,
-        checks: outcomes.iter().any(|o| !o.checks.is_empty()),
+        checks: outcomes
+            .iter()
+            .any(|o| !o.checks.is_empty() || o.certainty.is_some()),
         effect_sizes: outcomes.iter().any(|o| o.effect_size.is_some()),
     }
 }
@@ -1162,6 +1178,8 @@ pub fn build_report(
         other => other,
     };
 
+    let mut outcomes = outcomes;
+    credibility::adjust(&mut outcomes, lang);
     // Every design check that did not pass, outcome by outcome, before the run's own warnings.
     let raised = outcomes.iter().flat_map(|o| {
         o.checks

@@ -355,6 +355,26 @@ const REFERENCES: &[(&str, &str)] = &[
         "Hedges, L. V. & Olkin, I. (1985). Statistical Methods for Meta-Analysis. Academic Press.",
     ),
     (
+        "Guyatt et al. 2011",
+        "Guyatt, G. H., Oxman, A. D., Schünemann, H. J. et al. (2011). GRADE guidelines: a new series of articles in the Journal of Clinical Epidemiology. Journal of Clinical Epidemiology 64(4), 380–382 (with GRADE 3: rating the quality of evidence, 401–406, and GRADE 6: imprecision, 1283–1293).",
+    ),
+    (
+        "Santesso et al. 2020",
+        "Santesso, N., Glenton, C., Dahm, P. et al. (2020). GRADE guidelines 26: informative statements to communicate the findings of systematic reviews of interventions. Journal of Clinical Epidemiology 119, 126–135.",
+    ),
+    (
+        "Holm 1979",
+        "Holm, S. (1979). A simple sequentially rejective multiple test procedure. Scandinavian Journal of Statistics 6(2), 65–70.",
+    ),
+    (
+        "Benjamini & Hochberg 1995",
+        "Benjamini, Y. & Hochberg, Y. (1995). Controlling the false discovery rate: a practical and powerful approach to multiple testing. Journal of the Royal Statistical Society B 57(1), 289–300.",
+    ),
+    (
+        "Schochet 2008",
+        "Schochet, P. Z. (2008). Guidelines for Multiple Testing in Impact Evaluations (NCEE 2008-4018). National Center for Education Evaluation and Regional Assistance, Institute of Education Sciences.",
+    ),
+    (
         "Altman 1998",
         "Altman, D. G. (1998). Confidence intervals for the number needed to treat. BMJ 317, 1309–1312.",
     ),
@@ -372,6 +392,24 @@ const CHECKS: Entry = Entry {
         "Rubin 2001",
         "What Works Clearinghouse 2022",
         "Roth 2022",
+    ],
+};
+
+const CERTAINTY: Entry = Entry {
+    title: t(
+        "Certainty and conclusions",
+        "Tillförlitlighet och slutsatser",
+    ),
+    text: t(
+        "Each result is rated high, moderate, low or very low certainty with the levels of GRADE. A randomised comparison starts at high, a non-randomised one at low, because differences between the groups that were not measured cannot be ruled out from the data. The rating is lowered one level for each failed design check (risk of bias), one level when another method gives the opposite direction (inconsistency), and, when the interval includes no effect, one level for each direction in which it also includes an important effect (imprecision; the smallest important effect is given in the study plan, or else taken as 5 percentage points for shares and 0.2 standard deviations otherwise). The conclusion states the direction with the certainty: high \"increased\", moderate \"probably increased\", low \"may have increased\", very low \"it is very uncertain whether\"; when the interval includes both no effect and an important one, it says the study cannot tell. With several outcomes the p-values of the primary outcomes are adjusted with Holm's method (the risk of any false finding among them) and those of the other outcomes with Benjamini and Hochberg's (the expected share of false findings); only the primary outcomes answer the evaluation's question.",
+        "Varje resultat bedöms ha hög, måttlig, låg eller mycket låg tillförlitlighet enligt nivåerna i GRADE. En randomiserad jämförelse börjar på hög, en icke-randomiserad på låg, eftersom skillnader mellan grupperna som inte har mätts inte kan uteslutas med hjälp av data. Bedömningen sänks ett steg för varje kontroll av upplägget som inte klaras (risk för systematiskt fel), ett steg när en annan metod ger motsatt riktning (bristande samstämmighet) och, när intervallet rymmer ingen effekt, ett steg för varje riktning där det också rymmer en betydelsefull effekt (bristande precision; den minsta betydelsefulla effekten anges i studieplanen, annars räknas 5 procentenheter för andelar och 0,2 standardavvikelser i övrigt). Slutsatsen anger riktningen tillsammans med tillförlitligheten: hög \"ökade\", måttlig \"ökade sannolikt\", låg \"kan ha ökat\", mycket låg \"det är mycket osäkert om\"; när intervallet rymmer både ingen effekt och en betydelsefull effekt säger den att studien inte kan avgöra saken. Med flera utfallsmått justeras p-värdena för de primära utfallsmåtten med Holms metod (risken för något felaktigt fynd bland dem) och för övriga utfallsmått med Benjamini och Hochbergs metod (den förväntade andelen felaktiga fynd); bara de primära utfallsmåtten besvarar utvärderingens fråga.",
+    ),
+    refs: &[
+        "Guyatt et al. 2011",
+        "Santesso et al. 2020",
+        "Holm 1979",
+        "Benjamini & Hochberg 1995",
+        "Schochet 2008",
     ],
 };
 
@@ -464,6 +502,7 @@ pub fn appendix(inc: Included, lang: Language) -> (Vec<MethodsEntry>, Vec<Refere
     }
     if inc.checks {
         entries.push(&CHECKS);
+        entries.push(&CERTAINTY);
     }
     if inc.effect_sizes {
         entries.push(&EFFECT_SIZES);

@@ -236,8 +236,98 @@ pub struct OutcomeSection {
     /// Standardised effect sizes of the headline effect; `null` when suppressed or not defined
     /// for the design (difference in differences).
     pub effect_size: Option<EffectSizeDoc>,
+    /// The outcome's role (study file `role`; see `Role`).
+    pub role: crate::study::Role,
+    /// The outcome's domain, if the study file gives one.
+    pub domain: Option<String>,
+    /// How far to trust the estimate (rules in report-schema.md); `null` when suppressed.
+    pub certainty: Option<CertaintyDoc>,
+    /// One plain sentence combining direction, precision, certainty and role; `null` when
+    /// suppressed.
+    pub conclusion: Option<String>,
+    /// The headline p-value adjusted within its family; `null` without a p-value.
+    pub multiplicity: Option<MultiplicityDoc>,
     /// Data for plots.
     pub plots: OutcomePlots,
+}
+
+/// Certainty of an estimate (GRADE's four levels; SBU: *tillförlitlighet*). Ordered from
+/// very low to high.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Certainty {
+    /// Very low.
+    VeryLow,
+    /// Low.
+    Low,
+    /// Moderate.
+    Moderate,
+    /// High.
+    High,
+}
+
+/// Why a certainty rating was lowered.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "reason", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Downgrade {
+    /// A design check failed (risk of bias); `check` is its kind (`balance`, `pre_trends`).
+    RiskOfBias {
+        /// The failed check.
+        check: String,
+    },
+    /// The alternative estimators disagree in sign.
+    Inconsistency,
+    /// The interval includes zero and an important effect in one (1 level) or both (2 levels)
+    /// directions.
+    Imprecision {
+        /// Levels lowered.
+        levels: u8,
+    },
+}
+
+/// The certainty rating of one outcome with every step that led to it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CertaintyDoc {
+    /// The rating.
+    pub grade: Certainty,
+    /// Where the design starts (randomised: high; quasi-experimental: low).
+    pub start: Certainty,
+    /// Every downgrade, in order.
+    pub downgrades: Vec<Downgrade>,
+    /// The minimal important difference used by the precision rule (effect units: 0–1 for
+    /// 0/1 outcomes) and whether the study file gave it.
+    pub minimal_important_difference: Option<f64>,
+    /// Whether `minimal_important_difference` came from the study file.
+    pub mid_from_study: bool,
+    /// The rating and its reasons in words.
+    pub text: String,
+}
+
+/// Which family an outcome's p-value is adjusted in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Family {
+    /// The primary outcomes (Holm).
+    Primary,
+    /// Secondary and exploratory outcomes (Benjamini–Hochberg).
+    Other,
+}
+
+/// The headline p-value raw and adjusted within its family.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MultiplicityDoc {
+    /// The family.
+    pub family: Family,
+    /// `holm` (primary) or `bh` (the others).
+    pub method: String,
+    /// p-values in the family.
+    pub family_size: usize,
+    /// The headline p-value.
+    pub p_value: f64,
+    /// Adjusted within the family.
+    pub p_adjusted: f64,
 }
 
 /// The headline effect standardised: Hedges' g (continuous and rating outcomes) or the number

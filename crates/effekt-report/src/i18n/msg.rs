@@ -39,6 +39,14 @@ pub const BOOTSTRAP_DIST: Text = t(
 pub const DETAIL_TABLE: Text = t("Estimates in detail", "Skattningar i detalj");
 pub const WARNINGS: Text = t("Warnings", "Varningar");
 pub const DESIGN_CHECKS: Text = t("Design checks", "Kontroller av upplägget");
+pub const OUTCOME: Text = t("Outcome", "Utfallsmått");
+pub const EFFECT_CI: Text = t(
+    "Effect (confidence interval)",
+    "Effekt (konfidensintervall)",
+);
+pub const CERTAINTY: Text = t("Certainty", "Tillförlitlighet");
+pub const CONCLUSION: Text = t("Conclusion", "Slutsats");
+pub const AT_A_GLANCE: Text = t("At a glance", "I korthet");
 pub const CONTRACT: Text = t("Outcome contract", "Utfallskontrakt");
 pub const POWER: Text = t(
     "Power for a future study",

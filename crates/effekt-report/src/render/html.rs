@@ -157,6 +157,11 @@ pub fn render(r: &Report) -> Result<String, ReportError> {
             escape(q)
         ));
     }
+    body.push_str(&format!(
+        "<h3>{}</h3>\n{}",
+        escape(msg::AT_A_GLANCE.get(lang)),
+        table(&super::summary_table(r, lang))
+    ));
     for o in &r.outcomes {
         match &o.headline {
             Some(h) => body.push_str(&format!(
@@ -406,6 +411,15 @@ fn outcome(
     ));
     if let Some(es) = &o.effect_size {
         s.push_str(&p(&es.text));
+    }
+    if let Some(c) = &o.conclusion {
+        s.push_str(&format!("<p><strong>{}</strong></p>\n", escape(c)));
+    }
+    if let Some(c) = &o.certainty {
+        s.push_str(&p(&c.text));
+    }
+    if let Some(m) = super::multiplicity_sentence(o, lang) {
+        s.push_str(&p(&m));
     }
 
     s.push_str(&format!(

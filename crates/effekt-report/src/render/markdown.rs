@@ -46,6 +46,11 @@ pub fn render(r: &Report) -> String {
     if let Some(q) = &r.study.question {
         s.push_str(&format!("**{}:** {q}\n\n", msg::QUESTION.get(lang)));
     }
+    s.push_str(&format!(
+        "### {}\n\n{}",
+        msg::AT_A_GLANCE.get(lang),
+        table(&super::summary_table(r, lang))
+    ));
     for o in &r.outcomes {
         match &o.headline {
             Some(h) => s.push_str(&format!(
@@ -100,6 +105,15 @@ pub fn render(r: &Report) -> String {
         s.push_str(&format!("{}\n\n", h.counterfactual_sentence));
         if let Some(es) = &o.effect_size {
             s.push_str(&format!("{}\n\n", es.text));
+        }
+        if let Some(c) = &o.conclusion {
+            s.push_str(&format!("**{c}**\n\n"));
+        }
+        if let Some(c) = &o.certainty {
+            s.push_str(&format!("{}\n\n", c.text));
+        }
+        if let Some(m) = super::multiplicity_sentence(o, lang) {
+            s.push_str(&format!("{m}\n\n"));
         }
         s.push_str(&format!("### {}\n\n", msg::OBSERVED_VS_CF.get(lang)));
         s.push_str(&table(&counterfactual_table(o, th, lang)));

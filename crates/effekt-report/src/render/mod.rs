@@ -197,6 +197,106 @@ pub fn tidy_table(o: &OutcomeSection, level: f64, lang: Language) -> TextTable {
 }
 
 /// The counterfactual table (observed, counterfactual, comparison).
+/// The one-minute summary: every outcome with its effect and interval, certainty and
+/// conclusion (a suppressed outcome says so).
+pub fn summary_table(r: &crate::model::Report, lang: Language) -> TextTable {
+    let mut t = TextTable::new(
+        vec![
+            msg::OUTCOME.get(lang),
+            msg::EFFECT_CI.get(lang),
+            msg::CERTAINTY.get(lang),
+            msg::CONCLUSION.get(lang),
+        ],
+        vec![false, true, false, false],
+    );
+    for o in &r.outcomes {
+        let label = match (o.role, lang) {
+            (crate::study::Role::Primary, _) => o.label.clone(),
+            (crate::study::Role::Secondary, Language::En) => format!("{} (secondary)", o.label),
+            (crate::study::Role::Secondary, Language::Sv) => format!("{} (sekundärt)", o.label),
+            (crate::study::Role::Exploratory, Language::En) => {
+                format!("{} (exploratory)", o.label)
+            }
+            (crate::study::Role::Exploratory, Language::Sv) => {
+                format!("{} (utforskande)", o.label)
+            }
+        };
+        let Some(h) = &o.headline else {
+            t.rows.push(vec![
+                label,
+                dash(),
+                dash(),
+                crate::i18n::sentences::suppressed(
+                    msg::EFFECT.get(lang),
+                    r.privacy.threshold,
+                    lang,
+                ),
+            ]);
+            continue;
+        };
+        let d = o.scale.decimals as usize;
+        let f = |x: f64| crate::build::fmt_effect(x, &o.scale, d, lang);
+        let effect = format!(
+            "{} {} ({} {} {})",
+            f(h.estimate),
+            o.scale.effect_unit,
+            f(h.conf_low),
+            msg::TO.get(lang),
+            f(h.conf_high)
+        );
+        let grade = o
+            .certainty
+            .as_ref()
+            .map(|c| crate::build::grade_word(c.grade, lang).to_string())
+            .unwrap_or_else(dash);
+        t.rows.push(vec![
+            label,
+            effect,
+            grade,
+            o.conclusion.clone().unwrap_or_default(),
+        ]);
+    }
+    t
+}
+
+/// The headline p-value and its adjustment in words ("p = 0.086; Holm-adjusted across the 4
+/// primary outcomes: p = 0.344").
+pub fn multiplicity_sentence(o: &OutcomeSection, lang: Language) -> Option<String> {
+    let m = o.multiplicity.as_ref()?;
+    let raw = crate::i18n::fmt_p(m.p_value, lang);
+    let adj = crate::i18n::fmt_p(m.p_adjusted, lang);
+    let eq = |s: &str| {
+        if s.starts_with('<') {
+            format!("p {s}")
+        } else {
+            format!("p = {s}")
+        }
+    };
+    let n = m.family_size;
+    Some(match (m.family, lang) {
+        (crate::model::Family::Primary, Language::En) => format!(
+            "Multiple outcomes: {} unadjusted; Holm-adjusted across the {n} primary outcome(s): {}.",
+            eq(&raw),
+            eq(&adj)
+        ),
+        (crate::model::Family::Primary, Language::Sv) => format!(
+            "Flera utfallsmått: {} ojusterat; justerat enligt Holm över de {n} primära utfallsmåtten: {}.",
+            eq(&raw),
+            eq(&adj)
+        ),
+        (crate::model::Family::Other, Language::En) => format!(
+            "Multiple outcomes: {} unadjusted; adjusted for the false discovery rate (Benjamini–Hochberg) across the {n} secondary and exploratory outcome(s): {}.",
+            eq(&raw),
+            eq(&adj)
+        ),
+        (crate::model::Family::Other, Language::Sv) => format!(
+            "Flera utfallsmått: {} ojusterat; justerat för andelen falska upptäckter (Benjamini–Hochberg) över de {n} sekundära och utforskande utfallsmåtten: {}.",
+            eq(&raw),
+            eq(&adj)
+        ),
+    })
+}
+
 pub fn counterfactual_table(o: &OutcomeSection, threshold: u32, lang: Language) -> TextTable {
     let mut t = TextTable::new(
         vec!["", msg::N.get(lang), msg::ESTIMATE.get(lang)],

@@ -225,6 +225,34 @@ pub struct OutcomeConfig {
     /// Swedish unit word ("poäng", "dagar").
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_sv: Option<String>,
+    /// The outcome's role in the evaluation (`primary`, `secondary`, `exploratory`). Default:
+    /// when no outcome has a role, every outcome is primary (one family, Holm); when some have
+    /// one, the others are secondary.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<Role>,
+    /// Outcome domain (e.g. "family functioning"), shown with the outcome.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub domain: Option<String>,
+    /// The smallest effect that matters in practice, in the units the report shows the effect
+    /// in (percentage points for 0/1 outcomes, scale points for ratings, the outcome's units
+    /// otherwise); > 0. Default: 5 percentage points for 0/1 outcomes, 0.2 pooled standard
+    /// deviations (Cohen's small effect) otherwise. Used by the certainty rating's precision
+    /// rule and the conclusion.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub minimal_important_difference: Option<f64>,
+}
+
+/// The role of an outcome: which outcomes a conclusion rests on (Schochet 2008: confirmatory
+/// vs exploratory).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Confirmatory: the question the evaluation answers (Holm across the primary outcomes).
+    Primary,
+    /// Supporting (Benjamini–Hochberg across the secondary and exploratory outcomes).
+    Secondary,
+    /// Hypothesis-generating.
+    Exploratory,
 }
 
 /// `[subgroups]`.
@@ -492,6 +520,17 @@ impl Study {
                         o.column,
                         t.spec().outcome_type,
                         ty
+                    ),
+                ));
+            }
+            if let Some(m) = o.minimal_important_difference
+                && !(m.is_finite() && m > 0.0)
+            {
+                return Err(self.error(
+                    &format!("outcomes[{i}].minimal_important_difference"),
+                    format!(
+                        "outcome `{}`: minimal_important_difference = {m} must be a number above 0 (in the units the report shows the effect in, e.g. 5 for 5 percentage points)",
+                        o.column
                     ),
                 ));
             }

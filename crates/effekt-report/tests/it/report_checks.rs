@@ -213,3 +213,176 @@ fn effect_sizes_standardise_the_headline_hedges_g_for_ratings_nnt_for_shares() {
     let castle = run(&datasets("castle/study.toml"), Language::En);
     assert!(castle.outcomes[0].effect_size.is_none());
 }
+
+/// The IHF study with roles: the first outcome primary, the others secondary or exploratory.
+fn ihf_with_roles(extra: &str) -> Report {
+    let path = datasets("ihf/study.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let text = text
+        .replacen(
+            "column = \"closed_lower_level\"",
+            &format!("column = \"closed_lower_level\"\nrole = \"primary\"\n{extra}"),
+            1,
+        )
+        .replacen(
+            "column = \"child_rating\"",
+            "column = \"child_rating\"\nrole = \"exploratory\"",
+            1,
+        );
+    let study = Study::parse(&text, "study.toml").unwrap();
+    let table = read_table(&datasets("ihf/ihf.csv"), &ReadOptions::default()).unwrap();
+    let inputs = RunInputs {
+        study: &study,
+        table: &table,
+        data_file: "ihf.csv",
+        data_sha256: String::new(),
+        study_sha256: String::new(),
+    };
+    run_study(&inputs, &RunOptions::default(), &NoProgress).unwrap()
+}
+
+#[test]
+fn certainty_starts_from_the_design_and_names_every_downgrade() {
+    use effekt_report::model::{Certainty, Downgrade};
+    let r = run(&datasets("ihf/study.toml"), Language::En);
+    let child = outcome(&r, "child_rating").certainty.as_ref().unwrap();
+    assert_eq!(child.start, Certainty::Low);
+    assert_eq!(child.grade, Certainty::VeryLow);
+    assert!(child.downgrades.contains(&Downgrade::RiskOfBias {
+        check: "balance".into()
+    }));
+    assert!(child.text.contains("risk of bias"), "{}", child.text);
+    // The share outcome's interval (−12 to 27 points) reaches 5 points both ways.
+    let closed = outcome(&r, "closed_lower_level");
+    let c = closed.certainty.as_ref().unwrap();
+    assert!(c.downgrades.contains(&Downgrade::Imprecision { levels: 2 }));
+    assert!((c.minimal_important_difference.unwrap() - 0.05).abs() < 1e-15 && !c.mid_from_study);
+    let conclusion = closed.conclusion.as_ref().unwrap();
+    assert!(
+        conclusion.contains("this study cannot tell whether IHF changed"),
+        "{conclusion}"
+    );
+    // A randomised trial with a precise effect: high, and a plain statement.
+    let t = run(&datasets("thornton/study.toml"), Language::En);
+    let got = &t.outcomes[0];
+    assert_eq!(got.certainty.as_ref().unwrap().grade, Certainty::High);
+    let c = got.conclusion.as_ref().unwrap();
+    assert!(c.starts_with("A cash incentive increased"), "{c}");
+    let sv = run(&datasets("thornton/study.toml"), Language::Sv);
+    let c = sv.outcomes[0].conclusion.as_ref().unwrap();
+    assert!(c.starts_with("Ett kontant incitament ökade"), "{c}");
+    assert!(
+        sv.outcomes[0]
+            .certainty
+            .as_ref()
+            .unwrap()
+            .text
+            .starts_with("Tillförlitlighet: hög")
+    );
+}
+
+#[test]
+fn a_minimal_important_difference_from_the_study_decides_precision() {
+    use effekt_report::model::Downgrade;
+    // 30 percentage points: the interval −12 to 27 reaches no important effect.
+    let r = ihf_with_roles("minimal_important_difference = 30");
+    let c = outcome(&r, "closed_lower_level")
+        .certainty
+        .as_ref()
+        .unwrap();
+    assert!(c.mid_from_study);
+    assert!((c.minimal_important_difference.unwrap() - 0.30).abs() < 1e-12);
+    assert!(
+        !c.downgrades
+            .iter()
+            .any(|d| matches!(d, Downgrade::Imprecision { .. }))
+    );
+    let conclusion = outcome(&r, "closed_lower_level")
+        .conclusion
+        .clone()
+        .unwrap();
+    // Within ±MID, at very low certainty (low start, −1 inconsistency).
+    assert!(
+        conclusion.contains("very uncertain whether IHF made any difference"),
+        "{conclusion}"
+    );
+    // Zero or negative is refused, naming the key.
+    let text = std::fs::read_to_string(datasets("ihf/study.toml"))
+        .unwrap()
+        .replacen(
+            "column = \"closed_lower_level\"",
+            "column = \"closed_lower_level\"\nminimal_important_difference = 0",
+            1,
+        );
+    let e = Study::parse(&text, "study.toml").unwrap_err().to_string();
+    assert!(e.contains("minimal_important_difference"), "{e}");
+}
+
+#[test]
+fn primary_outcomes_are_holm_adjusted_the_others_bh_and_roles_are_said() {
+    use effekt_report::model::Family;
+    // No roles: all four are primary, one Holm family.
+    let r = run(&datasets("ihf/study.toml"), Language::En);
+    let raw: Vec<f64> = r
+        .outcomes
+        .iter()
+        .map(|o| o.headline.as_ref().unwrap().p_value.unwrap())
+        .collect();
+    let holm = effekt_models::multiplicity::holm(&raw).unwrap();
+    for (o, want) in r.outcomes.iter().zip(&holm) {
+        let m = o.multiplicity.as_ref().unwrap();
+        assert_eq!(
+            (m.family, m.family_size, m.method.as_str()),
+            (Family::Primary, 4, "holm")
+        );
+        assert_eq!(m.p_adjusted, *want);
+    }
+    // With roles: one primary (Holm of one = raw), three others under BH.
+    let r = ihf_with_roles("");
+    let primary = outcome(&r, "closed_lower_level")
+        .multiplicity
+        .clone()
+        .unwrap();
+    assert_eq!(primary.family_size, 1);
+    assert_eq!(primary.p_adjusted, primary.p_value);
+    let others: Vec<&OutcomeSection> = r
+        .outcomes
+        .iter()
+        .filter(|o| o.id != "closed_lower_level")
+        .collect();
+    let raw: Vec<f64> = others
+        .iter()
+        .map(|o| o.multiplicity.as_ref().unwrap().p_value)
+        .collect();
+    let bh = effekt_models::multiplicity::benjamini_hochberg(&raw).unwrap();
+    for (o, want) in others.iter().zip(&bh) {
+        let m = o.multiplicity.as_ref().unwrap();
+        assert_eq!(
+            (m.family, m.family_size, m.method.as_str()),
+            (Family::Other, 3, "bh")
+        );
+        assert_eq!(m.p_adjusted, *want);
+    }
+    let goals = outcome(&r, "goals_met");
+    assert_eq!(goals.role, effekt_report::study::Role::Secondary);
+    assert!(
+        goals
+            .conclusion
+            .as_ref()
+            .unwrap()
+            .ends_with("read it as supporting evidence.")
+    );
+    let child = outcome(&r, "child_rating");
+    assert!(
+        child
+            .conclusion
+            .as_ref()
+            .unwrap()
+            .contains("exploratory outcome")
+    );
+    let md = render(&r, Format::Markdown).unwrap();
+    assert!(
+        md.contains("(exploratory)") && md.contains("Benjamini–Hochberg"),
+        "{md}"
+    );
+}
