@@ -13,6 +13,7 @@
 //! | balance after matching or weighting | every \|SMD\| ≤ 0.1 and every variance ratio in [0.5, 2] | some \|SMD\| in (0.1, 0.25], or a variance ratio outside [0.5, 2] | some \|SMD\| > 0.25 |
 //! | balance between randomised arms | every \|SMD\| ≤ 0.1, or the estimate adjusts for the covariates (ANCOVA, Lin) | some \|SMD\| > 0.1 (chance imbalance) and a difference in means | — |
 //! | pre-trends (difference in differences) | joint test p ≥ α | — | p < α |
+//! | baseline gap: the outcome itself at an intake wave (matching, weighting, randomised) | as balance | as balance | as balance |
 //! | alternatives | every other estimator agrees in sign and significance | one differs in sign, or its interval excludes zero where the headline's does not (or the reverse) | — |
 //!
 //! Symbols: SMD, the standardised mean difference of a covariate (treated − comparison, in SDs
@@ -154,6 +155,20 @@ pub enum Check {
         /// The pre-treatment coefficient largest in absolute value.
         largest: Option<PrePeriod>,
     },
+    /// The outcome itself at intake (a wave before the intervention): the treated against the
+    /// (matched, weighted or randomised) comparison group.
+    BaselineGap {
+        /// Verdict.
+        verdict: Verdict,
+        /// How the comparison group was formed.
+        comparison: Comparison,
+        /// The intake wave.
+        period: f64,
+        /// Treated − comparison mean at intake (outcome units).
+        gap: f64,
+        /// The gap in standard deviations of the outcome.
+        smd: f64,
+    },
     /// An alternative estimator against the headline.
     Alternatives {
         /// Verdict.
@@ -175,6 +190,7 @@ impl Check {
         match self {
             Check::Balance { verdict, .. }
             | Check::PreTrends { verdict, .. }
+            | Check::BaselineGap { verdict, .. }
             | Check::Alternatives { verdict, .. } => *verdict,
         }
     }
@@ -209,6 +225,33 @@ impl Check {
             worst,
             imbalanced,
             covariates: rows.len(),
+        })
+    }
+
+    /// The gap of the outcome itself at the intake wave `period`, `gap` in outcome units and
+    /// `sd` the outcome's standard deviation, by the balance thresholds: after matching or
+    /// weighting |gap/sd| > [`SMD_FAIL`] fails and > [`SMD_CAUTION`] cautions; between
+    /// randomised arms > [`SMD_CAUTION`] cautions unless the estimate adjusts. `None` when the
+    /// gap or SD is not finite or the SD is 0.
+    pub fn baseline_gap(period: f64, gap: f64, sd: f64, comparison: Comparison) -> Option<Check> {
+        if !(gap.is_finite() && sd.is_finite() && sd > 0.0) {
+            return None;
+        }
+        let smd = gap / sd;
+        let a = smd.abs();
+        let verdict = match comparison {
+            Comparison::Randomised if a > SMD_CAUTION => Verdict::Caution,
+            Comparison::Randomised | Comparison::RandomisedAdjusted => Verdict::Passed,
+            _ if a > SMD_FAIL => Verdict::Failed,
+            _ if a > SMD_CAUTION => Verdict::Caution,
+            _ => Verdict::Passed,
+        };
+        Some(Check::BaselineGap {
+            verdict,
+            comparison,
+            period,
+            gap,
+            smd,
         })
     }
 
@@ -389,6 +432,27 @@ impl fmt::Display for Check {
                 }
                 Ok(())
             }
+            Check::BaselineGap {
+                verdict,
+                period,
+                gap,
+                smd,
+                ..
+            } => {
+                let lead = match verdict {
+                    Verdict::Failed => "the groups already differed on the outcome at intake",
+                    Verdict::Caution => "the groups differed somewhat on the outcome at intake",
+                    Verdict::Passed => "the groups were similar on the outcome at intake",
+                };
+                write!(
+                    f,
+                    "{lead} (wave {period}: treated − comparison {gap:.3}, {smd:.2} SD)"
+                )?;
+                if *verdict == Verdict::Failed {
+                    f.write_str(", so the estimate may be biased")?;
+                }
+                Ok(())
+            }
             Check::Alternatives {
                 headline,
                 alternative,
@@ -524,6 +588,23 @@ mod tests {
         let ok = Check::pre_trends(0.8, 0.52, 0.05, &pre).unwrap();
         assert_eq!(ok.verdict(), Verdict::Passed);
         assert!(Check::pre_trends(f64::NAN, f64::NAN, 0.05, &pre).is_none());
+    }
+
+    #[test]
+    fn a_baseline_gap_uses_the_balance_thresholds() {
+        let c = Check::baseline_gap(0.0, 2.4, 8.0, Comparison::Matched).unwrap();
+        assert_eq!(c.verdict(), Verdict::Failed, "{c}");
+        assert!(
+            c.to_string()
+                .contains("already differed on the outcome at intake")
+        );
+        let c = Check::baseline_gap(0.0, 1.2, 8.0, Comparison::Weighted).unwrap();
+        assert_eq!(c.verdict(), Verdict::Caution);
+        let c = Check::baseline_gap(0.0, 0.4, 8.0, Comparison::Weighted).unwrap();
+        assert_eq!(c.verdict(), Verdict::Passed);
+        let r = Check::baseline_gap(0.0, 2.4, 8.0, Comparison::Randomised).unwrap();
+        assert_eq!(r.verdict(), Verdict::Caution);
+        assert!(Check::baseline_gap(0.0, 1.0, 0.0, Comparison::Matched).is_none());
     }
 
     #[test]

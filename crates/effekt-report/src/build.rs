@@ -475,7 +475,8 @@ fn outcome_section(
         section.plots.bootstrap = crate::adapt::bootstrap::plot(b, lo, hi, scheme);
     }
     section.plots.trajectory = trajectory(i, outcome, plan, counts, privacy);
-    checks::apply(&mut section, study, lang);
+    let sd = effekt_models::effect_size::pooled_sd(&r.prepared.y, &r.prepared.treated).ok();
+    checks::apply(&mut section, study, sd, lang);
     section.effect_size = effect_size(r, &section, study, lang);
     credibility::rate(&mut section, study, lang);
     for (j, s) in r.subgroups.iter().enumerate() {

@@ -12,7 +12,9 @@ use effekt_notes::checks::{Check, Comparison, CovariateBalance, Interval, PrePer
 
 /// The checks of `section` (balance, pre-trends, alternatives; those the design has), with
 /// their texts; a failed check's clause is appended to the headline sentence.
-pub(super) fn apply(section: &mut OutcomeSection, study: &Study, lang: Language) {
+/// `sd` is the outcome's pooled within-group SD at the analysed wave (scales the baseline
+/// gap).
+pub(super) fn apply(section: &mut OutcomeSection, study: &Study, sd: Option<f64>, lang: Language) {
     let Some(headline) = &section.headline else {
         return;
     };
@@ -33,6 +35,9 @@ pub(super) fn apply(section: &mut OutcomeSection, study: &Study, lang: Language)
             .collect();
         let alpha = 1.0 - study.config.inference.level;
         checks.extend(Check::pre_trends(t.statistic, t.p_value, alpha, &pre));
+    }
+    if let (Some(c), Some(sd)) = (comparison(&study.config.design), sd) {
+        checks.extend(baseline_gap(section, c, sd));
     }
     let head = Interval {
         estimate: headline.estimate,
@@ -81,6 +86,32 @@ pub(super) fn apply(section: &mut OutcomeSection, study: &Study, lang: Language)
             h.sentence.push_str(&c);
         }
     }
+}
+
+/// The gap of the outcome at the first published wave before the analysed one (the intake),
+/// from the trajectory (matched or weighted comparison means for matching).
+fn baseline_gap(section: &OutcomeSection, c: Comparison, sd: f64) -> Option<Check> {
+    let analysed = section.period?;
+    let p = section.plots.trajectory.iter().find(|p| {
+        p.period < analysed && !p.suppressed && p.treated_observed.is_some() && p.control.is_some()
+    })?;
+    Check::baseline_gap(p.period, p.treated_observed? - p.control?, sd, c)
+}
+
+/// How the comparison group of a design is formed (`None`: difference in differences, whose
+/// comparison is of changes).
+fn comparison(design: &DesignConfig) -> Option<Comparison> {
+    Some(match design {
+        DesignConfig::Rct(r) => match r.estimator {
+            RctEstimator::Ancova | RctEstimator::Lin => Comparison::RandomisedAdjusted,
+            RctEstimator::DifferenceInMeans => Comparison::Randomised,
+        },
+        DesignConfig::Matching(m) => match m.method {
+            MatchMethod::Ipw | MatchMethod::Aipw => Comparison::Weighted,
+            MatchMethod::Nearest | MatchMethod::Cem => Comparison::Matched,
+        },
+        DesignConfig::Did(_) => return None,
+    })
 }
 
 /// Balance of the published rows: after matching or weighting, or between randomised arms.

@@ -105,6 +105,11 @@ pub(super) fn rate(section: &mut OutcomeSection, study: &Study, lang: Language) 
                     check: "pre_trends".into(),
                 })
             }
+            Check::BaselineGap { verdict, .. } if *verdict == Verdict::Failed => {
+                downgrades.push(Downgrade::RiskOfBias {
+                    check: "baseline_gap".into(),
+                })
+            }
             Check::Alternatives {
                 disagreement: Some(Disagreement::Sign),
                 ..
@@ -167,18 +172,18 @@ fn certainty_text(g: Certainty, start: Certainty, d: &[Downgrade], lang: Languag
         parts.push(match (x, lang) {
             (Downgrade::RiskOfBias { check }, Language::En) => format!(
                 "−1 risk of bias ({})",
-                if check == "balance" {
-                    "the groups are not comparable"
-                } else {
-                    "parallel trends rejected"
+                match check.as_str() {
+                    "balance" => "the groups are not comparable",
+                    "baseline_gap" => "the groups differed on the outcome at intake",
+                    _ => "parallel trends rejected",
                 }
             ),
             (Downgrade::RiskOfBias { check }, Language::Sv) => format!(
                 "−1 risk för systematiskt fel ({})",
-                if check == "balance" {
-                    "grupperna är inte jämförbara"
-                } else {
-                    "parallella trender förkastade"
+                match check.as_str() {
+                    "balance" => "grupperna är inte jämförbara",
+                    "baseline_gap" => "grupperna skilde sig åt i utfallet vid inskrivningen",
+                    _ => "parallella trender förkastade",
                 }
             ),
             (Downgrade::Inconsistency, Language::En) => {

@@ -57,6 +57,7 @@ pub fn text(check: &Check, effect: EffectFmt<'_>, lang: Language) -> String {
     match check {
         Check::Balance { .. } => balance(check, lang),
         Check::PreTrends { .. } => pre_trends(check, effect, lang),
+        Check::BaselineGap { .. } => baseline_gap(check, effect, lang),
         Check::Alternatives { .. } => alternatives(check, effect, lang),
     }
 }
@@ -166,6 +167,42 @@ fn pre_trends(check: &Check, effect: EffectFmt<'_>, lang: Language) -> String {
     }
 }
 
+fn baseline_gap(check: &Check, effect: EffectFmt<'_>, lang: Language) -> String {
+    let Check::BaselineGap {
+        verdict,
+        comparison,
+        period,
+        gap,
+        smd: z,
+    } = check
+    else {
+        return String::new();
+    };
+    let w = super::fmt_period(*period, lang);
+    let (g, s) = (effect(*gap), smd(*z, lang));
+    let after = after(*comparison, lang);
+    match (verdict, lang) {
+        (Verdict::Failed, Language::En) => format!(
+            "The groups already differed on the outcome itself at intake: at wave {w}, before the intervention, the treated differ from the comparison group {after} by {g} ({s} standard deviations). An estimate at a later wave carries this difference with it unless the design removes it (difference in differences compares changes)."
+        ),
+        (Verdict::Failed, Language::Sv) => format!(
+            "Grupperna skilde sig redan åt i själva utfallet vid inskrivningen: vid mättillfälle {w}, före insatsen, skiljer sig insatsgruppen från jämförelsegruppen {after} med {g} ({s} standardavvikelser). En skattning vid ett senare mättillfälle bär med sig den skillnaden om inte upplägget tar bort den (skillnad i skillnader jämför förändringar)."
+        ),
+        (Verdict::Caution, Language::En) => format!(
+            "At intake (wave {w}) the groups differed somewhat on the outcome itself {after}: {g} ({s} standard deviations)."
+        ),
+        (Verdict::Caution, Language::Sv) => format!(
+            "Vid inskrivningen (mättillfälle {w}) skilde sig grupperna något åt i själva utfallet {after}: {g} ({s} standardavvikelser)."
+        ),
+        (Verdict::Passed, Language::En) => format!(
+            "At intake (wave {w}) the groups were similar on the outcome itself {after}: {g} ({s} standard deviations)."
+        ),
+        (Verdict::Passed, Language::Sv) => format!(
+            "Vid inskrivningen (mättillfälle {w}) var grupperna lika i själva utfallet {after}: {g} ({s} standardavvikelser)."
+        ),
+    }
+}
+
 fn alternatives(check: &Check, effect: EffectFmt<'_>, lang: Language) -> String {
     let Check::Alternatives {
         headline,
@@ -266,6 +303,16 @@ pub fn clause(check: &Check, lang: Language) -> Option<String> {
         (Check::PreTrends { p_value, .. }, Language::Sv) => format!(
             "Men grupperna utvecklades redan olika före insatsen (test av perioderna före start, {}), så skattningen kan vara missvisande.",
             p_eq(*p_value, lang)
+        ),
+        (Check::BaselineGap { period, smd: z, .. }, Language::En) => format!(
+            "But the groups already differed on the outcome at intake (wave {}: {} standard deviations), so this estimate may be biased.",
+            super::fmt_period(*period, lang),
+            smd(*z, lang)
+        ),
+        (Check::BaselineGap { period, smd: z, .. }, Language::Sv) => format!(
+            "Men grupperna skilde sig redan åt i utfallet vid inskrivningen (mättillfälle {}: {} standardavvikelser), så skattningen kan vara missvisande.",
+            super::fmt_period(*period, lang),
+            smd(*z, lang)
         ),
         (Check::Alternatives { .. }, _) => return None,
     })

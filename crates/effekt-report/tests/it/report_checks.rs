@@ -386,3 +386,83 @@ fn primary_outcomes_are_holm_adjusted_the_others_bh_and_roles_are_said() {
         "{md}"
     );
 }
+
+/// A simulated observational IHF evaluation (effekt-power's generator) weighted on
+/// `covariates`, its problem score analysed at wave 2.
+fn simulated_ihf(covariates: &str, lang: Language) -> Report {
+    use effekt_power::dgp::{Assignment, DgpConfig, IhfConfig, generate_seeded};
+    let config = DgpConfig::Ihf(IhfConfig {
+        assignment: Assignment::Observational {
+            share: 0.5,
+            selection: 1.5,
+        },
+        ..IhfConfig::default()
+    });
+    let sim = generate_seeded(&config, 11).unwrap();
+    let text = format!(
+        "[study]\nintervention = \"IHF\"\nunits = \"families\"\n[data]\npath = \"sim.csv\"\nmissing = \"drop\"\ntreatment = \"treated\"\nunit = \"family_id\"\ntime = \"wave\"\n[design]\nkind = \"matching\"\nmethod = \"ipw\"\nperiod = 2\ncovariates = [{covariates}]\n[[outcomes]]\ncolumn = \"problem_score\"\ntype = \"continuous\"\nunit = \"points\"\n[inference]\nbootstrap = 49\n"
+    );
+    let study = Study::parse(&text, "sim.toml").unwrap();
+    let inputs = RunInputs {
+        study: &study,
+        table: &sim.table,
+        data_file: "sim.csv",
+        data_sha256: String::new(),
+        study_sha256: String::new(),
+    };
+    let options = RunOptions {
+        language: Some(lang),
+    };
+    run_study(&inputs, &options, &NoProgress).unwrap()
+}
+
+#[test]
+fn a_gap_in_the_outcome_at_intake_fails_when_the_weighting_misses_it() {
+    // Baseline risk drives both treatment and the problem score but is left out: at wave 0
+    // the weighted groups still differ on the score itself.
+    for lang in [Language::En, Language::Sv] {
+        let r = simulated_ihf("\"child_age\", \"child_sex\"", lang);
+        let o = &r.outcomes[0];
+        let gap = o
+            .checks
+            .iter()
+            .find(|c| matches!(c.check, Check::BaselineGap { .. }))
+            .unwrap_or_else(|| panic!("no baseline-gap check: {:?}", o.checks));
+        let Check::BaselineGap {
+            verdict,
+            period,
+            smd,
+            ..
+        } = &gap.check
+        else {
+            unreachable!()
+        };
+        assert_eq!((*verdict, *period), (Verdict::Failed, 0.0), "{}", gap.text);
+        assert!(smd.abs() > 0.25);
+        let sentence = &o.headline.as_ref().unwrap().sentence;
+        let clause = match lang {
+            Language::En => "already differed on the outcome at intake",
+            Language::Sv => "skilde sig redan åt i utfallet vid inskrivningen",
+        };
+        assert!(sentence.contains(clause), "{sentence}");
+        let c = o.certainty.as_ref().unwrap();
+        assert!(
+            c.downgrades
+                .contains(&effekt_report::model::Downgrade::RiskOfBias {
+                    check: "baseline_gap".into()
+                })
+        );
+        everywhere(&r);
+    }
+    // Weighting on baseline risk too removes the gap.
+    let r = simulated_ihf(
+        "\"baseline_risk\", \"child_age\", \"child_sex\"",
+        Language::En,
+    );
+    let gap = r.outcomes[0]
+        .checks
+        .iter()
+        .find(|c| matches!(c.check, Check::BaselineGap { .. }))
+        .unwrap();
+    assert!(gap.check.verdict() < Verdict::Failed, "{}", gap.text);
+}
