@@ -14,6 +14,8 @@
 //! | balance between randomised arms | every \|SMD\| ≤ 0.1, or the estimate adjusts for the covariates (ANCOVA, Lin) | some \|SMD\| > 0.1 (chance imbalance) and a difference in means | — |
 //! | pre-trends (difference in differences) | joint test p ≥ α | — | p < α |
 //! | baseline gap: the outcome itself at an intake wave (matching, weighting, randomised) | as balance | as balance | as balance |
+//! | few clusters | ≥ 10 clusters | < 10 clusters | — |
+//! | small groups | ≥ 20 units in each arm | < 20 in an arm | — |
 //! | alternatives | every other estimator agrees in sign and significance | one differs in sign, or its interval excludes zero where the headline's does not (or the reverse) | — |
 //!
 //! Symbols: SMD, the standardised mean difference of a covariate (treated − comparison, in SDs
@@ -38,6 +40,13 @@ pub const VARIANCE_RATIO_RANGE: (f64, f64) = (0.5, 2.0);
 /// An estimate this close to zero, relative to the headline interval's half-width, has no sign
 /// worth comparing (a tenth of the half-width).
 pub const SIGN_TOLERANCE: f64 = 0.1;
+
+/// Fewer clusters than this are a caution (Cameron & Miller 2015: cluster-robust inference
+/// needs many clusters; CR2 with Satterthwaite df keeps it valid, but intervals widen).
+pub const FEW_CLUSTERS: usize = 10;
+/// An arm with fewer units than this is a caution (large-sample approximations may be poor;
+/// randomisation inference and CR2 keep the defaults valid).
+pub const SMALL_GROUP: usize = 20;
 
 /// How far a check lets the estimate be believed. Ordered: `Passed < Caution < Failed`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -169,6 +178,26 @@ pub enum Check {
         /// The gap in standard deviations of the outcome.
         smd: f64,
     },
+    /// Few clusters: cluster-robust inference rests on the number of clusters, not of units.
+    FewClusters {
+        /// Verdict (a caution below [`FEW_CLUSTERS`]).
+        verdict: Verdict,
+        /// Clusters.
+        clusters: usize,
+        /// The threshold.
+        min: usize,
+    },
+    /// Small groups: fewer than [`SMALL_GROUP`] units in an arm.
+    SmallGroups {
+        /// Verdict (a caution when an arm is small).
+        verdict: Verdict,
+        /// Treated units (`None` when not published exactly).
+        treated: Option<usize>,
+        /// Comparison units (`None` when not published exactly).
+        control: Option<usize>,
+        /// The threshold.
+        min: usize,
+    },
     /// An alternative estimator against the headline.
     Alternatives {
         /// Verdict.
@@ -191,6 +220,8 @@ impl Check {
             Check::Balance { verdict, .. }
             | Check::PreTrends { verdict, .. }
             | Check::BaselineGap { verdict, .. }
+            | Check::FewClusters { verdict, .. }
+            | Check::SmallGroups { verdict, .. }
             | Check::Alternatives { verdict, .. } => *verdict,
         }
     }
@@ -253,6 +284,35 @@ impl Check {
             gap,
             smd,
         })
+    }
+
+    /// Few clusters: a caution below [`FEW_CLUSTERS`]; `None` without clusters.
+    pub fn few_clusters(clusters: Option<usize>) -> Option<Check> {
+        let clusters = clusters?;
+        Some(Check::FewClusters {
+            verdict: if clusters < FEW_CLUSTERS {
+                Verdict::Caution
+            } else {
+                Verdict::Passed
+            },
+            clusters,
+            min: FEW_CLUSTERS,
+        })
+    }
+
+    /// Small groups: a caution when an arm has fewer than [`SMALL_GROUP`] units. `small` says
+    /// whether an arm is small when its exact size is not published.
+    pub fn small_groups(treated: Option<usize>, control: Option<usize>, small: bool) -> Check {
+        Check::SmallGroups {
+            verdict: if small {
+                Verdict::Caution
+            } else {
+                Verdict::Passed
+            },
+            treated,
+            control,
+            min: SMALL_GROUP,
+        }
     }
 
     /// The pre-trend test at level `alpha`; `None` when the p-value is not finite.
@@ -453,6 +513,40 @@ impl fmt::Display for Check {
                 }
                 Ok(())
             }
+            Check::FewClusters {
+                verdict,
+                clusters,
+                min,
+            } => match verdict {
+                Verdict::Passed => write!(f, "{clusters} clusters (at least {min})"),
+                _ => write!(
+                    f,
+                    "only {clusters} clusters (< {min}): inference rests on the clusters, so intervals are wide; CR2 with Satterthwaite df keeps them valid"
+                ),
+            },
+            Check::SmallGroups {
+                verdict,
+                treated,
+                control,
+                min,
+            } => {
+                let n =
+                    |x: &Option<usize>| x.map_or("fewer than shown".to_string(), |v| v.to_string());
+                match verdict {
+                    Verdict::Passed => write!(
+                        f,
+                        "groups of {} treated and {} comparison units (at least {min} each)",
+                        n(treated),
+                        n(control)
+                    ),
+                    _ => write!(
+                        f,
+                        "small groups ({} treated, {} comparison; < {min} in an arm): the estimate is imprecise and large-sample approximations may be poor",
+                        n(treated),
+                        n(control)
+                    ),
+                }
+            }
             Check::Alternatives {
                 headline,
                 alternative,
@@ -588,6 +682,23 @@ mod tests {
         let ok = Check::pre_trends(0.8, 0.52, 0.05, &pre).unwrap();
         assert_eq!(ok.verdict(), Verdict::Passed);
         assert!(Check::pre_trends(f64::NAN, f64::NAN, 0.05, &pre).is_none());
+    }
+
+    #[test]
+    fn few_clusters_and_small_groups_are_cautions() {
+        assert_eq!(
+            Check::few_clusters(Some(6)).unwrap().verdict(),
+            Verdict::Caution
+        );
+        assert_eq!(
+            Check::few_clusters(Some(10)).unwrap().verdict(),
+            Verdict::Passed
+        );
+        assert!(Check::few_clusters(None).is_none());
+        let c = Check::small_groups(Some(12), Some(40), true);
+        assert_eq!(c.verdict(), Verdict::Caution);
+        assert!(c.to_string().contains("12 treated"), "{c}");
+        assert!(!Check::small_groups(Some(30), Some(40), false).raised());
     }
 
     #[test]

@@ -476,7 +476,9 @@ fn outcome_section(
     }
     section.plots.trajectory = trajectory(i, outcome, plan, counts, privacy);
     let sd = effekt_models::effect_size::pooled_sd(&r.prepared.y, &r.prepared.treated).ok();
-    checks::apply(&mut section, study, sd, lang);
+    let small = e.n_treated.min(e.n_control) < effekt_notes::checks::SMALL_GROUP;
+    let intake = r.prepared.periods.first().copied();
+    checks::apply(&mut section, study, (sd, small, intake), lang);
     section.effect_size = effect_size(r, &section, study, lang);
     credibility::rate(&mut section, study, lang);
     for (j, s) in r.subgroups.iter().enumerate() {

@@ -14,7 +14,14 @@ use effekt_notes::checks::{Check, Comparison, CovariateBalance, Interval, PrePer
 /// their texts; a failed check's clause is appended to the headline sentence.
 /// `sd` is the outcome's pooled within-group SD at the analysed wave (scales the baseline
 /// gap).
-pub(super) fn apply(section: &mut OutcomeSection, study: &Study, sd: Option<f64>, lang: Language) {
+/// `small` says whether an arm has fewer than `SMALL_GROUP` units (from the unrounded counts;
+/// the check shows only the published exact ones); `intake` is the data's first wave.
+pub(super) fn apply(
+    section: &mut OutcomeSection,
+    study: &Study,
+    (sd, small, intake): (Option<f64>, bool, Option<f64>),
+    lang: Language,
+) {
     let Some(headline) = &section.headline else {
         return;
     };
@@ -37,8 +44,14 @@ pub(super) fn apply(section: &mut OutcomeSection, study: &Study, sd: Option<f64>
         checks.extend(Check::pre_trends(t.statistic, t.p_value, alpha, &pre));
     }
     if let (Some(c), Some(sd)) = (comparison(&study.config.design), sd) {
-        checks.extend(baseline_gap(section, c, sd));
+        checks.extend(baseline_gap(section, c, sd, intake));
     }
+    checks.extend(Check::few_clusters(section.n_clusters.map(|g| g as usize)));
+    checks.push(Check::small_groups(
+        section.n_treated.exact().map(|n| n as usize),
+        section.n_control.exact().map(|n| n as usize),
+        small,
+    ));
     let head = Interval {
         estimate: headline.estimate,
         conf_low: headline.conf_low,
@@ -88,13 +101,24 @@ pub(super) fn apply(section: &mut OutcomeSection, study: &Study, sd: Option<f64>
     }
 }
 
-/// The gap of the outcome at the first published wave before the analysed one (the intake),
-/// from the trajectory (matched or weighted comparison means for matching).
-fn baseline_gap(section: &OutcomeSection, c: Comparison, sd: f64) -> Option<Check> {
-    let analysed = section.period?;
-    let p = section.plots.trajectory.iter().find(|p| {
-        p.period < analysed && !p.suppressed && p.treated_observed.is_some() && p.control.is_some()
-    })?;
+/// The gap of the outcome at the intake — the data's first wave, when it comes before the
+/// analysed one and the outcome was measured there — from the trajectory (matched or weighted
+/// comparison means for matching). `intake` is the first wave of the data file.
+fn baseline_gap(
+    section: &OutcomeSection,
+    c: Comparison,
+    sd: f64,
+    intake: Option<f64>,
+) -> Option<Check> {
+    let (analysed, intake) = (section.period?, intake?);
+    if intake >= analysed {
+        return None;
+    }
+    let p = section
+        .plots
+        .trajectory
+        .iter()
+        .find(|p| p.period == intake && !p.suppressed)?;
     Check::baseline_gap(p.period, p.treated_observed? - p.control?, sd, c)
 }
 

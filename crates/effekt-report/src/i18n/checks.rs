@@ -58,6 +58,7 @@ pub fn text(check: &Check, effect: EffectFmt<'_>, lang: Language) -> String {
         Check::Balance { .. } => balance(check, lang),
         Check::PreTrends { .. } => pre_trends(check, effect, lang),
         Check::BaselineGap { .. } => baseline_gap(check, effect, lang),
+        Check::FewClusters { .. } | Check::SmallGroups { .. } => sizes(check, lang),
         Check::Alternatives { .. } => alternatives(check, effect, lang),
     }
 }
@@ -203,6 +204,75 @@ fn baseline_gap(check: &Check, effect: EffectFmt<'_>, lang: Language) -> String 
     }
 }
 
+fn sizes(check: &Check, lang: Language) -> String {
+    match (check, lang) {
+        (
+            Check::FewClusters {
+                verdict,
+                clusters,
+                min,
+            },
+            Language::En,
+        ) => match verdict {
+            Verdict::Passed => format!("{clusters} clusters (at least {min})."),
+            _ => format!(
+                "Only {clusters} clusters (fewer than {min}): the uncertainty rests on the clusters rather than the individuals, so the interval is wide; the method used (CR2 with Satterthwaite's degrees of freedom) stays valid."
+            ),
+        },
+        (
+            Check::FewClusters {
+                verdict,
+                clusters,
+                min,
+            },
+            Language::Sv,
+        ) => match verdict {
+            Verdict::Passed => format!("{clusters} kluster (minst {min})."),
+            _ => format!(
+                "Bara {clusters} kluster (färre än {min}): osäkerheten beror på klustren snarare än på individerna, så intervallet blir brett; metoden som används (CR2 med Satterthwaites frihetsgrader) håller ändå."
+            ),
+        },
+        (
+            Check::SmallGroups {
+                verdict,
+                treated,
+                control,
+                min,
+            },
+            _,
+        ) => {
+            let n = |x: &Option<usize>| match (x, lang) {
+                (Some(v), _) => v.to_string(),
+                (None, Language::En) => format!("fewer than {min} or not shown"),
+                (None, Language::Sv) => format!("färre än {min} eller inte redovisat"),
+            };
+            match (verdict, lang) {
+                (Verdict::Passed, Language::En) => format!(
+                    "Groups of {} treated and {} comparison units (at least {min} each).",
+                    n(treated),
+                    n(control)
+                ),
+                (Verdict::Passed, Language::Sv) => format!(
+                    "Grupper om {} i insatsgruppen och {} i jämförelsegruppen (minst {min} vardera).",
+                    n(treated),
+                    n(control)
+                ),
+                (_, Language::En) => format!(
+                    "Small groups ({} treated, {} comparison; fewer than {min} in a group): the estimate is imprecise.",
+                    n(treated),
+                    n(control)
+                ),
+                (_, Language::Sv) => format!(
+                    "Små grupper ({} i insatsgruppen, {} i jämförelsegruppen; färre än {min} i en grupp): skattningen är osäker.",
+                    n(treated),
+                    n(control)
+                ),
+            }
+        }
+        _ => String::new(),
+    }
+}
+
 fn alternatives(check: &Check, effect: EffectFmt<'_>, lang: Language) -> String {
     let Check::Alternatives {
         headline,
@@ -314,7 +384,9 @@ pub fn clause(check: &Check, lang: Language) -> Option<String> {
             super::fmt_period(*period, lang),
             smd(*z, lang)
         ),
-        (Check::Alternatives { .. }, _) => return None,
+        (Check::Alternatives { .. } | Check::FewClusters { .. } | Check::SmallGroups { .. }, _) => {
+            return None;
+        }
     })
 }
 
