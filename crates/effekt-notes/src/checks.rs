@@ -14,6 +14,7 @@
 //! | balance between randomised arms | every \|SMD\| ≤ 0.1, or the estimate adjusts for the covariates (ANCOVA, Lin) | some \|SMD\| > 0.1 (chance imbalance) and a difference in means | — |
 //! | pre-trends (difference in differences) | joint test p ≥ α | — | p < α |
 //! | baseline gap: the outcome itself at an intake wave (matching, weighting, randomised) | as balance | as balance | as balance |
+//! | overlap (matching, weighting) | ≤ 10 % of treated left out and comparison effective sample size ≥ half its units | otherwise | — |
 //! | few clusters | ≥ 10 clusters | < 10 clusters | — |
 //! | small groups | ≥ 20 units in each arm | < 20 in an arm | — |
 //! | alternatives | every other estimator agrees in sign and significance | one differs in sign, or its interval excludes zero where the headline's does not (or the reverse) | — |
@@ -40,6 +41,13 @@ pub const VARIANCE_RATIO_RANGE: (f64, f64) = (0.5, 2.0);
 /// An estimate this close to zero, relative to the headline interval's half-width, has no sign
 /// worth comparing (a tenth of the half-width).
 pub const SIGN_TOLERANCE: f64 = 0.1;
+
+/// A share of treated units left out of the matched sample above this is a caution: the
+/// estimate is then for the matched treated only.
+pub const TREATED_LEFT_OUT: f64 = 0.1;
+/// A comparison group whose effective sample size is below this share of its units is a
+/// caution: a few comparison units carry the weight (Austin & Stuart 2015).
+pub const EFFECTIVE_SHARE: f64 = 0.5;
 
 /// Fewer clusters than this are a caution (Cameron & Miller 2015: cluster-robust inference
 /// needs many clusters; CR2 with Satterthwaite df keeps it valid, but intervals widen).
@@ -178,6 +186,16 @@ pub enum Check {
         /// The gap in standard deviations of the outcome.
         smd: f64,
     },
+    /// Overlap of matching or weighting: how many treated units the comparison could not
+    /// cover, and how concentrated the comparison weights are.
+    Overlap {
+        /// Verdict (a caution beyond either threshold).
+        verdict: Verdict,
+        /// Share of treated units left out (unmatched, trimmed, outside the caliper).
+        treated_left_out: Option<f64>,
+        /// Kish effective sample size of the comparison group over its units.
+        control_effective_share: Option<f64>,
+    },
     /// Few clusters: cluster-robust inference rests on the number of clusters, not of units.
     FewClusters {
         /// Verdict (a caution below [`FEW_CLUSTERS`]).
@@ -220,6 +238,7 @@ impl Check {
             Check::Balance { verdict, .. }
             | Check::PreTrends { verdict, .. }
             | Check::BaselineGap { verdict, .. }
+            | Check::Overlap { verdict, .. }
             | Check::FewClusters { verdict, .. }
             | Check::SmallGroups { verdict, .. }
             | Check::Alternatives { verdict, .. } => *verdict,
@@ -283,6 +302,29 @@ impl Check {
             period,
             gap,
             smd,
+        })
+    }
+
+    /// Overlap: a caution when more than [`TREATED_LEFT_OUT`] of the treated are left out or
+    /// the comparison group's effective sample size is below [`EFFECTIVE_SHARE`] of its units;
+    /// `None` when neither share is known.
+    pub fn overlap(
+        treated_left_out: Option<f64>,
+        control_effective_share: Option<f64>,
+    ) -> Option<Check> {
+        if treated_left_out.is_none() && control_effective_share.is_none() {
+            return None;
+        }
+        let raised = treated_left_out.is_some_and(|s| s > TREATED_LEFT_OUT)
+            || control_effective_share.is_some_and(|s| s < EFFECTIVE_SHARE);
+        Some(Check::Overlap {
+            verdict: if raised {
+                Verdict::Caution
+            } else {
+                Verdict::Passed
+            },
+            treated_left_out,
+            control_effective_share,
         })
     }
 
@@ -513,6 +555,26 @@ impl fmt::Display for Check {
                 }
                 Ok(())
             }
+            Check::Overlap {
+                verdict,
+                treated_left_out,
+                control_effective_share,
+            } => {
+                let pct = |x: &Option<f64>| {
+                    x.map_or("—".to_string(), |v| format!("{:.0} %", 100.0 * v))
+                };
+                write!(
+                    f,
+                    "{}: treated left out {}, comparison effective sample size {} of its units",
+                    if *verdict == Verdict::Passed {
+                        "overlap"
+                    } else {
+                        "limited overlap"
+                    },
+                    pct(treated_left_out),
+                    pct(control_effective_share)
+                )
+            }
             Check::FewClusters {
                 verdict,
                 clusters,
@@ -682,6 +744,23 @@ mod tests {
         let ok = Check::pre_trends(0.8, 0.52, 0.05, &pre).unwrap();
         assert_eq!(ok.verdict(), Verdict::Passed);
         assert!(Check::pre_trends(f64::NAN, f64::NAN, 0.05, &pre).is_none());
+    }
+
+    #[test]
+    fn overlap_cautions_when_treated_are_lost_or_weights_concentrate() {
+        assert_eq!(
+            Check::overlap(Some(0.0), Some(0.3)).unwrap().verdict(),
+            Verdict::Caution
+        );
+        assert_eq!(
+            Check::overlap(Some(0.2), None).unwrap().verdict(),
+            Verdict::Caution
+        );
+        assert_eq!(
+            Check::overlap(Some(0.05), Some(0.8)).unwrap().verdict(),
+            Verdict::Passed
+        );
+        assert!(Check::overlap(None, None).is_none());
     }
 
     #[test]

@@ -46,6 +46,18 @@ pub(super) fn apply(
     if let (Some(c), Some(sd)) = (comparison(&study.config.design), sd) {
         checks.extend(baseline_gap(section, c, sd, intake));
     }
+    if let Some(smp) = &section.sample {
+        // Shares only from exactly published counts (a share of a suppressed count reveals it).
+        let treated = match (smp.treated.all.exact(), smp.treated.unmatched.exact()) {
+            (Some(all), Some(out)) if all > 0 => Some(out as f64 / all as f64),
+            _ => None,
+        };
+        let ess = match (smp.control.matched.exact(), smp.control.effective) {
+            (Some(n), Some(e)) if n > 0 => Some(e / n as f64),
+            _ => None,
+        };
+        checks.extend(Check::overlap(treated, ess));
+    }
     checks.extend(Check::few_clusters(section.n_clusters.map(|g| g as usize)));
     checks.push(Check::small_groups(
         section.n_treated.exact().map(|n| n as usize),

@@ -59,6 +59,7 @@ pub fn text(check: &Check, effect: EffectFmt<'_>, lang: Language) -> String {
         Check::PreTrends { .. } => pre_trends(check, effect, lang),
         Check::BaselineGap { .. } => baseline_gap(check, effect, lang),
         Check::FewClusters { .. } | Check::SmallGroups { .. } => sizes(check, lang),
+        Check::Overlap { .. } => overlap(check, lang),
         Check::Alternatives { .. } => alternatives(check, effect, lang),
     }
 }
@@ -201,6 +202,62 @@ fn baseline_gap(check: &Check, effect: EffectFmt<'_>, lang: Language) -> String 
         (Verdict::Passed, Language::Sv) => format!(
             "Vid inskrivningen (mättillfälle {w}) var grupperna lika i själva utfallet {after}: {g} ({s} standardavvikelser)."
         ),
+    }
+}
+
+fn overlap(check: &Check, lang: Language) -> String {
+    use effekt_notes::checks::{EFFECTIVE_SHARE, TREATED_LEFT_OUT};
+    let Check::Overlap {
+        verdict,
+        treated_left_out,
+        control_effective_share,
+    } = check
+    else {
+        return String::new();
+    };
+    let pct = |x: f64| super::fmt_percent(x, lang);
+    let passed = *verdict == Verdict::Passed;
+    let mut parts = Vec::new();
+    if let Some(t) = treated_left_out.filter(|t| passed || *t > TREATED_LEFT_OUT) {
+        parts.push(match (lang, passed) {
+            (Language::En, true) => format!("{} of the treated were left out", pct(t)),
+            (Language::Sv, true) => format!("{} av insatsgruppen utelämnades", pct(t)),
+            (Language::En, false) => format!(
+                "{} of the treated were left out, so the estimate is for the treated who could be compared",
+                pct(t)
+            ),
+            (Language::Sv, false) => format!(
+                "{} av insatsgruppen utelämnades, så skattningen gäller dem som kunde jämföras",
+                pct(t)
+            ),
+        });
+    }
+    if let Some(e) = control_effective_share.filter(|e| passed || *e < EFFECTIVE_SHARE) {
+        parts.push(match (lang, passed) {
+            (Language::En, true) => format!(
+                "the comparison group's weights amount to an effective {} of its units",
+                pct(e)
+            ),
+            (Language::Sv, true) => format!(
+                "jämförelsegruppens vikter motsvarar i praktiken {} av dess enheter",
+                pct(e)
+            ),
+            (Language::En, false) => format!(
+                "the comparison group's weights amount to an effective {} of its units, so a few comparison units carry the estimate",
+                pct(e)
+            ),
+            (Language::Sv, false) => format!(
+                "jämförelsegruppens vikter motsvarar i praktiken {} av dess enheter, så några få jämförelseenheter bär skattningen",
+                pct(e)
+            ),
+        });
+    }
+    let list = parts.join("; ");
+    match (passed, lang) {
+        (true, Language::En) => format!("The groups overlap: {list}."),
+        (true, Language::Sv) => format!("Grupperna överlappar: {list}."),
+        (false, Language::En) => format!("Limited overlap: {list}."),
+        (false, Language::Sv) => format!("Begränsad överlappning: {list}."),
     }
 }
 
@@ -384,7 +441,13 @@ pub fn clause(check: &Check, lang: Language) -> Option<String> {
             super::fmt_period(*period, lang),
             smd(*z, lang)
         ),
-        (Check::Alternatives { .. } | Check::FewClusters { .. } | Check::SmallGroups { .. }, _) => {
+        (
+            Check::Alternatives { .. }
+            | Check::Overlap { .. }
+            | Check::FewClusters { .. }
+            | Check::SmallGroups { .. },
+            _,
+        ) => {
             return None;
         }
     })

@@ -110,6 +110,18 @@ fn ihf_child_rating_imbalance_and_sign_disagreement_reach_the_headline() {
             )
         });
         assert!(sign, "no sign disagreement: {:?}", closed.checks);
+        // The weights concentrate on about 30 % of the comparison families.
+        let overlap = closed.checks.iter().find_map(|c| match &c.check {
+            Check::Overlap {
+                verdict,
+                control_effective_share,
+                treated_left_out,
+            } => Some((*verdict, *control_effective_share, *treated_left_out)),
+            _ => None,
+        });
+        let (v, ess, out) = overlap.expect("no overlap check");
+        assert_eq!(v, Verdict::Caution);
+        assert!(ess.unwrap() < 0.5 && out == Some(0.0), "{ess:?} {out:?}");
         everywhere(&r);
         if lang == Language::Sv {
             for w in &r.warnings {
