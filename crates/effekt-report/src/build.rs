@@ -835,6 +835,7 @@ fn subgroup_section(
                     conf_low: None,
                     conf_high: None,
                     p_value: None,
+                    p_adjusted: None,
                 })
                 .collect(),
             difference_test: None,
@@ -881,6 +882,7 @@ fn subgroup_section(
                 conf_low: raw.conf_low,
                 conf_high: raw.conf_high,
                 p_value: raw.p_value,
+                p_adjusted: None,
             }
         })
         .collect();

@@ -491,6 +491,10 @@ pub struct SubgroupEffect {
     pub conf_high: Option<f64>,
     /// p-value.
     pub p_value: Option<f64>,
+    /// `p_value` adjusted for the false discovery rate (Benjamini–Hochberg) across every
+    /// shown subgroup level of every outcome (the subgroup × outcome grid); `null` without a
+    /// p-value.
+    pub p_adjusted: Option<f64>,
 }
 
 /// Test of equal effects across subgroup levels.

@@ -363,8 +363,27 @@ fn little_or_none(i: &str, s: &str, g: Certainty, lang: Language) -> String {
 
 /// Holm across the primary outcomes' headline p-values, Benjamini–Hochberg across the others
 /// (effekt-models `multiplicity`, as R `p.adjust`); outcomes without a p-value are left out of
-/// their family.
+/// their family. The subgroup × outcome grid (every shown level's p-value) is one more
+/// Benjamini–Hochberg family.
 pub(super) fn adjust(outcomes: &mut [OutcomeSection], _lang: Language) {
+    let grid: Vec<f64> = outcomes
+        .iter()
+        .flat_map(|o| o.subgroups.iter())
+        .flat_map(|s| s.levels.iter())
+        .filter_map(|l| l.p_value.filter(|p| (0.0..=1.0).contains(p)))
+        .collect();
+    if let Ok(adjusted) = effekt_models::multiplicity::benjamini_hochberg(&grid) {
+        let mut it = adjusted.into_iter();
+        for l in outcomes
+            .iter_mut()
+            .flat_map(|o| o.subgroups.iter_mut())
+            .flat_map(|s| s.levels.iter_mut())
+        {
+            if l.p_value.is_some_and(|p| (0.0..=1.0).contains(&p)) {
+                l.p_adjusted = it.next();
+            }
+        }
+    }
     for family in [Family::Primary, Family::Other] {
         let members: Vec<(usize, f64)> = outcomes
             .iter()

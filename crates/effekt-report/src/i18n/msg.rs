@@ -83,6 +83,10 @@ pub const STD_ERROR: Text = t("Std. error", "Medelfel");
 pub const CI: Text = t("CI", "KI");
 pub const CONFIDENCE_INTERVAL: Text = t("confidence interval", "konfidensintervall");
 pub const P_VALUE: Text = t("p-value", "p-värde");
+pub const P_ADJUSTED_BH: Text = t(
+    "p adjusted (BH, all subgroups)",
+    "p justerat (BH, alla undergrupper)",
+);
 pub const DF: Text = t("df", "frihetsgrader");
 pub const TERM: Text = t("Term", "Term");
 pub const METHOD: Text = t("Method", "Metod");

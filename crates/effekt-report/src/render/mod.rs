@@ -394,14 +394,15 @@ pub fn subgroup_table(
             msg::EFFECT.get(lang),
             &cih,
             msg::P_VALUE.get(lang),
+            msg::P_ADJUSTED_BH.get(lang),
         ],
-        vec![false, true, true, true, true, true, true],
+        vec![false, true, true, true, true, true, true, true],
     );
     for l in &s.levels {
         if l.suppressed {
             let sup = msg::SUPPRESSED.get(lang).to_string();
             let mut row = vec![l.level.clone()];
-            row.extend(std::iter::repeat_n(sup, 6));
+            row.extend(std::iter::repeat_n(sup, 7));
             t.rows.push(row);
             continue;
         }
@@ -417,6 +418,7 @@ pub fn subgroup_table(
             opt_effect(l.estimate, &o.scale, lang),
             ci(l.conf_low, l.conf_high, &o.scale, lang),
             opt_p(l.p_value, lang),
+            opt_p(l.p_adjusted, lang),
         ]);
     }
     t
