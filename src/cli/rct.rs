@@ -314,6 +314,31 @@ fn render(fit: &RctFit, source: &str) -> String {
         "  control, observed                 {}",
         fmt_num(cf.control)
     );
+    if !fit.balance.is_empty() {
+        let _ = writeln!(s);
+        let _ = writeln!(
+            s,
+            "Balance between the arms (SMD: pooled SD of the two arms)"
+        );
+        let _ = writeln!(s, "  {:<24} {:>9} {:>9}", "covariate", "SMD", "VR");
+        for b in &fit.balance {
+            let _ = writeln!(
+                s,
+                "  {:<24} {:>9} {:>9}",
+                b.covariate,
+                fmt_opt(b.smd, "NA"),
+                fmt_opt(b.variance_ratio, "NA")
+            );
+        }
+    }
+    for c in &fit.checks {
+        use effekt_notes::checks::Verdict;
+        let _ = match c.verdict() {
+            Verdict::Failed => writeln!(s, "  CHECK FAILED: {c}"),
+            Verdict::Caution => writeln!(s, "  caution: {c}"),
+            Verdict::Passed => writeln!(s, "  check passed: {c}"),
+        };
+    }
     let _ = writeln!(s);
     let _ = writeln!(s, "Inference: {}", fit.inference.method);
     let _ = writeln!(s, "  Why: {}", fit.inference.reason);

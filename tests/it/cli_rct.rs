@@ -373,3 +373,43 @@ fn a_zero_one_outcome_gets_the_binary_measures_unless_told_otherwise() {
     ]);
     assert!(age["binary"].is_null());
 }
+
+#[test]
+fn balance_between_the_arms_is_a_check_in_the_table_and_the_json() {
+    let data = dataset("thornton_hiv.csv");
+    let base = [
+        "rct",
+        "--data",
+        &data,
+        "--outcome",
+        "got",
+        "--treatment",
+        "any",
+        "--covariates",
+        "age,distvct",
+        "--missing",
+        "drop",
+    ];
+    // The difference in means reads no covariates, but their balance is shown: age differs by
+    // 0.12 SD between the randomised arms, a caution.
+    let o = effekt(&base);
+    let table = common::stdout(&o);
+    assert!(table.contains("Balance between the arms"), "{table}");
+    assert!(
+        table.contains("caution: chance imbalance between the randomised arms on age"),
+        "{table}"
+    );
+    let v = json(&[&base[..], &["--json", "-"]].concat());
+    let c = &v["checks"][0];
+    assert_eq!(
+        (c["check"].as_str(), c["verdict"].as_str()),
+        (Some("balance"), Some("caution")),
+        "{c}"
+    );
+    assert_eq!(c["comparison"], "randomised");
+    assert_eq!(v["balance"].as_array().unwrap().len(), 2);
+    // ANCOVA adjusts for the covariates: the check passes.
+    let v = json(&[&base[..], &["--estimator", "ancova", "--json", "-"]].concat());
+    assert_eq!(v["checks"][0]["verdict"], "passed", "{}", v["checks"]);
+    assert_eq!(v["checks"][0]["comparison"], "randomised_adjusted");
+}

@@ -82,6 +82,11 @@ pub struct RctFit {
     pub bootstrap: Option<BootstrapSummary>,
     /// Risk difference/ratio, odds ratio and Fisher's exact test for a binary outcome.
     pub binary: Option<BinaryEffects>,
+    /// Balance of the covariates between the arms ([`crate::balance`]); empty without
+    /// covariates.
+    pub balance: Vec<crate::balance::ArmBalance>,
+    /// Design checks (the balance between the arms), typed with their numbers.
+    pub checks: Vec<effekt_notes::checks::Check>,
     #[serde(skip)]
     ri_function: Option<PValueFunction>,
 }
@@ -113,11 +118,24 @@ impl Rct {
     ) -> Result<RctFit, RctError> {
         let ds = table.select(&self.config.roles(), missing)?;
         let rows = ds.rows.clone();
-        self.fit_rows(
+        let mut fit = self.fit_rows(
             &ds,
             &|k| rows.get(k).map_or(0, |&r| table.row_number(r)),
             progress,
-        )
+        )?;
+        // The difference in means reads no covariates; their balance comes from the table,
+        // each covariate where it is present.
+        if fit.balance.is_empty()
+            && !self.config.covariates.is_empty()
+            && let Some(t) = &ds.treatment
+        {
+            fit.balance = crate::balance::from_table(table, &ds.rows, t, &self.config.covariates)?;
+            let adjusted = !matches!(self.config.estimator, Estimator::DifferenceInMeans);
+            fit.checks = crate::balance::balance_check(&fit.balance, adjusted)
+                .into_iter()
+                .collect();
+        }
+        Ok(fit)
     }
 
     /// Fit on a dataset selected with [`RctConfig::roles`].
@@ -475,6 +493,14 @@ impl Rct {
                 .map(|b| b.result.resamples)
                 .or(randomization.as_ref().map(|r| r.assignments)),
         };
+        let balance = match &data.treatment {
+            Some(t) => crate::balance::between_arms(&data.covariates, t),
+            None => Vec::new(),
+        };
+        let adjusted = !matches!(cfg.estimator, Estimator::DifferenceInMeans);
+        let checks = crate::balance::balance_check(&balance, adjusted)
+            .into_iter()
+            .collect();
         Ok(RctFit {
             outcome: p.outcome.clone(),
             treatment: p.treatment.clone(),
@@ -515,6 +541,8 @@ impl Rct {
             randomization,
             bootstrap,
             binary,
+            balance,
+            checks,
             ri_function,
         })
     }

@@ -72,6 +72,7 @@
 // as failing the check.
 #![allow(clippy::needless_range_loop, clippy::neg_cmp_op_on_partial_ord)]
 
+pub mod balance;
 pub mod binary;
 mod boot;
 mod config;
