@@ -158,6 +158,11 @@ pub fn render(r: &Report) -> Result<String, ReportError> {
         ));
     }
     body.push_str(&format!(
+        "<p><strong>{}:</strong> {}</p>\n",
+        escape(msg::DESIGN.get(lang)),
+        escape(&crate::i18n::capitalise(&r.study.design.estimator))
+    ));
+    body.push_str(&format!(
         "<h3>{}</h3>\n{}",
         escape(msg::AT_A_GLANCE.get(lang)),
         table(&super::summary_table(r, lang))

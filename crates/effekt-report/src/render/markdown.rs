@@ -47,6 +47,11 @@ pub fn render(r: &Report) -> String {
         s.push_str(&format!("**{}:** {q}\n\n", msg::QUESTION.get(lang)));
     }
     s.push_str(&format!(
+        "**{}:** {}\n\n",
+        msg::DESIGN.get(lang),
+        crate::i18n::capitalise(&r.study.design.estimator)
+    ));
+    s.push_str(&format!(
         "### {}\n\n{}",
         msg::AT_A_GLANCE.get(lang),
         table(&super::summary_table(r, lang))

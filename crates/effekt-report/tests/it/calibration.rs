@@ -58,8 +58,28 @@ fn scenarios() -> Vec<Scenario> {
             truth: Population::Treated,
         },
         Scenario {
-            name: "unmeasured confounder (baseline risk left out)",
+            name: "unmeasured confounder (baseline risk left out), weak selection 0.3",
+            assignment: Assignment::Observational {
+                share: 0.5,
+                selection: 0.3,
+            },
+            attrition: (0.08, 0.0),
+            design: no_risk,
+            truth: Population::Treated,
+        },
+        Scenario {
+            name: "unmeasured confounder (baseline risk left out), selection 1",
             assignment: obs,
+            attrition: (0.08, 0.0),
+            design: no_risk,
+            truth: Population::Treated,
+        },
+        Scenario {
+            name: "unmeasured confounder (baseline risk left out), strong selection 2",
+            assignment: Assignment::Observational {
+                share: 0.5,
+                selection: 2.0,
+            },
             attrition: (0.08, 0.0),
             design: no_risk,
             truth: Population::Treated,
