@@ -115,7 +115,8 @@ pub struct RunOptions {
     pub simulations: u64,
     /// Significance level: a simulation rejects when `p_value < alpha`; 1e-12 to 1 − 1e-12.
     pub alpha: f64,
-    /// Simulations per batch; early stopping is checked between batches.
+    /// Simulations per batch, 1 to [`MAX_SIMULATIONS`] (default 100); early stopping is
+    /// checked between batches.
     pub batch_size: u64,
     /// Stop once the Monte Carlo s.e. of the power is at most this (checked at batch ends,
     /// using `P̃ = (R + 1)/(S + 2)` so that a power of 0 or 1 in the first batches does not stop
@@ -149,7 +150,8 @@ impl RunOptions {
     /// Validate.
     ///
     /// # Errors
-    /// Zero or more than [`MAX_SIMULATIONS`] simulations, a zero batch size, alpha outside
+    /// Zero or more than [`MAX_SIMULATIONS`] simulations, a batch size of 0 or above
+    /// [`MAX_SIMULATIONS`], alpha outside
     /// [1e-12, 1 − 1e-12], a non-positive target.
     pub fn check(&self) -> Result<()> {
         crate::error::check_alpha("alpha", self.alpha)?;
@@ -162,11 +164,11 @@ impl RunOptions {
                     .into(),
             });
         }
-        if self.batch_size == 0 {
+        if self.batch_size == 0 || self.batch_size > MAX_SIMULATIONS {
             return Err(PowerError::InvalidParameter {
                 name: "batch_size",
-                value: 0.0,
-                reason: "must be at least 1".into(),
+                value: self.batch_size as f64,
+                reason: "must be between 1 and 1,000,000 (simulations run in parallel within a batch; the default 100 is right for almost every run)".into(),
             });
         }
         if let Some(t) = self.target_mc_se
@@ -427,5 +429,26 @@ fn summarise(
         mean_std_error: mean(&|r| r.std_error),
         mean_ci_width: mean(&|r| r.conf_high - r.conf_low),
         records: options.keep_records.then_some(records),
+    }
+}
+
+#[cfg(test)]
+mod options_tests {
+    use super::*;
+
+    #[test]
+    fn batch_size_is_held_to_its_stated_range() {
+        let ok = RunOptions::default();
+        assert!(ok.check().is_ok());
+        for bad in [0, MAX_SIMULATIONS + 1, u64::MAX] {
+            let e = RunOptions {
+                batch_size: bad,
+                ..RunOptions::default()
+            }
+            .check()
+            .unwrap_err()
+            .to_string();
+            assert!(e.contains("batch_size") && e.contains("1,000,000"), "{e}");
+        }
     }
 }

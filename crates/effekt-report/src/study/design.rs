@@ -226,7 +226,7 @@ pub enum DidSampling {
 }
 
 impl DidSampling {
-    fn is_panel(&self) -> bool {
+    pub(crate) fn is_panel(&self) -> bool {
         *self == DidSampling::Panel
     }
 }

@@ -644,6 +644,17 @@ impl Study {
                 )),
                 _ => Ok(()),
             },
+            DesignConfig::Did(d)
+                if !d.sampling.is_panel() && d.method != DidMethod::CallawaySantanna =>
+            {
+                Err(self.error(
+                    "design.sampling",
+                    format!(
+                        "sampling = \"unbalanced_panel\" applies only to method = \"callaway_santanna\" (the other methods use every row as it is); remove `sampling`, or use method = \"callaway_santanna\" (method is {:?} here)",
+                        d.method
+                    ),
+                ))
+            }
             DesignConfig::Did(d) => match d.wild_bootstrap {
                 Some(n) if n > MAX_WILD_RESAMPLES => Err(self.error(
                     "design.wild_bootstrap",
@@ -908,7 +919,7 @@ mod tests {
     fn design_key_lists_match_the_structs() {
         let rct = "kind = \"rct\"\nestimator = \"lin\"\nblocks = \"b\"\ncovariates = [\"a\"]\nperiod = 2\nrandomization_inference = 100\ncluster_assignment = \"individual\"";
         let matching = "kind = \"matching\"\ncovariates = [\"a\"]\nmethod = \"cem\"\ndistance = \"ps\"\nratio = 2\nreplace = true\ncaliper = 0.2\nexact = [\"s\"]\nestimand = \"ate\"\norder = \"data\"\nperiod = 1";
-        let did = "kind = \"did\"\nmethod = \"2x2\"\nfirst_treated = \"g\"\ncontrol = \"not_yet_treated\"\nestimator = \"ipw\"\nanticipation = 1\ncovariates = [\"a\"]\naggregate = \"dynamic\"\nreference_period = -1\nwild_bootstrap = 999\nwild_weights = \"webb\"\nsampling = \"unbalanced_panel\"";
+        let did = "kind = \"did\"\nmethod = \"callaway_santanna\"\nfirst_treated = \"g\"\ncontrol = \"not_yet_treated\"\nestimator = \"ipw\"\nanticipation = 1\ncovariates = [\"a\"]\naggregate = \"dynamic\"\nreference_period = -1\nwild_bootstrap = 999\nwild_weights = \"webb\"\nsampling = \"unbalanced_panel\"";
         for (d, keys) in [(rct, RCT_KEYS), (matching, MATCHING_KEYS), (did, DID_KEYS)] {
             let s = Study::parse(&minimal(d), "s.toml").unwrap();
             assert_eq!(d.lines().count() - 1, keys.len());
@@ -916,6 +927,19 @@ mod tests {
             let again: StudyConfig = toml::from_str(&back).unwrap();
             assert_eq!(again, s.config);
         }
+    }
+
+    #[test]
+    fn sampling_is_refused_for_methods_that_do_not_use_it() {
+        let d = "kind = \"did\"\nmethod = \"twfe\"\nsampling = \"unbalanced_panel\"";
+        let e = Study::parse(&minimal(d), "s.toml").unwrap_err().to_string();
+        assert!(
+            e.contains("design.sampling") || e.contains("`sampling`"),
+            "{e}"
+        );
+        assert!(e.contains("callaway_santanna") && e.contains("line"), "{e}");
+        let ok = "kind = \"did\"\nmethod = \"callaway_santanna\"\nsampling = \"unbalanced_panel\"";
+        assert!(Study::parse(&minimal(ok), "s.toml").is_ok());
     }
 
     #[test]
