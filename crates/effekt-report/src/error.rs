@@ -129,6 +129,8 @@ pub struct MissingColumn {
     pub suggestion: Option<String>,
     /// All column names of the data file.
     pub available: Vec<String>,
+    /// The header was read as one column and this delimiter would have split it.
+    pub delimiter_hint: Option<char>,
 }
 
 impl std::fmt::Display for MissingColumn {
@@ -145,7 +147,24 @@ impl std::fmt::Display for MissingColumn {
             f,
             "; fix the name in the study file or the data file; available columns: {}",
             self.available.join(", ")
-        )
+        )?;
+        if let Some(d) = self.delimiter_hint {
+            let name = if d == '\t' {
+                "a tab".to_string()
+            } else {
+                format!("`{d}`")
+            };
+            let value = if d == '\t' {
+                "\\t".to_string()
+            } else {
+                d.to_string()
+            };
+            write!(
+                f,
+                "; the data file seems to use {name} as delimiter: add delimiter = \"{value}\" under [data]"
+            )?;
+        }
+        Ok(())
     }
 }
 

@@ -774,6 +774,7 @@ impl Study {
             if let Err(effekt_data::DataError::UnknownColumn {
                 suggestion,
                 available,
+                delimiter_hint,
                 ..
             }) = table.column(&column)
             {
@@ -783,6 +784,7 @@ impl Study {
                     data_file: data_file.to_string(),
                     suggestion,
                     available,
+                    delimiter_hint,
                 })));
             }
         }

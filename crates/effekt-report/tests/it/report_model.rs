@@ -219,6 +219,30 @@ fn a_missing_column_names_the_key_line_and_data_file() {
     );
 }
 
+/// A `;` file read with the wrong delimiter: the missing column says which delimiter would
+/// split the header, in study-file words.
+#[test]
+fn a_missing_column_from_a_header_read_as_one_column_suggests_the_delimiter() {
+    let study = Study::parse(&pilot_text(), "pilot_study.toml").unwrap();
+    let csv = std::fs::read_to_string(fixture("pilot.csv"))
+        .unwrap()
+        .replace(',', ";");
+    let options = ReadOptions {
+        delimiter: Some(','),
+        ..ReadOptions::default()
+    };
+    let table = effekt_data::read_csv_str("pilot.csv", &csv, &options).unwrap();
+    let msg = study
+        .check_columns(&table, "pilot.csv")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        msg.contains("seems to use `;` as delimiter")
+            && msg.contains("delimiter = \";\" under [data]"),
+        "{msg}"
+    );
+}
+
 /// A 9 coded for "not answered" among 1–5 ratings is named, with its row, before anything is
 /// averaged; the same code left empty is analysed (fuzz finding: −9223372036854775808 in the
 /// rating column used to reach the trajectory plot and overflow its pixel arithmetic).
