@@ -220,11 +220,17 @@ fn object(section: &OutcomeSection, study: &Study, lang: Language) -> String {
     }
     let l = &section.label;
     let mut c = l.chars();
-    match (c.next(), c.next()) {
+    let lowered = match (c.next(), c.next()) {
         (Some(a), Some(b)) if b.is_lowercase() => {
             a.to_lowercase().collect::<String>() + &l[a.len_utf8()..]
         }
-        _ => l.clone(),
+        _ => return l.clone(), // an acronym or a name: as written
+    };
+    // An English noun phrase takes the article ("increased the share who …").
+    if lang == Language::En && !lowered.starts_with("the ") {
+        format!("the {lowered}")
+    } else {
+        lowered
     }
 }
 

@@ -262,7 +262,8 @@ pub fn summary_table(r: &crate::model::Report, lang: Language) -> TextTable {
 /// The headline p-value and its adjustment in words ("p = 0.086; Holm-adjusted across the 4
 /// primary outcomes: p = 0.344").
 pub fn multiplicity_sentence(o: &OutcomeSection, lang: Language) -> Option<String> {
-    let m = o.multiplicity.as_ref()?;
+    // One test in its family: nothing to adjust.
+    let m = o.multiplicity.as_ref().filter(|m| m.family_size > 1)?;
     let raw = crate::i18n::fmt_p(m.p_value, lang);
     let adj = crate::i18n::fmt_p(m.p_adjusted, lang);
     let eq = |s: &str| {
