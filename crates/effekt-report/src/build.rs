@@ -52,6 +52,8 @@
 mod checks;
 mod counts;
 mod credibility;
+mod headline;
+mod sections;
 
 pub use credibility::grade_word;
 mod disclosure;
@@ -434,7 +436,7 @@ fn outcome_section(
         privacy.note_why(format!("{} ({label})", outcome.column), why);
         return section;
     }
-    headline(r, plan, study, &mut section, lang);
+    headline::headline(r, plan, study, &mut section, lang);
     for location in &e.suppressed {
         privacy.note(
             location.clone(),
@@ -479,7 +481,7 @@ fn outcome_section(
     let small = e.n_treated.min(e.n_control) < effekt_notes::checks::SMALL_GROUP;
     let intake = r.prepared.periods.first().copied();
     checks::apply(&mut section, study, (sd, small, intake), lang);
-    section.effect_size = effect_size(r, &section, study, lang);
+    section.effect_size = headline::effect_size(r, &section, study, lang);
     credibility::rate(&mut section, study, lang);
     for (j, s) in r.subgroups.iter().enumerate() {
         let suppressed = plan.subgroups.get(j).cloned().flatten();
@@ -549,139 +551,6 @@ fn between_arms_balance(
         }
     }
     rows
-}
-
-/// The headline and counterfactual of an outcome whose statistics are shown.
-fn headline(
-    r: &OutcomeResult,
-    plan: &OutcomePlan,
-    study: &Study,
-    section: &mut OutcomeSection,
-    lang: Language,
-) {
-    let outcome = &r.prepared.outcome;
-    let e = &r.estimate;
-    let scale = &section.scale;
-    let label = &section.label;
-    let intervention = intervention_name(study, lang);
-    let level = study.config.inference.level;
-    let d = sentence_decimals(e.estimate, scale);
-    let magnitude = fmt_num((e.estimate * scale.display_factor).abs(), d, lang);
-    let low = fmt_effect(e.conf_low, scale, d, lang);
-    let high = fmt_effect(e.conf_high, scale, d, lang);
-    let spec = outcome.template.map(|t| t.spec());
-    let units_word = study.config.study.units.word(lang);
-    let count_phrase = spec
-        .and_then(|s| s.count_phrase_en)
-        .map(|c| c.replace("{units}", units_word));
-    let subject = match spec {
-        Some(s)
-            if study
-                .config
-                .outcomes
-                .iter()
-                .any(|o| o.column == outcome.column && o.label.is_none()) =>
-        {
-            s.subject.get(lang).to_string()
-        }
-        _ => label.clone(),
-    };
-    let template_subject = spec.is_some() && subject != *label;
-    let parts = sentences::HeadlineParts {
-        magnitude: &magnitude,
-        unit: &scale.effect_unit,
-        positive: e.estimate >= 0.0,
-        low: &low,
-        high: &high,
-        level,
-        p_value: e.p_value,
-        intervention: &intervention,
-        subject: &subject,
-        template_subject,
-        count_phrase_en: if template_subject {
-            count_phrase.as_deref()
-        } else {
-            None
-        },
-    };
-    let sentence = sentences::headline(&parts, lang);
-    let cf = &e.counterfactual;
-    let control_unadjusted = e.control_unadjusted.filter(|_| !plan.hide_unadjusted);
-    let unadjusted = control_unadjusted.map(|v| fmt_level_value(v, scale, lang));
-    let counterfactual_sentence = sentences::counterfactual(
-        &fmt_level_value(cf.treated_observed, scale, lang),
-        &fmt_level_value(cf.treated_counterfactual, scale, lang),
-        &fmt_level_value(cf.control, scale, lang),
-        unadjusted.as_deref(),
-        &intervention,
-        lang,
-    );
-    section.headline = Some(Headline {
-        estimate: e.estimate,
-        std_error: e.std_error,
-        conf_low: e.conf_low,
-        conf_high: e.conf_high,
-        level,
-        interval_method: e.interval_method.clone(),
-        p_value: e.p_value,
-        df: e.df,
-        method: e.method.clone(),
-        sentence,
-        counterfactual_sentence,
-    });
-    section.counterfactual = Some(CounterfactualDoc {
-        treated_observed: cf.treated_observed,
-        treated_counterfactual: cf.treated_counterfactual,
-        control: cf.control,
-        control_unadjusted,
-    });
-}
-
-/// Hedges' g (continuous and rating outcomes) or the NNT (0/1 outcomes) of the headline;
-/// `None` for difference in differences (a change in trends has no group SD to standardise by)
-/// and when the outcome does not vary.
-fn effect_size(
-    r: &OutcomeResult,
-    section: &OutcomeSection,
-    study: &Study,
-    lang: Language,
-) -> Option<EffectSizeDoc> {
-    use effekt_models::effect_size::{hedges_g, nnt, pooled_sd};
-    let h = section.headline.as_ref()?;
-    if matches!(study.config.design, DesignConfig::Did(_)) {
-        return None;
-    }
-    let level = study.config.inference.level;
-    let (g, n) = match section.outcome_type {
-        OutcomeType::Binary => (None, Some(nnt(h.estimate, h.conf_low, h.conf_high))),
-        OutcomeType::Continuous | OutcomeType::Ordinal => {
-            let p = &r.prepared;
-            let sd = pooled_sd(&p.y, &p.treated).ok()?;
-            let n1 = p.treated.iter().filter(|t| **t).count();
-            let g = hedges_g(h.estimate, sd, n1, p.treated.len() - n1, level).ok()?;
-            (Some(g), None)
-        }
-    };
-    let shown = g.map(|g| {
-        let k = g.correction / g.sd;
-        (k * h.conf_low, k * h.conf_high)
-    });
-    let text = sentences::effect_size(
-        g.as_ref().zip(shown),
-        n.as_ref(),
-        &section.scale,
-        level,
-        &intervention_name(study, lang),
-        study.config.study.units.word(lang),
-        lang,
-    );
-    Some(EffectSizeDoc {
-        hedges_g: g,
-        conf_low: shown.map(|s| s.0),
-        conf_high: shown.map(|s| s.1),
-        nnt: n,
-        text,
-    })
 }
 
 /// The matched sample with its counts as published.
@@ -906,183 +775,6 @@ fn n_distinct(table: &Table, column: &str) -> Option<u64> {
     Some(labels.len() as u64)
 }
 
-/// The data section and the summary paragraph's data sentences.
-fn data_section(
-    inputs: &BuildInputs<'_>,
-    results: &[OutcomeResult],
-    counts: &mut Counts,
-    privacy: &mut Privacy,
-) -> (DataSection, String) {
-    let c = &inputs.study.config;
-    let (lang, table) = (inputs.lang, inputs.table);
-    let periods: Vec<f64> = results
-        .first()
-        .map(|r| r.prepared.periods.clone())
-        .unwrap_or_default();
-    let units_word = c.study.units.word(lang);
-    let n_units = counts.get(
-        Slot::Units,
-        &counts::data_location(units_word, lang),
-        true,
-        privacy,
-    );
-    let rows = counts.get(
-        Slot::Rows,
-        &counts::data_location(msg::ROWS.get(lang), lang),
-        true,
-        privacy,
-    );
-    let n_clusters = c
-        .data
-        .cluster
-        .as_ref()
-        .and_then(|col| n_distinct(table, col));
-    let mut by_outcome = Vec::new();
-    let mut any_dropped = false;
-    for (i, r) in results.iter().enumerate() {
-        any_dropped |= r.prepared.dropped > 0;
-        let loc = format!(
-            "{} — {}",
-            r.prepared.outcome.column,
-            msg::MISSING_VALUES.get(lang)
-        );
-        let rows_dropped = counts.get(Slot::Dropped(i), &loc, true, privacy);
-        let by_column = r
-            .prepared
-            .missing_by_column
-            .iter()
-            .enumerate()
-            .map(|(j, (col, _))| ColumnCount {
-                column: col.clone(),
-                count: counts.get(
-                    Slot::Missing(i, j),
-                    &format!("{loc} ({col})"),
-                    true,
-                    privacy,
-                ),
-            })
-            .collect();
-        by_outcome.push(MissingRow {
-            outcome: r.prepared.outcome.column.clone(),
-            rows_dropped,
-            by_column,
-        });
-    }
-    let drop = c.data.missing == MissingPolicy::Drop;
-    let missing_text = sentences::missing(drop, any_dropped, lang);
-    let period_list = periods
-        .iter()
-        .map(|p| crate::i18n::fmt_period(*p, lang))
-        .collect::<Vec<_>>()
-        .join(", ");
-    let threshold = privacy.threshold;
-    let n_units_s = (!n_units.is_suppressed()).then(|| fmt_count_shown(n_units, threshold, lang));
-    let k_s = periods.len().to_string();
-    let g_s = n_clusters.map(|g| g.to_string());
-    let mut summary = sentences::data_summary(
-        &c.data.path,
-        &fmt_count_shown(rows, threshold, lang),
-        n_units_s.as_deref().map(|n| (n, units_word)),
-        (!periods.is_empty()).then_some((k_s.as_str(), period_list.as_str())),
-        g_s.as_deref().zip(c.data.cluster.as_deref()),
-        lang,
-    );
-    let analysed_period = results.first().and_then(|r| r.prepared.period);
-    if let Some(p) = analysed_period {
-        summary.push(' ');
-        summary.push_str(&sentences::analysed_wave(
-            &crate::i18n::fmt_period(p, lang),
-            lang,
-        ));
-    }
-    summary.push(' ');
-    summary.push_str(&missing_text);
-    let data = DataSection {
-        file: c.data.path.clone(),
-        rows,
-        units: c.study.units,
-        n_units,
-        periods,
-        analysed_period,
-        cluster_column: c.data.cluster.clone(),
-        n_clusters,
-        delimiter: table.delimiter().map(|d| d.to_string()),
-        decimal: match table.decimal() {
-            effekt_data::Decimal::Point => "point".into(),
-            effekt_data::Decimal::Comma => "comma".into(),
-        },
-        missing: MissingSection {
-            policy: if drop { "drop".into() } else { "error".into() },
-            by_outcome,
-            text: missing_text,
-        },
-    };
-    (data, summary)
-}
-
-/// The design in words: kind, estimator and description.
-fn design_section(study: &Study, results: &[OutcomeResult], lang: Language) -> DesignSection {
-    let c = &study.config;
-    let units_word = c.study.units.word(lang);
-    let intervention = intervention_name(study, lang);
-    let first_method = || {
-        results
-            .first()
-            .map(|r| r.estimate.method.clone())
-            .unwrap_or_default()
-    };
-    let (kind, estimator, description) = match &c.design {
-        DesignConfig::Rct(_) => {
-            let estimator = results
-                .first()
-                .map(|r| r.estimate.method.clone())
-                .unwrap_or_else(|| crate::i18n::inference::dim_name(lang));
-            (
-                DesignKind::Rct,
-                estimator.clone(),
-                sentences::design_rct(
-                    units_word,
-                    &intervention,
-                    c.study.comparison(lang).as_deref(),
-                    &estimator,
-                    lang,
-                ),
-            )
-        }
-        DesignConfig::Matching(d) => (
-            DesignKind::Matching,
-            first_method(),
-            sentences::design_matching(
-                units_word,
-                &intervention,
-                c.study.comparison(lang).as_deref(),
-                &d.covariates,
-                &d.exact,
-                matches!(
-                    d.method,
-                    crate::study::MatchMethod::Ipw | crate::study::MatchMethod::Aipw
-                ),
-                lang,
-            ),
-        ),
-        DesignConfig::Did(d) => (
-            DesignKind::Did,
-            first_method(),
-            sentences::design_did(
-                units_word,
-                &intervention,
-                d.method == crate::study::DidMethod::CallawaySantanna,
-                lang,
-            ),
-        ),
-    };
-    DesignSection {
-        kind,
-        estimator,
-        description,
-    }
-}
-
 /// The methods appendix entries the report uses.
 fn included(
     study: &Study,
@@ -1149,7 +841,7 @@ pub fn build_report(
         })
         .collect();
     let any_suppressed_outcome = outcomes.iter().any(|o| o.headline.is_none());
-    let (data, summary) = data_section(inputs, results, &mut counts, &mut privacy);
+    let (data, summary) = sections::data_section(inputs, results, &mut counts, &mut privacy);
 
     // Contract and power are suppressed with any suppressed outcome.
     let contract = match contract {
@@ -1236,7 +928,7 @@ pub fn build_report(
             question: c.study.question(lang),
             intervention: intervention_name(study, lang),
             comparison: c.study.comparison(lang),
-            design: design_section(study, results, lang),
+            design: sections::design_section(study, results, lang),
             data,
             summary,
         },

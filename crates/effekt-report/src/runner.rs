@@ -347,7 +347,8 @@ fn power_section(
             )
         }
         OutcomeType::Continuous | OutcomeType::Ordinal => {
-            let sd = pooled_sd(&r.prepared.y, &r.prepared.treated);
+            let sd = effekt_models::effect_size::pooled_sd(&r.prepared.y, &r.prepared.treated)
+                .unwrap_or(f64::NAN);
             if !(sd.is_finite() && sd > 0.0) {
                 return Err(ReportError::Study {
                     at: study.locate("power.outcome"),
@@ -427,22 +428,4 @@ fn power_section(
         curve: points,
         notes,
     })
-}
-
-/// Pooled within-arm standard deviation.
-fn pooled_sd(y: &[f64], treated: &[bool]) -> f64 {
-    let stats = |arm: bool| {
-        let v: Vec<f64> = y
-            .iter()
-            .zip(treated)
-            .filter(|(_, t)| **t == arm)
-            .map(|(v, _)| *v)
-            .collect();
-        let n = v.len() as f64;
-        let m = v.iter().sum::<f64>() / n;
-        (n, v.iter().map(|x| (x - m) * (x - m)).sum::<f64>())
-    };
-    let (n1, ss1) = stats(true);
-    let (n0, ss0) = stats(false);
-    ((ss1 + ss0) / (n1 + n0 - 2.0)).sqrt()
 }

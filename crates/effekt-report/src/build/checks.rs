@@ -152,17 +152,7 @@ fn comparison(design: &DesignConfig) -> Option<Comparison> {
 
 /// Balance of the published rows: after matching or weighting, or between randomised arms.
 fn balance(section: &OutcomeSection, design: &DesignConfig) -> Option<Check> {
-    let comparison = match design {
-        DesignConfig::Rct(r) => match r.estimator {
-            RctEstimator::Ancova | RctEstimator::Lin => Comparison::RandomisedAdjusted,
-            RctEstimator::DifferenceInMeans => Comparison::Randomised,
-        },
-        DesignConfig::Matching(m) => match m.method {
-            MatchMethod::Ipw | MatchMethod::Aipw => Comparison::Weighted,
-            MatchMethod::Nearest | MatchMethod::Cem => Comparison::Matched,
-        },
-        DesignConfig::Did(_) => return None,
-    };
+    let comparison = comparison(design)?;
     let rows: Vec<CovariateBalance> = section
         .robustness
         .balance

@@ -20,7 +20,6 @@
 
 use effekt_power::dgp::{Assignment, DgpConfig, IhfConfig, Population, generate_seeded};
 use effekt_report::model::Certainty;
-use effekt_report::{NoProgress, RunInputs, RunOptions, Study, run_study};
 
 struct Scenario {
     name: &'static str,
@@ -143,15 +142,7 @@ fn run_scenario(s: &Scenario, studies: usize) -> Tally {
             "[study]\nintervention = \"IHF\"\nunits = \"families\"\n[data]\npath = \"sim.csv\"\nmissing = \"drop\"\ntreatment = \"treated\"\nunit = \"family_id\"\ntime = \"wave\"\ncluster = \"municipality\"\n[design]\n{}\n[[outcomes]]\ncolumn = \"problem_score\"\ntype = \"continuous\"\n[inference]\nbootstrap = 49\nseed = {seed}\n",
             s.design
         );
-        let study = Study::parse(&text, "calibration.toml").unwrap();
-        let inputs = RunInputs {
-            study: &study,
-            table: &sim.table,
-            data_file: "sim.csv",
-            data_sha256: String::new(),
-            study_sha256: String::new(),
-        };
-        let r = run_study(&inputs, &RunOptions::default(), &NoProgress)
+        let r = crate::report_checks::run_on(&text, &sim.table, effekt_report::Language::En)
             .unwrap_or_else(|e| panic!("{}, study {k}: {e}", s.name));
         let o = &r.outcomes[0];
         let (Some(h), Some(c)) = (&o.headline, &o.certainty) else {

@@ -11,15 +11,16 @@ use effekt_report::{
 };
 use std::path::Path;
 
-/// Run a study file of `datasets/` (or a fixture directory) in `lang`.
-fn run(study_file: &Path, lang: Language) -> Report {
-    let text = std::fs::read_to_string(study_file).unwrap();
-    let study = Study::parse(&text, "study.toml").unwrap();
-    let dir = study_file.parent().unwrap();
-    let table = read_table(&dir.join(&study.config.data.path), &ReadOptions::default()).unwrap();
+/// Run the study `text` on `table` in `lang` (the whole report, as `effekt run` does).
+pub(crate) fn run_on(
+    text: &str,
+    table: &effekt_data::Table,
+    lang: Language,
+) -> Result<Report, effekt_report::ReportError> {
+    let study = Study::parse(text, "study.toml")?;
     let inputs = RunInputs {
         study: &study,
-        table: &table,
+        table,
         data_file: "data",
         data_sha256: String::new(),
         study_sha256: String::new(),
@@ -27,7 +28,16 @@ fn run(study_file: &Path, lang: Language) -> Report {
     let options = RunOptions {
         language: Some(lang),
     };
-    run_study(&inputs, &options, &NoProgress).unwrap()
+    run_study(&inputs, &options, &NoProgress)
+}
+
+/// Run a study file of `datasets/` (or a fixture directory) in `lang`.
+fn run(study_file: &Path, lang: Language) -> Report {
+    let text = std::fs::read_to_string(study_file).unwrap();
+    let study = Study::parse(&text, "study.toml").unwrap();
+    let dir = study_file.parent().unwrap();
+    let table = read_table(&dir.join(&study.config.data.path), &ReadOptions::default()).unwrap();
+    run_on(&text, &table, lang).unwrap()
 }
 
 fn datasets(name: &str) -> std::path::PathBuf {
@@ -241,16 +251,8 @@ fn ihf_with_roles(extra: &str) -> Report {
             "column = \"child_rating\"\nrole = \"exploratory\"",
             1,
         );
-    let study = Study::parse(&text, "study.toml").unwrap();
     let table = read_table(&datasets("ihf/ihf.csv"), &ReadOptions::default()).unwrap();
-    let inputs = RunInputs {
-        study: &study,
-        table: &table,
-        data_file: "ihf.csv",
-        data_sha256: String::new(),
-        study_sha256: String::new(),
-    };
-    run_study(&inputs, &RunOptions::default(), &NoProgress).unwrap()
+    run_on(&text, &table, Language::En).unwrap()
 }
 
 #[test]
@@ -414,18 +416,7 @@ fn simulated_ihf(covariates: &str, lang: Language) -> Report {
     let text = format!(
         "[study]\nintervention = \"IHF\"\nunits = \"families\"\n[data]\npath = \"sim.csv\"\nmissing = \"drop\"\ntreatment = \"treated\"\nunit = \"family_id\"\ntime = \"wave\"\n[design]\nkind = \"matching\"\nmethod = \"ipw\"\nperiod = 2\ncovariates = [{covariates}]\n[[outcomes]]\ncolumn = \"problem_score\"\ntype = \"continuous\"\nunit = \"points\"\n[inference]\nbootstrap = 49\n"
     );
-    let study = Study::parse(&text, "sim.toml").unwrap();
-    let inputs = RunInputs {
-        study: &study,
-        table: &sim.table,
-        data_file: "sim.csv",
-        data_sha256: String::new(),
-        study_sha256: String::new(),
-    };
-    let options = RunOptions {
-        language: Some(lang),
-    };
-    run_study(&inputs, &options, &NoProgress).unwrap()
+    run_on(&text, &sim.table, lang).unwrap()
 }
 
 #[test]
