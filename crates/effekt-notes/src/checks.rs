@@ -592,8 +592,7 @@ impl fmt::Display for Check {
                 control,
                 min,
             } => {
-                let n =
-                    |x: &Option<usize>| x.map_or("fewer than shown".to_string(), |v| v.to_string());
+                let n = |x: &Option<usize>| x.map_or("not shown".to_string(), |v| v.to_string());
                 match verdict {
                     Verdict::Passed => write!(
                         f,

@@ -876,7 +876,7 @@ pub fn build_report(
     };
 
     let mut outcomes = outcomes;
-    credibility::adjust(&mut outcomes, lang);
+    credibility::adjust(&mut outcomes);
     // Every design check that did not pass, outcome by outcome, before the run's own warnings.
     let raised = outcomes.iter().flat_map(|o| {
         o.checks

@@ -371,7 +371,7 @@ fn little_or_none(i: &str, s: &str, g: Certainty, lang: Language) -> String {
 /// (effekt-models `multiplicity`, as R `p.adjust`); outcomes without a p-value are left out of
 /// their family. The subgroup × outcome grid (every shown level's p-value) is one more
 /// Benjamini–Hochberg family.
-pub(super) fn adjust(outcomes: &mut [OutcomeSection], _lang: Language) {
+pub(super) fn adjust(outcomes: &mut [OutcomeSection]) {
     let grid: Vec<f64> = outcomes
         .iter()
         .flat_map(|o| o.subgroups.iter())
